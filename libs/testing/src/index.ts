@@ -1,0 +1,14 @@
+/**
+ * Test helpers for every layer: the servers (a database and a NATS namespace per test, from
+ * DATABASE_URL/NATS_URL or testcontainers), given/when/then for deciders and projections, a fake clock.
+ */
+export { testServers, type TestServers } from './servers.js';
+export { createTestDatabase, withDatabase, type TestDatabase } from './database.js';
+export { createTestNamespace, type TestNamespace } from './nats.js';
+export { FakeClock, type Clock } from './clock.js';
+export {
+  DeciderSpecification,
+  ProjectionSpecification,
+  type DeciderLike,
+  type ProjectionLike,
+} from './specification.js';
