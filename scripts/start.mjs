@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+// `npm start`: finds (or brings up) PostgreSQL and NATS, builds, applies the migrations, then runs
+// every service as a child process in this process group, restarting any that crashes.
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const state = join(root, '.relais');
+const settings = {
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relais',
+  NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  RELAIS_NAMESPACE: process.env.RELAIS_NAMESPACE ?? 'relais',
+  PORT: process.env.PORT ?? '3000',
+  STATE_SIM_PORT: process.env.STATE_SIM_PORT ?? '3100',
+};
+const children = new Map();
+let stopping = false;
+
+function log(...args) {
+  console.log(`[relais ${new Date().toISOString()}]`, ...args);
+}
+
+function reachable(host, port, timeoutMs = 1000) {
+  return new Promise((done) => {
+    const socket = connect({ host, port: Number(port) });
+    const finish = (ok) => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
+}
+
+async function waitFor(host, port, seconds) {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (await reachable(host, port)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+function which(binary, extraDirs = []) {
+  const dirs = [...(process.env.PATH ?? '').split(':'), ...extraDirs];
+  return dirs.map((d) => join(d, binary)).find((p) => existsSync(p));
+}
+
+function dockerAnswers() {
+  return spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+}
+
+function postgresBinDirs() {
+  const base = '/usr/lib/postgresql';
+  return existsSync(base) ? readdirSync(base).map((v) => join(base, v, 'bin')) : [];
+}
+
+/** Starts a private PostgreSQL from the installed binaries, its data in .relais/postgres. */
+async function privatePostgres() {
+  const initdb = which('initdb', postgresBinDirs());
+  const pgCtl = which('pg_ctl', postgresBinDirs());
+  if (!initdb || !pgCtl) return undefined;
+  const port = 55432;
+  const data = join(state, 'postgres');
+  const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+  const run = (cmd) => spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit' }).status === 0;
+  if (!existsSync(join(data, 'PG_VERSION'))) {
+    mkdirSync(data, { recursive: true });
+    if (asPostgres.length) {
+      const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+      const [uid, gid] = [id('-u'), id('-g')];
+      chownSync(state, uid, gid);
+      chownSync(data, uid, gid);
+    }
+    if (!run([...asPostgres, initdb, '-D', data, '-U', 'postgres', '--auth=trust'])) return undefined;
+  }
+  if (!(await reachable('127.0.0.1', port))) {
+    run([...asPostgres, pgCtl, '-D', data, '-l', join(data, 'server.log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c idle_in_transaction_session_timeout=30s`, '-w', 'start']);
+  }
+  return (await waitFor('127.0.0.1', port, 20)) ? `postgres://postgres@127.0.0.1:${port}/relais` : undefined;
+}
+
+/** Starts a private NATS with JetStream, its data in .relais/nats. */
+async function privateNats() {
+  const natsServer = which('nats-server', ['/usr/sbin']);
+  if (!natsServer) return undefined;
+  const port = 54222;
+  if (!(await reachable('127.0.0.1', port))) {
+    mkdirSync(join(state, 'nats'), { recursive: true });
+    const child = spawn(natsServer, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(state, 'nats')], { stdio: 'ignore' });
+    children.set('nats-server', { child });
+  }
+  return (await waitFor('127.0.0.1', port, 10)) ? `nats://127.0.0.1:${port}` : undefined;
+}
+
+async function ensureServers() {
+  const db = new URL(settings.DATABASE_URL);
+  if (!(await reachable(db.hostname, db.port || 5432))) {
+    log(`PostgreSQL does not answer at ${db.host}: starting a private one`);
+    const url = (await privatePostgres()) ?? (dockerAnswers() && spawnSync('docker', ['compose', 'up', '-d', 'postgres'], { stdio: 'inherit' }).status === 0 && (await waitFor(db.hostname, db.port || 5432, 30)) ? settings.DATABASE_URL : undefined);
+    if (!url) {
+      console.error(`No PostgreSQL at ${db.host}, no PostgreSQL binaries and no Docker engine. Install PostgreSQL (apt-get install postgresql) or set DATABASE_URL.`);
+      process.exit(2);
+    }
+    settings.DATABASE_URL = url;
+  }
+  const nats = new URL(settings.NATS_URL.replace(/^nats:/, 'http:'));
+  if (!(await reachable(nats.hostname, nats.port || 4222))) {
+    log(`NATS does not answer at ${nats.host}: starting a private one`);
+    const url = (await privateNats()) ?? (dockerAnswers() && spawnSync('docker', ['compose', 'up', '-d', 'nats'], { stdio: 'inherit' }).status === 0 && (await waitFor(nats.hostname, nats.port || 4222, 30)) ? settings.NATS_URL : undefined);
+    if (!url) {
+      console.error(`No NATS at ${nats.host}, no nats-server binary and no Docker engine. Install it (apt-get install nats-server, run with -js) or set NATS_URL.`);
+      process.exit(2);
+    }
+    settings.NATS_URL = url;
+  }
+}
+
+function services() {
+  const dir = join(root, 'services');
+  return existsSync(dir)
+    ? readdirSync(dir).filter((name) => existsSync(join(dir, name, 'package.json'))).sort()
+    : [];
+}
+
+function startService(name, restarts = 0) {
+  const main = join(root, 'services', name, 'dist', 'main.js');
+  const child = spawn(process.execPath, ['--enable-source-maps', main], {
+    cwd: root,
+    env: { ...process.env, ...settings },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const startedAt = Date.now();
+  children.set(name, { child });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    // A service that ran for a while starts again at once; one that crashes at start backs off.
+    const next = Date.now() - startedAt > 30_000 ? 0 : restarts + 1;
+    const delay = Math.min(500 * 2 ** next, 10_000);
+    log(`relais-${name} exited (${signal ?? code}); restarting in ${delay} ms`);
+    setTimeout(() => startService(name, next), delay);
+  });
+}
+
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  log('stopping');
+  for (const { child } of children.values()) child.kill('SIGTERM');
+  setTimeout(() => process.exit(0), 5000).unref();
+}
+
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+await ensureServers();
+log('building');
+if (spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { stdio: 'inherit', cwd: root, env: { ...process.env, NX_TUI: 'false', NX_DAEMON: 'false' } }).status !== 0) {
+  console.error('build failed');
+  process.exit(1);
+}
+const { prepareDatabase } = await import(join(root, 'libs', 'event-store', 'dist', 'index.js'));
+await prepareDatabase(settings.DATABASE_URL);
+const names = services();
+log(`PostgreSQL ${new URL(settings.DATABASE_URL).host}, NATS ${settings.NATS_URL}, namespace ${settings.RELAIS_NAMESPACE}; services: ${names.join(', ')}`);
+for (const name of names) startService(name);

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm test`: every check CI makes, then every test against the real PostgreSQL and NATS.
+// Tests find the servers through DATABASE_URL and NATS_URL (defaults: this machine's own servers);
+// each test file makes its own database and NATS namespace, so runs never collide.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = {
+  ...process.env,
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  NX_TUI: 'false',
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_SKIP_NX_CACHE: process.env.CI ? 'true' : (process.env.NX_SKIP_NX_CACHE ?? 'false'),
+};
+
+function step(title, command, args) {
+  console.log(`\n=== ${title}: ${command} ${args.join(' ')}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  console.log(`=== ${title}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (result.status !== 0) {
+    console.log('0 passed, 1 failed');
+    process.exit(result.status ?? 1);
+  }
+}
+
+step('protobuf contracts (generated code fresh, buf lint, buf breaking)', 'node', ['scripts/proto.mjs', 'check']);
+step('typecheck, lint and build', 'npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', 'build', '--parallel=2', '--outputStyle=static']);
+
+const report = join(mkdtempSync(join(tmpdir(), 'relais-test-')), 'jest.json');
+console.log('\n=== tests against PostgreSQL at', env.DATABASE_URL, 'and NATS at', env.NATS_URL);
+const jest = spawnSync(
+  'node',
+  ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--maxWorkers=2', '--json', `--outputFile=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit', env },
+);
+let summary;
+try {
+  summary = JSON.parse(readFileSync(report, 'utf8'));
+} catch {
+  console.log('0 passed, 1 failed');
+  process.exit(jest.status || 1);
+}
+const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+console.log(`\n${summary.numPassedTests} passed, ${failed} failed, ${summary.numPendingTests} skipped`);
+process.exit(jest.status === 0 && failed === 0 && summary.numPassedTests > 0 ? 0 : 1);
