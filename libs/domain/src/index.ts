@@ -1,0 +1,24 @@
+/**
+ * The domain of Relais as pure functions: no I/O, no framework. A transmission's life cycle is a
+ * decider (`decide`, `evolve`, `initialState`) over domain events and commands, and
+ * `toStored`/`fromStored` convert those events to and from their wire form.
+ */
+export { DomainError, isDomainError } from './shared/domain-error.js';
+export type { Command, Event, Instant } from './shared/message.types.js';
+export type * from './transmission/transmission.values.js';
+export { channelOf, nackSourceKinds } from './transmission/transmission.values.js';
+export type * from './transmission/transmission.events.js';
+export type * from './transmission/transmission.commands.js';
+export { TransmissionError, TransmissionErrorCode } from './transmission/transmission.errors.js';
+export {
+  evolve,
+  initialState,
+  type FailedAttempt,
+  type SentAttempt,
+  type StateAnswer,
+  type Transmission,
+  type TransmissionState,
+} from './transmission/transmission.state.js';
+export { decide } from './transmission/transmission.decide.js';
+export { transmissionDecider, type Decider } from './transmission/transmission.decider.js';
+export { fromStored, toStored, type WireEvent } from './transmission/transmission.wire.js';

@@ -1,0 +1,153 @@
+import { describe, it } from '@jest/globals';
+import {
+  acknowledged,
+  acteAcknowledged,
+  acteFailed,
+  acteRouted,
+  acteSent,
+  acteValidated,
+  at,
+  attemptFailed,
+  command,
+  failed,
+  id,
+  later,
+  retryRequested,
+  sent,
+  spec,
+  withCode,
+} from '../../test/transmission.fixtures.js';
+import { TransmissionErrorCode as Code } from './transmission.errors.js';
+
+const { fileName, sha256 } = sent(1).data;
+const recordSent = (attempt: number) => command('RecordSent', { attempt, fileName, sha256 });
+const unavailable = (attempt: number) =>
+  command('RecordDeliveryFailure', { attempt, retryable: true, reason: 'HTTP 503', nextAttemptAt: later });
+
+describe('sending', () => {
+  it('records a delivery the State took', () => {
+    spec.given(acteRouted).when(recordSent(1)).then([sent(1)]);
+  });
+
+  it('records nothing when the same delivery is reported again, whatever happened since', () => {
+    spec.given(acteSent).when(recordSent(1)).then([]);
+    spec.given(acteAcknowledged).when(recordSent(1)).then([]);
+  });
+
+  it('refuses another file under an attempt number already recorded', () => {
+    spec
+      .given(acteSent)
+      .when(command('RecordSent', { attempt: 1, fileName, sha256: 'd'.repeat(64) }))
+      .thenThrows(withCode(Code.ConflictingFact));
+  });
+
+  it('refuses to send what is not routed', () => {
+    spec.given(acteValidated).when(recordSent(1)).thenThrows(withCode(Code.InvalidTransition));
+    spec.given(acteSent).when(recordSent(2)).thenThrows(withCode(Code.InvalidTransition));
+    spec.given(acteFailed).when(recordSent(2)).thenThrows(withCode(Code.InvalidTransition));
+  });
+
+  it('refuses an attempt number that does not come after the last one', () => {
+    spec.given([...acteRouted, attemptFailed(1)]).when(recordSent(1)).thenThrows(withCode(Code.InvalidTransition));
+    spec.given(acteRouted).when(recordSent(0)).thenThrows(withCode(Code.InvalidCommand));
+    spec.given(acteRouted).when(recordSent(1.5)).thenThrows(withCode(Code.InvalidCommand));
+  });
+});
+
+describe('failing an attempt', () => {
+  it('records a retryable failure and waits for the next attempt', () => {
+    spec.given(acteRouted).when(unavailable(1)).then([attemptFailed(1)]);
+    spec.given([...acteRouted, attemptFailed(1)]).when(recordSent(2)).then([sent(2)]);
+  });
+
+  it('records a delivery the State took but never answered as failed', () => {
+    spec.given(acteSent).when(unavailable(1)).then([attemptFailed(1)]);
+    spec.given([...acteSent, attemptFailed(1)]).when(recordSent(2)).then([sent(2)]);
+  });
+
+  it('gives up at once when the failure cannot be retried', () => {
+    const refused = command('RecordDeliveryFailure', { attempt: 1, retryable: false, reason: 'certificate refused' });
+    spec.given(acteRouted).when(refused).then([
+      {
+        type: 'TransmissionDeliveryAttemptFailed',
+        data: { transmissionId: id, at, attempt: 1, retryable: false, reason: 'certificate refused' },
+      },
+      { type: 'TransmissionFailed', data: { transmissionId: id, at, attempts: 1, reason: 'certificate refused' } },
+    ]);
+  });
+
+  it('records nothing when the same failure is reported again', () => {
+    spec.given([...acteRouted, attemptFailed(1)]).when(unavailable(1)).then([]);
+    spec.given([...acteRouted, attemptFailed(1), sent(2), acknowledged()]).when(unavailable(1)).then([]);
+  });
+
+  it('refuses another failure under an attempt number already recorded', () => {
+    const other = command('RecordDeliveryFailure', { attempt: 1, retryable: true, reason: 'timeout' });
+    spec.given([...acteRouted, attemptFailed(1)]).when(other).thenThrows(withCode(Code.ConflictingFact));
+  });
+
+  it('refuses a failure reported out of order or outside delivery', () => {
+    spec
+      .given([...acteRouted, attemptFailed(1), sent(2)])
+      .when(unavailable(0))
+      .thenThrows(withCode(Code.InvalidCommand));
+    spec
+      .given([...acteRouted, attemptFailed(2), sent(3)])
+      .when(unavailable(1))
+      .thenThrows(withCode(Code.InvalidTransition));
+    spec.given(acteValidated).when(unavailable(1)).thenThrows(withCode(Code.InvalidTransition));
+    spec.given(acteAcknowledged).when(unavailable(2)).thenThrows(withCode(Code.InvalidTransition));
+  });
+});
+
+describe('giving up', () => {
+  const giveUp = command('GiveUp', { reason: 'retry budget spent' });
+
+  it('ends delivery at failed, naming the last attempt', () => {
+    const history = [...acteRouted, attemptFailed(1), sent(2), attemptFailed(2), attemptFailed(3)];
+    spec.given(history).when(giveUp).then([failed(3)]);
+    spec.given(acteSent).when(giveUp).then([failed(1)]);
+  });
+
+  it('records nothing when delivery is already given up', () => {
+    spec.given(acteFailed).when(giveUp).then([]);
+  });
+
+  it('refuses to give up outside delivery', () => {
+    spec.given(acteValidated).when(giveUp).thenThrows(withCode(Code.InvalidTransition));
+    spec.given(acteAcknowledged).when(giveUp).thenThrows(withCode(Code.InvalidTransition));
+  });
+});
+
+describe('retrying', () => {
+  const retry = command('Retry', { requestedBy: 'token-supervisor' });
+
+  it('puts a failed transmission back on the routed → sent path, attempt numbers going on', () => {
+    spec.given(acteFailed).when(retry).then([retryRequested()]);
+    spec.given([...acteFailed, retryRequested()]).when(recordSent(2)).then([sent(2)]);
+    spec.given([...acteFailed, retryRequested()]).when(recordSent(1)).thenThrows(withCode(Code.InvalidTransition));
+  });
+
+  it('lets the State answer after a retry', () => {
+    spec
+      .given([...acteFailed, retryRequested(), sent(2)])
+      .when(command('RecordAcknowledgment', { acknowledgment: acknowledged().data.acknowledgment }))
+      .then([acknowledged()]);
+  });
+
+  it('can fail and be retried again', () => {
+    const history = [...acteFailed, retryRequested(), attemptFailed(2), failed(2)];
+    spec.given(history).when(retry).then([retryRequested()]);
+  });
+
+  it('records nothing when a retry is asked again before anything was sent', () => {
+    spec.given([...acteFailed, retryRequested()]).when(retry).then([]);
+  });
+
+  it('refuses to retry what has not failed', () => {
+    spec.given(acteRouted).when(retry).thenThrows(withCode(Code.InvalidTransition));
+    spec.given(acteSent).when(retry).thenThrows(withCode(Code.InvalidTransition));
+    spec.given([...acteFailed, retryRequested(), sent(2)]).when(retry).thenThrows(withCode(Code.InvalidTransition));
+    spec.given(acteAcknowledged).when(retry).thenThrows(withCode(Code.InvalidTransition));
+  });
+});

@@ -1,0 +1,63 @@
+import type { Command, Instant } from '../shared/message.types.js';
+import type {
+  Acknowledgment,
+  ActeSubmission,
+  Channel,
+  ErrorDetail,
+  NackSource,
+  PesOutcome,
+  PesSubmission,
+} from './transmission.values.js';
+
+/* Every command names its transmission and carries the time its sender observed the fact: deciding
+   reads no clock. */
+interface Request {
+  readonly transmissionId: string;
+  readonly at: Instant;
+}
+
+/** Hand over an acte. */
+export type SubmitActe = Command<'SubmitActe', Request & { siren: string; acte: ActeSubmission }>;
+/** Hand over a PES file. */
+export type SubmitPes = Command<'SubmitPes', Request & { siren: string; pes: PesSubmission }>;
+/** Record validation's verdict: no errors means valid. */
+export type RecordValidation = Command<'RecordValidation', Request & { errors: readonly ErrorDetail[] }>;
+/** Assign the State endpoint. */
+export type Route = Command<'Route', Request & { endpointId: string; channel: Channel }>;
+/** Record that the State's server took delivery attempt `attempt`. */
+export type RecordSent = Command<'RecordSent', Request & { attempt: number; fileName: string; sha256: string }>;
+/** Record a delivery attempt that did not get through. */
+export type RecordDeliveryFailure = Command<
+  'RecordDeliveryFailure',
+  Request & { attempt: number; retryable: boolean; reason: string; nextAttemptAt?: Instant }
+>;
+/** Give delivery up once the retry budget is spent. */
+export type GiveUp = Command<'GiveUp', Request & { reason: string }>;
+/** Deliver a failed transmission again. */
+export type Retry = Command<'Retry', Request & { requestedBy: string }>;
+/** Record the State's acknowledgment. */
+export type RecordAcknowledgment = Command<'RecordAcknowledgment', Request & { acknowledgment: Acknowledgment }>;
+/** Record the State's refusal of the whole transmission. */
+export type RecordNack = Command<'RecordNack', Request & { source: NackSource; reasonCode: string; detail: string }>;
+/** Record a PES acquittal that accepts some elements and refuses others. */
+export type RecordPartialAcceptance = Command<'RecordPartialAcceptance', Request & { outcomes: readonly PesOutcome[] }>;
+/** Ask to cancel an acknowledged acte. */
+export type RequestCancellation = Command<'RequestCancellation', Request & { requestedBy: string }>;
+/** Record the préfecture's 6-2 ARAnnulation. */
+export type RecordCancellation = Command<'RecordCancellation', Request & { idActe: string }>;
+
+/** Everything that can be asked of a transmission. */
+export type TransmissionCommand =
+  | SubmitActe
+  | SubmitPes
+  | RecordValidation
+  | Route
+  | RecordSent
+  | RecordDeliveryFailure
+  | GiveUp
+  | Retry
+  | RecordAcknowledgment
+  | RecordNack
+  | RecordPartialAcceptance
+  | RequestCancellation
+  | RecordCancellation;

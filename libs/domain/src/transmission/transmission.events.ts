@@ -1,0 +1,73 @@
+import type { Event, Instant } from '../shared/message.types.js';
+import type {
+  Acknowledgment,
+  Channel,
+  ErrorDetail,
+  NackSource,
+  PesOutcome,
+  Submission,
+} from './transmission.values.js';
+
+/* Every event names its transmission and says when the fact happened. */
+interface Fact {
+  readonly transmissionId: string;
+  readonly at: Instant;
+}
+
+/** A collectivité handed over an acte or a PES file. */
+export type TransmissionReceived = Event<'TransmissionReceived', Fact & { siren: string; submission: Submission }>;
+/** Validation found nothing to refuse. */
+export type TransmissionValidated = Event<'TransmissionValidated', Fact>;
+/** Validation refused the submission, for every reason listed. */
+export type TransmissionRejected = Event<'TransmissionRejected', Fact & { errors: readonly ErrorDetail[] }>;
+/** The State endpoint was chosen. */
+export type TransmissionRouted = Event<'TransmissionRouted', Fact & { endpointId: string; channel: Channel }>;
+/** The State's server took delivery attempt `attempt`. */
+export type TransmissionSent = Event<
+  'TransmissionSent',
+  Fact & { attempt: number; fileName: string; sha256: string }
+>;
+/** Delivery attempt `attempt` did not get through. */
+export type TransmissionDeliveryAttemptFailed = Event<
+  'TransmissionDeliveryAttemptFailed',
+  Fact & { attempt: number; retryable: boolean; reason: string; nextAttemptAt?: Instant }
+>;
+/** Delivery was given up; `attempts` is the number of the last attempt. */
+export type TransmissionFailed = Event<'TransmissionFailed', Fact & { attempts: number; reason: string }>;
+/** An operator asked for a failed transmission to be delivered again. */
+export type TransmissionRetryRequested = Event<'TransmissionRetryRequested', Fact & { requestedBy: string }>;
+/** The State acknowledged the transmission. */
+export type TransmissionAcknowledged = Event<'TransmissionAcknowledged', Fact & { acknowledgment: Acknowledgment }>;
+/** The State refused the transmission as a whole. */
+export type TransmissionNacked = Event<
+  'TransmissionNacked',
+  Fact & { source: NackSource; reasonCode: string; detail: string }
+>;
+/** The DGFiP took some elements of a PES file and refused others. */
+export type TransmissionPartiallyAccepted = Event<
+  'TransmissionPartiallyAccepted',
+  Fact & { outcomes: readonly PesOutcome[] }
+>;
+/** The collectivité asked to cancel an acknowledged acte. */
+export type TransmissionCancellationRequested = Event<
+  'TransmissionCancellationRequested',
+  Fact & { requestedBy: string; idActe: string }
+>;
+/** The préfecture acknowledged the annulation (6-2). */
+export type TransmissionCancelled = Event<'TransmissionCancelled', Fact & { idActe: string }>;
+
+/** Every fact of a transmission's life. */
+export type TransmissionEvent =
+  | TransmissionReceived
+  | TransmissionValidated
+  | TransmissionRejected
+  | TransmissionRouted
+  | TransmissionSent
+  | TransmissionDeliveryAttemptFailed
+  | TransmissionFailed
+  | TransmissionRetryRequested
+  | TransmissionAcknowledged
+  | TransmissionNacked
+  | TransmissionPartiallyAccepted
+  | TransmissionCancellationRequested
+  | TransmissionCancelled;
