@@ -119,6 +119,26 @@ async function ensureServers() {
   }
 }
 
+/** The database of DATABASE_URL, created if missing; each service applies the migrations at start. */
+async function createDatabaseIfMissing(url) {
+  const { default: pg } = await import('pg');
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount === 0) {
+      await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+      log(`created database ${name}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 function services() {
   const dir = join(root, 'services');
   return existsSync(dir)
@@ -158,12 +178,11 @@ process.on('SIGTERM', stop);
 
 await ensureServers();
 log('building');
-if (spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { stdio: 'inherit', cwd: root, env: { ...process.env, NX_TUI: 'false', NX_DAEMON: 'false' } }).status !== 0) {
+if (spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=tag:type:app', '--outputStyle=static'], { stdio: 'inherit', cwd: root, env: { ...process.env, NX_TUI: 'false', NX_DAEMON: 'false' } }).status !== 0) {
   console.error('build failed');
   process.exit(1);
 }
-const { prepareDatabase } = await import(join(root, 'libs', 'event-store', 'dist', 'index.js'));
-await prepareDatabase(settings.DATABASE_URL);
+await createDatabaseIfMissing(settings.DATABASE_URL);
 const names = services();
 log(`PostgreSQL ${new URL(settings.DATABASE_URL).host}, NATS ${settings.NATS_URL}, namespace ${settings.RELAIS_NAMESPACE}; services: ${names.join(', ')}`);
 for (const name of names) startService(name);
