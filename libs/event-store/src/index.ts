@@ -1,0 +1,41 @@
+/**
+ * The append-only PostgreSQL event log of Relais: group-committed appends with optimistic
+ * concurrency and idempotent retries, reads by stream (with time travel) and in a global order that
+ * never skips a late commit, a per-stream hash chain auditors can recompute (see README.md),
+ * checkpoints committed with read models, an inbox for idempotent consumers, and the schema migration.
+ */
+export type {
+  AppendResult,
+  Checkpoint,
+  ExpectedVersion,
+  JsonObject,
+  JsonValue,
+  NewEvent,
+  ReadAllResult,
+  ReadStreamOptions,
+  StoredEvent,
+} from './types.js';
+export { PostgresEventStore, type EventStoreOptions } from './event-store.js';
+export {
+  CheckpointConflictError,
+  EventIdConflictError,
+  EventStoreClosedError,
+  EventStoreError,
+  InvalidAppendError,
+  InvalidCheckpointError,
+  WrongExpectedVersionError,
+} from './errors.js';
+export { migrate } from './migrations/migrate.js';
+export { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoints.js';
+export { withTransaction } from './transaction.js';
+export { processNextBatch, type AllEventsReader, type ProcessedBatch } from './process-batch.js';
+export { markProcessed } from './inbox.js';
+export { verifyHashChain, type BrokenReason, type ScanLimits, type VerifyOptions, type VerifyResult } from './verify.js';
+export {
+  canonicalEventJson,
+  eventHash,
+  formatRecordedAt,
+  GENESIS_HASH,
+  type HashedEvent,
+} from './hash.js';
+export type { Queryable } from './db.js';
