@@ -131,7 +131,10 @@ async function createDatabaseIfMissing(url) {
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount === 0) {
-      await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+      const quoted = `"${name.replaceAll('"', '""')}"`;
+      await client.query(`CREATE DATABASE ${quoted}`);
+      // The oldest open transaction of the cluster holds back every readAll reader: none may idle long.
+      await client.query(`ALTER DATABASE ${quoted} SET idle_in_transaction_session_timeout = '60s'`);
       log(`created database ${name}`);
     }
   } finally {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { type AppendOutcome, executeBatch, type PendingAppend } from './append.js';
 import { sqlState, TRANSIENT_STATES, UNIQUE_VIOLATION } from './db.js';
+import { withTransaction } from './transaction.js';
 import type { AppendResult } from './types.js';
 
 export interface GroupCommitOptions {
@@ -150,22 +151,7 @@ export class GroupCommitter {
     }
   }
 
-  private async transaction(appends: readonly PendingAppend[]): Promise<AppendOutcome[]> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-      const outcomes = await executeBatch(client, appends, new Date());
-      await client.query('COMMIT');
-      return outcomes;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      // A client whose rollback failed may hold a half-open transaction: never give it back.
-      client.release(broken);
-    }
+  private transaction(appends: readonly PendingAppend[]): Promise<AppendOutcome[]> {
+    return withTransaction(this.pool, (client) => executeBatch(client, appends, new Date()));
   }
 }

@@ -25,7 +25,7 @@ export {
   InvalidCheckpointError,
   WrongExpectedVersionError,
 } from './errors.js';
-export { migrate } from './migrations/migrate.js';
+export { migrate, runMigrations, type MigrationSet } from './migrations/migrate.js';
 export { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoints.js';
 export { withTransaction } from './transaction.js';
 export { processNextBatch, type AllEventsReader, type ProcessedBatch } from './process-batch.js';

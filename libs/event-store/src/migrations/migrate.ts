@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { DataSource, MigrationExecutor } from 'typeorm';
+import { DataSource, MigrationExecutor, type MigrationInterface } from 'typeorm';
 import { CreateEventStore1764340000000 } from './1764340000000-create-event-store.js';
 
 /** Every migration of the event store, oldest first. */
@@ -14,12 +14,26 @@ const LOCK_KEY = '125779935586675';
  * Idempotent, and safe when several processes start at once: they queue on an advisory lock, and
  * TypeORM's own table (`event_store_migrations`) tells the late ones there is nothing left to do.
  */
-export async function migrate(target: pg.Pool | string): Promise<void> {
+export function migrate(target: pg.Pool | string): Promise<void> {
+  return runMigrations(target, { migrations: MIGRATIONS, tableName: 'event_store_migrations' });
+}
+
+/** A library's own schema history: its TypeORM migrations, oldest first, and the table recording them. */
+export interface MigrationSet {
+  readonly migrations: readonly (new () => MigrationInterface)[];
+  readonly tableName: string;
+}
+
+/**
+ * Applies a library's pending TypeORM migrations, each set in its own history table, all of them
+ * under one advisory lock so that processes starting together apply each migration once.
+ */
+export async function runMigrations(target: pg.Pool | string, set: MigrationSet): Promise<void> {
   const dataSource = new DataSource({
     type: 'postgres',
     extra: { ...connectionOf(target), max: 1 },
-    migrations: MIGRATIONS,
-    migrationsTableName: 'event_store_migrations',
+    migrations: [...set.migrations],
+    migrationsTableName: set.tableName,
     migrationsTransactionMode: 'all',
     synchronize: false,
     logging: false,

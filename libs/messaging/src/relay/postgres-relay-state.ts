@@ -1,24 +1,14 @@
-import { loadCheckpoint, saveCheckpoint, withTransaction, type Checkpoint } from '@relais/event-store';
+import { loadCheckpoint, runMigrations, saveCheckpoint, withTransaction, type Checkpoint } from '@relais/event-store';
 import type pg from 'pg';
+import { CreateRelayStreamPositions1764350000000 } from '../migrations/1764350000000-create-relay-stream-positions.js';
 import type { RelayState, RelayStateStore } from './relay-state.js';
 
-// Beside the event store's `checkpoints` row: the stream sequence of the same PubAck. A table of this
-// library, so the event store's schema stays its own.
-const CREATE_TABLE = `
-  CREATE TABLE IF NOT EXISTS relay_stream_positions (
-    name       text        PRIMARY KEY,
-    stream_seq bigint      NOT NULL CHECK (stream_seq >= 0),
-    updated_at timestamptz NOT NULL DEFAULT now()
-  )`;
-// Serialises concurrent migrations (CREATE TABLE IF NOT EXISTS can still collide on the catalog).
-const MIGRATION_LOCK = 'relais-messaging-migration';
-
-/** Creates this library's table (`relay_stream_positions`); idempotent, safe when processes start at once. */
-export async function migrateMessaging(pool: pg.Pool): Promise<void> {
-  await withTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [MIGRATION_LOCK]);
-    await client.query(CREATE_TABLE);
-  });
+/**
+ * Creates or upgrades this library's table (`relay_stream_positions`) through TypeORM, with its own
+ * history table (`messaging_migrations`); idempotent, safe when processes start at once.
+ */
+export function migrateMessaging(pool: pg.Pool): Promise<void> {
+  return runMigrations(pool, { migrations: [CreateRelayStreamPositions1764350000000], tableName: 'messaging_migrations' });
 }
 
 /**
