@@ -1,5 +1,6 @@
 // Type-checked lint, import-cycle detection and Nx module boundaries by project tags.
 import nx from '@nx/eslint-plugin';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
@@ -36,7 +37,11 @@ export default tseslint.config(
     },
     plugins: { '@nx': nx, 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [importX.createNodeResolver()],
+      // Resolves `./x.js` to `./x.ts` and `@relais/*` through tsconfig paths, so that cycles are seen.
+      // no-cycle parses each imported file: TypeScript ones need the TypeScript parser.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.base.json' })],
     },
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],

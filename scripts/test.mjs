@@ -29,6 +29,7 @@ function step(title, command, args) {
 }
 
 step('protobuf contracts (generated code fresh, buf lint, buf breaking)', 'node', ['scripts/proto.mjs', 'check']);
+step('lint rules guarding the architecture fire (module boundaries, import cycles)', 'node', ['scripts/check-boundaries.mjs']);
 step('typecheck, lint and build', 'npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', 'build', '--parallel=2', '--outputStyle=static']);
 
 const report = join(mkdtempSync(join(tmpdir(), 'relais-test-')), 'jest.json');
