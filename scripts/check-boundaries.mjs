@@ -2,6 +2,7 @@
 // Proves that the lint rules guarding the architecture really fire: it writes small probe files that
 // break them (a domain lib importing infrastructure, contracts importing domain, an import cycle),
 // plus one that keeps them, lints them with the project's own ESLint config, and removes them.
+import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,14 @@ const probes = [
     expect: null,
   },
 ];
+
+// Outside an Nx command the module-boundary rule reads the cached project graph, and without one it
+// skips itself with a mere warning: compute the graph first (a fresh clone has none).
+const graph = spawnSync('npx', ['nx', 'show', 'projects'], { cwd: root, stdio: 'ignore', env: { ...process.env, NX_DAEMON: 'false' } });
+if (graph.status !== 0) {
+  console.error('could not compute the Nx project graph');
+  process.exit(1);
+}
 
 let failures = 0;
 try {
