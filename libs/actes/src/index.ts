@@ -1,0 +1,54 @@
+/**
+ * @ctes for the outbound 1-1 transmission: naming (IDActe, business files, envelope, archive), the
+ * `EnveloppeCLMISILL` and `Acte` messages in ISO-8859-1, and the deterministic tar.gz archive; plus the
+ * validation rules of an acte submission.
+ */
+export { ActesArchiveError, ActesArchiveErrorCode } from './archive/archive.errors.js';
+export {
+  CLASSIFICATION_REGEX,
+  CODE_TYPE_PJ_REGEX,
+  DATE_COMPACT_REGEX,
+  DEFAULT_OPERATOR_TRIGRAM,
+  DEPARTEMENT_REGEX,
+  ID_ACTE_REGEX,
+  NATURE_ABBREVIATION_REGEX,
+  NOM_ARCHIVE_REGEX,
+  NOM_ENVELOPPE_REGEX,
+  NOM_FICHIER_METIER_REGEX,
+  NUMERO_INTERNE_REGEX,
+  SIREN_REGEX,
+  idActe,
+  isNatureActeCode,
+  natureActeAbbreviation,
+  nomArchive,
+  nomEnveloppe,
+  nomFichierTransmissionActe,
+  type ActeFileExtension,
+  type EnveloppeNameParts,
+  type FichierActeName,
+  type IdActeParts,
+  type NatureActeAbbreviation,
+  type NatureActeCode,
+} from './archive/archive.naming.js';
+export {
+  ACTES_NAMESPACE,
+  INSEE_NAMESPACE,
+  LATIN1_XML_DECLARATION,
+  assertLatin1XmlText,
+} from './archive/archive.latin1-xml.js';
+export {
+  ACTES_EMAIL_REGEX,
+  enveloppeXml,
+  type CollectiviteEmettrice,
+  type EnveloppeInput,
+  type Referent,
+} from './archive/archive.enveloppe-xml.js';
+export { OBJET_MAX_LENGTH, acteXml, codesMatiere, type ActeMessageInput } from './archive/archive.acte-xml.js';
+export {
+  buildActeArchive,
+  type ActeArchive,
+  type ActeArchiveFile,
+  type ActeArchiveInput,
+  type ActeDocument,
+} from './archive/archive.build.js';
+export * from './validation/index.js';

@@ -1,0 +1,118 @@
+import { ActeErrorCode as Code, type Report } from './acte-validation.errors.js';
+import type { ActeMetadataInput, ActeValidationContext } from './acte-validation.types.js';
+import { natureFromInput, type Nature } from './nature.values.js';
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const CLASSIFICATION = /^\d+(\.\d+){1,4}$/;
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/u;
+// Characters XML 1.0 cannot carry (tab, LF and CR aside) and halves of a broken surrogate pair.
+const INVALID_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\p{Cs}]/u;
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** Whether `value` is a real calendar date written `YYYY-MM-DD` (so not 2026-02-30 nor 2026-2-3). */
+export function isCalendarDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (match === null) return false;
+  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function checkNumeroInterne(numero: string, context: ActeValidationContext, report: Report): void {
+  if (!context.rules.numeroInternePattern.test(numero)) {
+    report(
+      Code.NumeroInterneInvalid,
+      `Le numéro interne « ${numero} » n'est pas valable : de 1 à 15 caractères, lettres majuscules sans accent, chiffres et « _ », sans « _ » au début ni à la fin.`,
+      'numeroInterne',
+    );
+    return;
+  }
+  const existing = context.existingNumerosInternes;
+  if (typeof existing === 'function' ? existing(numero) : existing.has(numero)) {
+    report(
+      Code.NumeroInterneDuplicate,
+      `Le numéro interne « ${numero} » a déjà été utilisé pour un autre acte de la collectivité ; chaque acte doit avoir son propre numéro.`,
+      'numeroInterne',
+    );
+  }
+}
+
+function checkDate(date: string, context: ActeValidationContext, report: Report): void {
+  if (!isCalendarDate(date)) {
+    report(
+      Code.DateInvalid,
+      `La date de décision « ${date} » n'est pas une date valable (format attendu AAAA-MM-JJ, par exemple 2026-01-15).`,
+      'dateDecision',
+    );
+  } else if (!context.rules.allowFutureDecisionDate && date > context.today) {
+    report(
+      Code.DateInFuture,
+      `La date de décision (${date}) est postérieure à la date du jour (${context.today}).`,
+      'dateDecision',
+    );
+  }
+}
+
+function checkObjet(objet: string, context: ActeValidationContext, report: Report): void {
+  // Code points, as the XSD's maxLength counts characters: « œ » is one, not two UTF-8 bytes.
+  const length = Array.from(objet).length;
+  if (objet.trim() === '') {
+    report(Code.ObjetEmpty, "L'objet de l'acte est vide.", 'objet');
+  } else if (length > context.rules.objetMaxLength) {
+    report(
+      Code.ObjetTooLong,
+      `L'objet compte ${length} caractères ; ${context.rules.objetMaxLength} au plus sont acceptés.`,
+      'objet',
+    );
+  }
+  if (LINE_BREAK.test(objet)) {
+    report(Code.ObjetLineBreak, "L'objet doit tenir sur une seule ligne, sans retour à la ligne.", 'objet');
+  }
+  if (INVALID_CHARACTER.test(objet)) {
+    report(
+      Code.ObjetInvalidCharacter,
+      "L'objet contient un caractère invisible non autorisé, souvent venu d'un copier-coller ; le ressaisir.",
+      'objet',
+    );
+  }
+}
+
+function classificationLevels(classification: string, report: Report): number[] | undefined {
+  const levels = CLASSIFICATION.test(classification) ? classification.split('.').map(Number) : [];
+  if (levels.length === 0 || !levels.every(Number.isSafeInteger)) {
+    report(
+      Code.ClassificationInvalid,
+      `La classification « ${classification} » n'est pas valable : de deux à cinq nombres séparés par des points, par exemple 7.1 ou 1.1.2.`,
+      'classification',
+    );
+    return undefined;
+  }
+  return levels;
+}
+
+/**
+ * Checks the metadata that do not depend on the files, reporting every broken rule, and returns the
+ * nature and the classification levels when they could be read.
+ */
+export function checkMetadata(
+  metadata: ActeMetadataInput,
+  context: ActeValidationContext,
+  report: Report,
+): { readonly nature?: Nature; readonly levels?: readonly number[] } {
+  checkNumeroInterne(metadata.numeroInterne, context, report);
+  checkDate(metadata.dateDecision, context, report);
+  const nature = natureFromInput(metadata.nature);
+  if (nature === undefined) {
+    report(
+      Code.NatureInvalid,
+      `La nature de l'acte « ${String(metadata.nature)} » est inconnue : indiquer 1 à 6, ou DE, AR, AI, CC, BF, AU.`,
+      'nature',
+    );
+  }
+  const levels = classificationLevels(metadata.classification, report);
+  checkObjet(metadata.objet, context, report);
+  return { nature, levels };
+}

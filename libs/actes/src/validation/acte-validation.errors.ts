@@ -1,0 +1,62 @@
+import type { ErrorDetail } from '@relais/domain';
+
+/** The stable codes of every refusal of an acte submission; clients branch on them, never on messages. */
+export const ActeErrorCode = {
+  /** The numéro interne breaks the pattern (`ActesRules.numeroInternePattern`). */
+  NumeroInterneInvalid: 'ACTE.NUMERO_INTERNE_INVALID',
+  /** The collectivité already used this numéro interne. */
+  NumeroInterneDuplicate: 'ACTE.NUMERO_INTERNE_DUPLICATE',
+  /** The date of decision is not a real `YYYY-MM-DD` calendar date (2026-02-30, say). */
+  DateInvalid: 'ACTE.DATE_INVALID',
+  /** The date of decision is after today. */
+  DateInFuture: 'ACTE.DATE_IN_FUTURE',
+  /** The nature is neither 1..6 nor DE, AR, AI, CC, BF, AU. */
+  NatureInvalid: 'ACTE.NATURE_INVALID',
+  /** The classification is not two to five dot-separated numbers. */
+  ClassificationInvalid: 'ACTE.CLASSIFICATION_INVALID',
+  /** The objet is empty or only blanks. */
+  ObjetEmpty: 'ACTE.OBJET_EMPTY',
+  /** The objet is longer than `ActesRules.objetMaxLength`. */
+  ObjetTooLong: 'ACTE.OBJET_TOO_LONG',
+  /** The objet holds a line break. */
+  ObjetLineBreak: 'ACTE.OBJET_LINE_BREAK',
+  /** The objet holds a control character or a lone surrogate that XML cannot carry. */
+  ObjetInvalidCharacter: 'ACTE.OBJET_INVALID_CHARACTER',
+  /** A piece type (`typePJ`, `annexesTypePJ[i]`) breaks `ActesRules.typePJPattern`. */
+  TypePJInvalid: 'ACTE.TYPE_PJ_INVALID',
+  /** `annexesTypePJ` has not one entry per annexe. */
+  AnnexesTypePJMismatch: 'ACTE.ANNEXES_TYPE_PJ_MISMATCH',
+  /** No main document, or an empty one. */
+  DocumentMissing: 'ACTE.DOCUMENT_MISSING',
+  /** The main document's bytes are not a PDF (nor an allowed XML). */
+  DocumentNotPdf: 'ACTE.DOCUMENT_NOT_PDF',
+  /** The main document is a PDF without its `%%EOF` end marker. */
+  DocumentTruncated: 'ACTE.DOCUMENT_TRUNCATED',
+  /** The main document is XML, allowed only for nature 5 (BF) with classification 7.1. */
+  DocumentFormatNotAllowed: 'ACTE.DOCUMENT_FORMAT_NOT_ALLOWED',
+  /** A file name is empty, holds a path separator, `..` or a control character. */
+  FileNameInvalid: 'ACTE.FILE_NAME_INVALID',
+  /** An annexe's bytes are none of `ActesRules.annexeFormats`. */
+  AnnexeFormatInvalid: 'ACTE.ANNEXE_FORMAT_INVALID',
+  /** An annexe is not a PDF while the main document is XML. */
+  AnnexeFormatNotAllowed: 'ACTE.ANNEXE_FORMAT_NOT_ALLOWED',
+  /** An annexe is a PDF without its `%%EOF` end marker. */
+  AnnexeTruncated: 'ACTE.ANNEXE_TRUNCATED',
+  /** Document and annexes together weigh more than `ActesRules.maxArchiveBytes`. */
+  ArchiveTooLarge: 'ACTE.ARCHIVE_TOO_LARGE',
+} as const;
+
+/** One of the acte validation codes. */
+export type ActeErrorCode = (typeof ActeErrorCode)[keyof typeof ActeErrorCode];
+
+/**
+ * One broken rule, in the API's `{code, message, field}` shape. `message` is French, for a secrétaire
+ * de mairie. `field` names the part at fault (`objet`, `document`, `annexes[1]`, `annexesTypePJ[0]`);
+ * it is absent only for the total size, which no single part breaks.
+ */
+export interface ActeValidationError extends ErrorDetail {
+  readonly code: ActeErrorCode;
+}
+
+/** Where the checks put what they find: every error is collected, none stops the others. */
+export type Report = (code: ActeErrorCode, message: string, field?: string) => void;

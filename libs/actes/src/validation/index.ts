@@ -1,0 +1,20 @@
+/**
+ * The first rules of an acte submission (DOMAIN.md §1.4–1.8), as pure functions: `validateActe`
+ * answers with the normalised acte or with every broken rule under a stable `ACTE.*` code.
+ */
+export { validateActe } from './acte.validate.js';
+export { ActeErrorCode, type ActeValidationError } from './acte-validation.errors.js';
+export { DEFAULT_ACTES_RULES, type ActesRules } from './acte-validation.rules.js';
+export type {
+  ActeFileInput,
+  ActeMetadataInput,
+  ActeSubmissionInput,
+  ActeValidationContext,
+  ActeValidationResult,
+  NormalizedActe,
+  ValidatedAnnexe,
+  ValidatedFile,
+} from './acte-validation.types.js';
+export { isCalendarDate } from './acte-metadata.check.js';
+export { hasPdfEnd, PDF_MARKER_WINDOW, sniffFormat, type FileFormat } from './file-format.sniff.js';
+export { defaultTypePJ, natureFromInput, type Nature, type NatureCode } from './nature.values.js';
