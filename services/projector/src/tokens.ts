@@ -1,0 +1,2 @@
+/** Injection token of the checked settings. */
+export const PROJECTOR_CONFIG = Symbol('PROJECTOR_CONFIG');

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestApplicationContextOptions } from '@nestjs/common/interfaces/nest-application-context-options.interface.js';
+import { PostgresEventStore } from '@relais/event-store';
+import { createTestDatabase, type TestDatabase } from '@relais/testing';
+import { appendTransmission } from '../../test/database.js';
+import { eventsOf } from '../../test/transmission-events.js';
+import { AppModule } from '../app.module.js';
+import { getTransmission } from './transmission.queries.js';
+import type { TransmissionView } from './transmission-view.js';
+
+describe('ProjectorService', () => {
+  let db: TestDatabase;
+  let app: INestApplicationContext | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('relais_projector');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db.drop();
+  });
+
+  async function eventually(id: string, status: string): Promise<TransmissionView | null> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const view = await getTransmission(db.pool, id);
+      if (view?.status === status || Date.now() > deadline) return view;
+      await sleep(50);
+    }
+  }
+
+  it('migrates an empty database at start-up and keeps the read model up to date until shutdown', async () => {
+    const options = Object.assign(new NestApplicationContextOptions(), { logger: false as const });
+    app = await NestFactory.createApplicationContext(AppModule.forConfig({ databaseUrl: db.url }), options);
+    await app.init();
+    const store = new PostgresEventStore(db.pool);
+    const e = eventsOf('tr-live');
+    await appendTransmission(store, 'tr-live', [e.received(), e.validated()]);
+    expect(await eventually('tr-live', 'validated')).toMatchObject({ status: 'validated' });
+    await appendTransmission(store, 'tr-live', [e.routed(), e.sent()]);
+    expect(await eventually('tr-live', 'sent')).toMatchObject({ status: 'sent' });
+    await store.close();
+    await app.close();
+    app = undefined;
+  });
+});

@@ -1,0 +1,122 @@
+import type {
+  ActeNature,
+  ErrorDetail,
+  PesOutcome,
+  TransmissionEvent,
+  TransmissionKind,
+  TransmissionStatus,
+} from '@relais/domain';
+
+/** The State's acknowledgment as the API shows it: when it was recorded, and what it said. */
+export type AcknowledgmentView =
+  | { readonly at: string; readonly idActe: string; readonly dateReception: string }
+  | { readonly at: string; readonly outcomes: readonly PesOutcome[] };
+
+/** A transmission exactly in the shape of `GET /api/v1/transmissions/{id}` (API.md, "Following"). */
+export interface TransmissionView {
+  readonly id: string;
+  readonly kind: TransmissionKind;
+  readonly siren: string;
+  readonly status: TransmissionStatus;
+  /** ISO 8601 UTC: when the first event was recorded. */
+  readonly createdAt: string;
+  /** ISO 8601 UTC: when the last event was recorded. */
+  readonly updatedAt: string;
+  /** Why the transmission stands where it is: validation errors, the State's refusal, the given-up delivery. */
+  readonly errors: readonly ErrorDetail[];
+  readonly acte?: {
+    readonly numeroInterne: string;
+    readonly nature: ActeNature;
+    readonly classification: string;
+    readonly objet: string;
+    readonly idActe?: string;
+  };
+  readonly pes?: {
+    readonly nomFic: string;
+    readonly codCol: string;
+    readonly idPost: string;
+    readonly outcomes?: readonly PesOutcome[];
+  };
+  readonly acknowledgment?: AcknowledgmentView;
+}
+
+/** What the log says about an event besides its payload. */
+export interface EventMeta {
+  readonly recordedAt: Date;
+  readonly streamId: string;
+}
+
+/** The error shown for a delivery given up after its retries. */
+export const DELIVERY_FAILED = 'DELIVERY.FAILED';
+
+/**
+ * Folds one event into a transmission's view. Pure. Like the domain's `evolve`, it never throws: an
+ * event before TransmissionReceived leaves no view, a second TransmissionReceived changes nothing.
+ */
+export function evolveTransmissionView(
+  view: TransmissionView | undefined,
+  event: TransmissionEvent,
+  meta: EventMeta,
+): TransmissionView | undefined {
+  const at = meta.recordedAt.toISOString();
+  if (event.type === 'TransmissionReceived') {
+    if (view !== undefined) return view;
+    const { transmissionId: id, siren, submission: s } = event.data;
+    const base = { id, kind: s.kind, siren, status: 'received' as const, createdAt: at, updatedAt: at, errors: [] };
+    return s.kind === 'acte'
+      ? { ...base, acte: { numeroInterne: s.numeroInterne, nature: s.nature, classification: s.classification, objet: s.objet } }
+      : { ...base, pes: { nomFic: s.nomFic, codCol: s.codCol, idPost: s.idPost } };
+  }
+  if (view === undefined) return undefined;
+  return { ...evolveExisting(view, event, at), updatedAt: at };
+}
+
+function evolveExisting(
+  v: TransmissionView,
+  event: Exclude<TransmissionEvent, { type: 'TransmissionReceived' }>,
+  at: string,
+): TransmissionView {
+  switch (event.type) {
+    case 'TransmissionValidated':
+      return { ...v, status: 'validated', errors: [] };
+    case 'TransmissionRejected':
+      return { ...v, status: 'rejected', errors: event.data.errors };
+    case 'TransmissionRouted':
+    case 'TransmissionDeliveryAttemptFailed':
+      return { ...v, status: 'routed' };
+    case 'TransmissionSent':
+      return { ...v, status: 'sent' };
+    case 'TransmissionFailed':
+      return { ...v, status: 'failed', errors: [{ code: DELIVERY_FAILED, message: event.data.reason }] };
+    case 'TransmissionRetryRequested':
+      return { ...v, status: 'routed', errors: [] };
+    case 'TransmissionAcknowledged': {
+      const a = event.data.acknowledgment;
+      if (a.kind === 'acte') {
+        const acknowledgment = { at, idActe: a.idActe, dateReception: a.dateReception };
+        const acte = v.acte === undefined ? undefined : { ...v.acte, idActe: a.idActe };
+        return { ...v, status: 'acknowledged', errors: [], ...(acte && { acte }), acknowledgment };
+      }
+      const pes = v.pes === undefined ? undefined : { ...v.pes, outcomes: a.outcomes };
+      return { ...v, status: 'acknowledged', errors: [], ...(pes && { pes }), acknowledgment: { at, outcomes: a.outcomes } };
+    }
+    case 'TransmissionNacked': {
+      const { source, reasonCode, detail } = event.data;
+      return { ...v, status: 'nacked', errors: [{ code: `${source.toUpperCase()}.${reasonCode}`, message: detail }] };
+    }
+    case 'TransmissionPartiallyAccepted': {
+      const pes = v.pes === undefined ? undefined : { ...v.pes, outcomes: event.data.outcomes };
+      return { ...v, status: 'partially_accepted', ...(pes && { pes }) };
+    }
+    case 'TransmissionCancellationRequested':
+      return v;
+    case 'TransmissionCancelled':
+      return { ...v, status: 'cancelled' };
+    default:
+      return assertNever(event);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected event: ${JSON.stringify(value)}`);
+}

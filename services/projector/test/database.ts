@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { toStored, type TransmissionEvent } from '@relais/domain';
+import { migrate, PostgresEventStore } from '@relais/event-store';
+import { createTestDatabase, type TestDatabase } from '@relais/testing';
+import type pg from 'pg';
+import { migrateProjector } from '../src/migrations/migrate-projector.js';
+import { projectNextBatch } from '../src/transmissions/project-batch.js';
+
+/** A new database with the event store's and the projector's tables. */
+export async function projectorDatabase(): Promise<TestDatabase> {
+  const db = await createTestDatabase('relais_projector');
+  await migrate(db.pool);
+  await migrateProjector(db.pool);
+  return db;
+}
+
+/** Appends a transmission's events to its stream `transmission-<id>`, as the services store them. */
+export async function appendTransmission(
+  store: PostgresEventStore,
+  id: string,
+  events: readonly TransmissionEvent[],
+): Promise<void> {
+  const stored = events.map((event) => {
+    const { type, data } = toStored(event);
+    return { eventId: randomUUID(), type, data };
+  });
+  await store.append(`transmission-${id}`, 'any', stored);
+}
+
+/**
+ * Waits until every appended event is below the read horizon (readAll holds back events while any
+ * older transaction of the cluster is open), so that a reader sees them all.
+ */
+export async function waitUntilReadable(pool: pg.Pool, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ ok: boolean }>(
+      'SELECT coalesce(pg_snapshot_xmin(pg_current_snapshot()) > (SELECT max(transaction_id) FROM events), true) AS ok',
+    );
+    if (rows[0]?.ok) return;
+    if (Date.now() > deadline) throw new Error('events still behind the read horizon');
+    await sleep(20);
+  }
+}
+
+/** Projects batch after batch until the log is consumed; returns how many batches did something. */
+export async function projectAll(pool: pg.Pool, store: PostgresEventStore, limit: number): Promise<number> {
+  await waitUntilReadable(pool);
+  let batches = 0;
+  while ((await projectNextBatch(pool, store, limit)).processed > 0) batches++;
+  return batches;
+}
+
+/** Every row of the read model, in id order. */
+export async function readModelRows(pool: pg.Pool): Promise<Record<string, unknown>[]> {
+  const { rows } = await pool.query<Record<string, unknown>>(
+    `SELECT id, siren, kind, status, created_at, updated_at, view, last_position
+       FROM transmissions ORDER BY id`,
+  );
+  return rows;
+}
