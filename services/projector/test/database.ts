@@ -4,14 +4,14 @@ import { toStored, type TransmissionEvent } from '@relais/domain';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { createTestDatabase, type TestDatabase } from '@relais/testing';
 import type pg from 'pg';
-import { migrateProjector } from '../src/migrations/migrate-projector.js';
+import { migrateReadModels } from '@relais/read-models';
 import { projectNextBatch } from '../src/transmissions/project-batch.js';
 
 /** A new database with the event store's and the projector's tables. */
 export async function projectorDatabase(): Promise<TestDatabase> {
   const db = await createTestDatabase('relais_projector');
   await migrate(db.pool);
-  await migrateProjector(db.pool);
+  await migrateReadModels(db.pool);
   return db;
 }
 

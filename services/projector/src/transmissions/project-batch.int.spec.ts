@@ -11,7 +11,7 @@ import {
 } from '../../test/database.js';
 import { acteAck, eventsOf, idActe, invalidObjet, otherSiren, pes, siren } from '../../test/transmission-events.js';
 import { projectNextBatch, TRANSMISSIONS_CHECKPOINT } from './project-batch.js';
-import { getTransmission } from './transmission.queries.js';
+import { getTransmission } from '@relais/read-models';
 
 async function recordedTimes(db: TestDatabase, id: string): Promise<{ first: string; last: string }> {
   const { rows } = await db.pool.query<{ first: Date; last: Date }>(

@@ -1,7 +1,7 @@
 import { fromStored, type TransmissionEvent } from '@relais/domain';
 import { processNextBatch, type AllEventsReader, type ProcessedBatch, type StoredEvent } from '@relais/event-store';
 import type pg from 'pg';
-import { evolveTransmissionView, type TransmissionView } from './transmission-view.js';
+import { evolveTransmissionView, type TransmissionView } from '@relais/read-models';
 
 /** The checkpoint of the transmissions read model in the event store's `checkpoints`. */
 export const TRANSMISSIONS_CHECKPOINT = 'projector:transmissions';

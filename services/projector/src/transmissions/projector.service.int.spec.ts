@@ -9,8 +9,8 @@ import { createTestDatabase, type TestDatabase } from '@relais/testing';
 import { appendTransmission } from '../../test/database.js';
 import { eventsOf } from '../../test/transmission-events.js';
 import { AppModule } from '../app.module.js';
-import { getTransmission } from './transmission.queries.js';
-import type { TransmissionView } from './transmission-view.js';
+import { getTransmission } from '@relais/read-models';
+import type { TransmissionView } from '@relais/read-models';
 
 describe('ProjectorService', () => {
   let db: TestDatabase;

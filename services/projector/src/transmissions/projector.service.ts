@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import pg from 'pg';
 import type { ProjectorConfig } from '../config.js';
-import { migrateProjector } from '../migrations/migrate-projector.js';
+import { migrateReadModels } from '@relais/read-models';
 import { PROJECTOR_CONFIG } from '../tokens.js';
 import { projectNextBatch } from './project-batch.js';
 
@@ -33,7 +33,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 2 });
     this.pool = pool;
     await migrate(pool);
-    await migrateProjector(pool);
+    await migrateReadModels(pool);
     const store = new PostgresEventStore(pool);
     this.store = store;
     this.loop = this.run(pool, store);

@@ -13,7 +13,7 @@ import {
   pjRefused,
   siren,
 } from '../../test/transmission-events.js';
-import { DELIVERY_FAILED, evolveTransmissionView, type EventMeta, type TransmissionView } from './transmission-view.js';
+import { DELIVERY_FAILED, evolveTransmissionView, type EventMeta, type TransmissionView } from '@relais/read-models';
 
 interface Recorded {
   readonly event: TransmissionEvent;

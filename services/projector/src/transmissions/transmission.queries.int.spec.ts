@@ -3,8 +3,8 @@ import { PostgresEventStore } from '@relais/event-store';
 import type { TestDatabase } from '@relais/testing';
 import { appendTransmission, projectAll, projectorDatabase } from '../../test/database.js';
 import { eventsOf, otherSiren, pes, siren } from '../../test/transmission-events.js';
-import { getTransmission, listTransmissions, TransmissionQueryError, type ListTransmissionsQuery } from './transmission.queries.js';
-import type { TransmissionView } from './transmission-view.js';
+import { getTransmission, listTransmissions, TransmissionQueryError, type ListTransmissionsQuery } from '@relais/read-models';
+import type { TransmissionView } from '@relais/read-models';
 
 let db: TestDatabase;
 let store: PostgresEventStore;

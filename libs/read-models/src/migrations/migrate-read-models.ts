@@ -1,0 +1,8 @@
+import { runMigrations } from '@relais/event-store';
+import type pg from 'pg';
+import { CreateTransmissions1764360000000 } from './1764360000000-create-transmissions.js';
+
+/** Creates or upgrades the read models' tables (history in `read_models_migrations`). */
+export function migrateReadModels(pool: pg.Pool): Promise<void> {
+  return runMigrations(pool, { migrations: [CreateTransmissions1764360000000], tableName: 'read_models_migrations' });
+}
