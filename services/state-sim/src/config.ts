@@ -1,0 +1,43 @@
+/** The simulator's settings, read and checked once at start-up. */
+export interface StateSimConfig {
+  /** TCP port of the HTTP server (`STATE_SIM_PORT`, 0 for any free port). */
+  readonly port: number;
+  /** Delay before a reply lands in the mailbox (`STATE_SIM_ACK_DELAY_MS`). */
+  readonly ackDelayMs: number;
+  /** Share of accepted actes answered by a 1-3 AnomalieActe instead of a 1-2 ARActe (`STATE_SIM_ANOMALY_RATE`, 0..1). */
+  readonly anomalyRate: number;
+  /** Seed of the random draws, so that a run can be replayed (`STATE_SIM_SEED`); random when absent. */
+  readonly seed: number | undefined;
+  /** Largest archive accepted, in bytes (`STATE_SIM_MAX_ARCHIVE_BYTES`). */
+  readonly maxArchiveBytes: number;
+}
+
+/** 150 MiB is the national ceiling (DOMAIN.md §1.8); a little more covers the gzip and tar overhead. */
+const DEFAULT_MAX_ARCHIVE_BYTES = 160 * 1024 * 1024;
+
+/** Reads the settings from the environment; throws one error naming every bad setting. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): StateSimConfig {
+  const problems: string[] = [];
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}: ${raw}`);
+      return fallback;
+    }
+    return value;
+  };
+  const port = integer('STATE_SIM_PORT', 3100, 0, 65_535);
+  const ackDelayMs = integer('STATE_SIM_ACK_DELAY_MS', 200, 0, 3_600_000);
+  const maxArchiveBytes = integer('STATE_SIM_MAX_ARCHIVE_BYTES', DEFAULT_MAX_ARCHIVE_BYTES, 1024, 2 ** 31 - 1);
+  const seedRaw = env['STATE_SIM_SEED'];
+  const seed = seedRaw === undefined || seedRaw === '' ? undefined : integer('STATE_SIM_SEED', 0, 0, 2 ** 32 - 1);
+  const rateRaw = env['STATE_SIM_ANOMALY_RATE'] ?? '0';
+  const anomalyRate = Number(rateRaw);
+  if (rateRaw.trim() === '' || !Number.isFinite(anomalyRate) || anomalyRate < 0 || anomalyRate > 1) {
+    problems.push(`STATE_SIM_ANOMALY_RATE must be a number from 0 to 1: ${rateRaw}`);
+  }
+  if (problems.length > 0) throw new Error(`Invalid settings:\n  ${problems.join('\n  ')}`);
+  return { port, ackDelayMs, anomalyRate, seed, maxArchiveBytes };
+}

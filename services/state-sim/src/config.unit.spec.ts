@@ -1,0 +1,27 @@
+import { describe, expect, it } from '@jest/globals';
+
+import { readConfig } from './config.js';
+
+describe('readConfig', () => {
+  it('has defaults for every setting', () => {
+    expect(readConfig({})).toEqual({
+      port: 3100,
+      ackDelayMs: 200,
+      anomalyRate: 0,
+      seed: undefined,
+      maxArchiveBytes: 160 * 1024 * 1024,
+    });
+  });
+
+  it('reads the environment', () => {
+    expect(
+      readConfig({ STATE_SIM_PORT: '0', STATE_SIM_ACK_DELAY_MS: '5', STATE_SIM_ANOMALY_RATE: '0.25', STATE_SIM_SEED: '42' }),
+    ).toMatchObject({ port: 0, ackDelayMs: 5, anomalyRate: 0.25, seed: 42 });
+  });
+
+  it('names every bad setting at once', () => {
+    expect(() => readConfig({ STATE_SIM_PORT: '70000', STATE_SIM_ANOMALY_RATE: '1.5', STATE_SIM_ACK_DELAY_MS: '-1' })).toThrow(
+      /STATE_SIM_PORT[\s\S]*STATE_SIM_ACK_DELAY_MS[\s\S]*STATE_SIM_ANOMALY_RATE/,
+    );
+  });
+});

@@ -1,0 +1,93 @@
+/** The counters of API.md `/sim/stats`, for one kind of flow. */
+export interface Counters {
+  readonly received: number;
+  readonly retries: number;
+  readonly duplicates: number;
+  readonly conflicts: number;
+}
+
+/** `GET /sim/stats`: the totals, and the same split by kind of flow. */
+export interface Stats extends Counters {
+  readonly byKind: { readonly acte: Counters; readonly pes: Counters };
+}
+
+/**
+ * What a delivery was, from the State's point of view:
+ * - `accepted`: a new archive carrying an acte not seen before;
+ * - `retry`: the same archive name with the same bytes (a sender in doubt re-sending: ignored);
+ * - `conflict`: the same archive name with other bytes;
+ * - `duplicate`: a new archive carrying an acte (SIREN + numéro interne) already received in another one.
+ */
+export type DeliveryOutcome = 'accepted' | 'retry' | 'conflict' | 'duplicate';
+
+/** The facts about a well-formed acte delivery that the counting needs. */
+export interface ActeDeliveryFacts {
+  readonly archiveName: string;
+  /** SHA-256 of the archive's bytes. */
+  readonly sha256: string;
+  readonly siren: string;
+  readonly numeroInterne: string;
+}
+
+const ZERO: Counters = { received: 0, retries: 0, duplicates: 0, conflicts: 0 };
+
+function bump(counters: Counters, outcome: DeliveryOutcome): Counters {
+  switch (outcome) {
+    case 'accepted':
+      return { ...counters, received: counters.received + 1 };
+    case 'retry':
+      return { ...counters, retries: counters.retries + 1 };
+    case 'conflict':
+      return { ...counters, conflicts: counters.conflicts + 1 };
+    case 'duplicate':
+      return { ...counters, duplicates: counters.duplicates + 1 };
+    default: {
+      const unknown: never = outcome;
+      throw new Error(`Unknown delivery outcome ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * What the simulated State has received, and the counters of `/sim/stats`. In memory, no I/O: mutable so
+ * that a bench's hundreds of thousands of deliveries stay O(1) each.
+ */
+export class DeliveryLedger {
+  /** Archive name → SHA-256 of the first bytes received under it. */
+  private readonly archives = new Map<string, string>();
+  /** `SIREN/numéro interne` → archive name that first carried the acte. */
+  private readonly actes = new Map<string, string>();
+  private acte: Counters = ZERO;
+
+  /** Classifies a delivery against what was already received, without recording it. */
+  classify(facts: ActeDeliveryFacts): DeliveryOutcome {
+    const known = this.archives.get(facts.archiveName);
+    if (known !== undefined) return known === facts.sha256 ? 'retry' : 'conflict';
+    return this.actes.has(acteKey(facts)) ? 'duplicate' : 'accepted';
+  }
+
+  /** Records a well-formed acte delivery and says what it was. */
+  record(facts: ActeDeliveryFacts): DeliveryOutcome {
+    const outcome = this.classify(facts);
+    if (outcome === 'accepted' || outcome === 'duplicate') this.archives.set(facts.archiveName, facts.sha256);
+    if (outcome === 'accepted') this.actes.set(acteKey(facts), facts.archiveName);
+    this.acte = bump(this.acte, outcome);
+    return outcome;
+  }
+
+  /** The `/sim/stats` view (PES is not simulated yet: its counters stay at 0). */
+  stats(): Stats {
+    const pes = ZERO;
+    return {
+      received: this.acte.received + pes.received,
+      retries: this.acte.retries + pes.retries,
+      duplicates: this.acte.duplicates + pes.duplicates,
+      conflicts: this.acte.conflicts + pes.conflicts,
+      byKind: { acte: this.acte, pes },
+    };
+  }
+}
+
+function acteKey(facts: ActeDeliveryFacts): string {
+  return `${facts.siren}/${facts.numeroInterne}`;
+}

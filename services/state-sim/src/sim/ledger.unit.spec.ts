@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+
+import { type ActeDeliveryFacts, DeliveryLedger } from './ledger.js';
+
+const first: ActeDeliveryFacts = {
+  archiveName: 'RLS-EACT--491011698--20171227-5.tar.gz',
+  sha256: 'a'.repeat(64),
+  siren: '491011698',
+  numeroInterne: 'CL20171227_06',
+};
+
+describe('DeliveryLedger', () => {
+  it('counts a first delivery as received', () => {
+    const ledger = new DeliveryLedger();
+    expect(ledger.record(first)).toBe('accepted');
+    expect(ledger.stats()).toEqual({
+      received: 1,
+      retries: 0,
+      duplicates: 0,
+      conflicts: 0,
+      byKind: {
+        acte: { received: 1, retries: 0, duplicates: 0, conflicts: 0 },
+        pes: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+      },
+    });
+  });
+
+  it('counts the same name with the same bytes as a retry, as often as it comes', () => {
+    const ledger = new DeliveryLedger();
+    ledger.record(first);
+    expect(ledger.record(first)).toBe('retry');
+    expect(ledger.record(first)).toBe('retry');
+    expect(ledger.stats()).toMatchObject({ received: 1, retries: 2, duplicates: 0, conflicts: 0 });
+  });
+
+  it('counts the same name with other bytes as a conflict, whatever acte it carries', () => {
+    const ledger = new DeliveryLedger();
+    ledger.record(first);
+    expect(ledger.record({ ...first, sha256: 'b'.repeat(64) })).toBe('conflict');
+    expect(ledger.record({ ...first, sha256: 'c'.repeat(64), numeroInterne: 'OTHER' })).toBe('conflict');
+    expect(ledger.stats()).toMatchObject({ received: 1, retries: 0, duplicates: 0, conflicts: 2 });
+  });
+
+  it('keeps the first bytes as the reference: their re-send stays a retry after a conflict', () => {
+    const ledger = new DeliveryLedger();
+    ledger.record(first);
+    ledger.record({ ...first, sha256: 'b'.repeat(64) });
+    expect(ledger.record(first)).toBe('retry');
+  });
+
+  it('counts the same acte in another archive as a duplicate, and a re-send of that archive as a retry', () => {
+    const ledger = new DeliveryLedger();
+    ledger.record(first);
+    const second = { ...first, archiveName: 'RLS-EACT--491011698--20171227-6.tar.gz', sha256: 'd'.repeat(64) };
+    expect(ledger.record(second)).toBe('duplicate');
+    expect(ledger.record(second)).toBe('retry');
+    expect(ledger.stats()).toMatchObject({ received: 1, retries: 1, duplicates: 1, conflicts: 0 });
+  });
+
+  it('tells actes apart by SIREN and numéro interne', () => {
+    const ledger = new DeliveryLedger();
+    ledger.record(first);
+    expect(
+      ledger.record({ ...first, archiveName: 'RLS-EACT--491011698--20171227-6.tar.gz', numeroInterne: 'CL20171227_07' }),
+    ).toBe('accepted');
+    expect(
+      ledger.record({ ...first, archiveName: 'RLS-EACT--214502494--20171227-5.tar.gz', siren: '214502494' }),
+    ).toBe('accepted');
+    expect(ledger.stats()).toMatchObject({ received: 3, duplicates: 0 });
+  });
+
+  it('classifies without recording', () => {
+    const ledger = new DeliveryLedger();
+    expect(ledger.classify(first)).toBe('accepted');
+    expect(ledger.classify(first)).toBe('accepted');
+    expect(ledger.stats().received).toBe(0);
+  });
+});

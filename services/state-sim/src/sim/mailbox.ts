@@ -1,0 +1,62 @@
+import type { ReplyFile } from './reply.xml.js';
+
+/** A reply waiting for the operator, as `GET /sim/mailbox` lists it. */
+export interface MailboxItem {
+  /** Increasing from 1; `after=<id>` pages on it. */
+  readonly id: number;
+  /** Which kind of message (`ARActe`, `AnomalieActe`). */
+  readonly kind: string;
+  /**
+   * The name the reply's archive would have (its envelope's name, `.tar.gz`); the files are given
+   * unpacked, as the operator reads them once the attachment is opened.
+   */
+  readonly archiveName: string;
+  /** The archive this replies to. */
+  readonly receivedFor: string;
+  /** The envelope first, then the business message. */
+  readonly files: readonly ReplyFile[];
+}
+
+/** A page of the mailbox; `next` is there when more items may follow. */
+export interface MailboxPage {
+  readonly items: readonly MailboxItem[];
+  readonly next?: number;
+}
+
+/**
+ * The operator's mailbox at the ministry's end: in reality replies are e-mailed and fetched by IMAP;
+ * here they wait until the reader acknowledges them. In memory, no I/O.
+ */
+export class Mailbox {
+  private readonly items = new Map<number, MailboxItem>();
+  private lastId = 0;
+
+  /** Puts a reply in the mailbox and returns it with its id. */
+  deliver(item: Omit<MailboxItem, 'id'>): MailboxItem {
+    this.lastId += 1;
+    const stored = { ...item, id: this.lastId };
+    this.items.set(stored.id, stored);
+    return stored;
+  }
+
+  /** Unacknowledged items with an id above `after`, oldest first, at most `limit`. */
+  list(after: number, limit: number): MailboxPage {
+    const items: MailboxItem[] = [];
+    // Map iteration follows insertion order, which is id order.
+    for (const item of this.items.values()) {
+      if (item.id <= after) continue;
+      if (items.length === limit) return { items, next: items.at(-1)?.id ?? after };
+      items.push(item);
+    }
+    return { items };
+  }
+
+  /**
+   * Marks an item processed: it is not listed again. Acknowledging twice is harmless (a reader may crash
+   * between its ack and its checkpoint); false only for an id never issued.
+   */
+  ack(id: number): boolean {
+    this.items.delete(id);
+    return Number.isSafeInteger(id) && id >= 1 && id <= this.lastId;
+  }
+}

@@ -1,0 +1,140 @@
+import { Body, Controller, Get, Headers, HttpCode, HttpException, HttpStatus, Param, Post, Query, Req } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+
+import { readBoundedBody } from './body.read.js';
+import type { Stats } from './ledger.js';
+import { SimError, SimErrorCode } from './sim.errors.js';
+import { type RuntimeSettings, SimService } from './sim.service.js';
+
+/** A mailbox item as `GET /sim/mailbox` sends it. */
+interface MailboxItemBody {
+  readonly id: number;
+  readonly kind: string;
+  readonly archiveName: string;
+  readonly receivedFor: string;
+  readonly files: readonly { readonly name: string; readonly contentBase64: string }[];
+}
+
+const GZIP_TYPES = new Set(['application/gzip', 'application/x-gzip', 'application/octet-stream']);
+
+function failure(status: HttpStatus, code: SimErrorCode, message: string): HttpException {
+  return new HttpException({ errors: [{ code, message }] }, status);
+}
+
+function statusOf(code: SimErrorCode): HttpStatus {
+  if (code === SimErrorCode.ArchiveTooLarge) return HttpStatus.PAYLOAD_TOO_LARGE;
+  if (code === SimErrorCode.UnsupportedMediaType) return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+  return HttpStatus.BAD_REQUEST;
+}
+
+function integerParam(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw failure(HttpStatus.BAD_REQUEST, SimErrorCode.InvalidQuery, `${name} must be an integer from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+function settingsChange(body: unknown): Partial<RuntimeSettings> {
+  const bad = (message: string): HttpException => failure(HttpStatus.BAD_REQUEST, SimErrorCode.InvalidConfig, message);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The body must be a JSON object.');
+  const change: { -readonly [K in keyof RuntimeSettings]?: RuntimeSettings[K] } = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'ackDelayMs' || key === 'failNext') {
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw bad(`${key} must be a non-negative integer.`);
+      change[key] = value;
+    } else if (key === 'hang') {
+      if (typeof value !== 'boolean') throw bad('hang must be true or false.');
+      change.hang = value;
+    } else if (key === 'anomalyRate') {
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw bad('anomalyRate must be a number from 0 to 1.');
+      change.anomalyRate = value;
+    } else {
+      throw bad(`Unknown setting « ${key} ».`);
+    }
+  }
+  return change;
+}
+
+/** The simulated ministry's HTTP face: decodes, checks, calls {@link SimService}, maps errors to statuses. */
+@Controller()
+export class SimController {
+  constructor(private readonly sim: SimService) {}
+
+  @Get('health')
+  health(): { status: string } {
+    return { status: 'ok' };
+  }
+
+  @Post('sim/actes/:archiveName')
+  @HttpCode(HttpStatus.OK)
+  async deliverActe(
+    @Param('archiveName') archiveName: string,
+    @Headers('content-type') contentType: string | undefined,
+    @Req() request: IncomingMessage,
+  ): Promise<{ outcome: string }> {
+    const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    try {
+      if (!GZIP_TYPES.has(mediaType)) {
+        throw new SimError(SimErrorCode.UnsupportedMediaType, `Expected application/gzip, got « ${mediaType} ».`);
+      }
+      const body = await readBoundedBody(request, this.sim.maxArchiveBytes);
+      const result = await this.sim.deliverActe(archiveName, body);
+      if (result.status === 'unavailable') {
+        throw failure(HttpStatus.SERVICE_UNAVAILABLE, SimErrorCode.Unavailable, 'Simulated outage (failNext or hang).');
+      }
+      return { outcome: result.outcome };
+    } catch (error) {
+      if (error instanceof SimError) throw failure(statusOf(error.code), error.code, error.message);
+      throw error;
+    }
+  }
+
+  @Get('sim/mailbox')
+  mailbox(
+    @Query('after') after: string | undefined,
+    @Query('limit') limit: string | undefined,
+  ): { items: MailboxItemBody[]; next?: number } {
+    const page = this.sim.listMailbox(
+      integerParam('after', after, 0, 0, Number.MAX_SAFE_INTEGER),
+      integerParam('limit', limit, 100, 1, 1000),
+    );
+    const items = page.items.map((item) => ({
+      id: item.id,
+      kind: item.kind,
+      archiveName: item.archiveName,
+      receivedFor: item.receivedFor,
+      files: item.files.map((file) => ({ name: file.name, contentBase64: file.content.toString('base64') })),
+    }));
+    return page.next === undefined ? { items } : { items, next: page.next };
+  }
+
+  @Post('sim/mailbox/:id/ack')
+  @HttpCode(HttpStatus.OK)
+  ack(@Param('id') id: string): { id: number; acked: boolean } {
+    const value = integerParam('id', id, 0, 1, Number.MAX_SAFE_INTEGER);
+    if (!this.sim.ackMailbox(value)) {
+      throw failure(HttpStatus.NOT_FOUND, SimErrorCode.UnknownMailboxItem, `No mailbox item ${value}.`);
+    }
+    return { id: value, acked: true };
+  }
+
+  @Get('sim/stats')
+  stats(): Stats {
+    return this.sim.stats();
+  }
+
+  @Post('sim/reset')
+  @HttpCode(HttpStatus.OK)
+  reset(): { reset: boolean } {
+    this.sim.reset();
+    return { reset: true };
+  }
+
+  @Post('sim/config')
+  @HttpCode(HttpStatus.OK)
+  configure(@Body() body: unknown): RuntimeSettings {
+    return this.sim.configure(settingsChange(body));
+  }
+}

@@ -1,0 +1,58 @@
+/** The stable codes of every refusal of a delivery by the simulated ministry. */
+export const SimErrorCode = {
+  /** The archive name is not `TRI-EACT--SIREN--YYYYMMDD-N.tar.gz`. */
+  InvalidArchiveName: 'SIM.INVALID_ARCHIVE_NAME',
+  /** The body is not of type `application/gzip`. */
+  UnsupportedMediaType: 'SIM.UNSUPPORTED_MEDIA_TYPE',
+  /** The body, or the tar once inflated, is larger than allowed. */
+  ArchiveTooLarge: 'SIM.ARCHIVE_TOO_LARGE',
+  /** The body is not gzip. */
+  NotGzip: 'SIM.NOT_GZIP',
+  /** The inflated body is not a tar. */
+  NotTar: 'SIM.NOT_TAR',
+  /** A tar entry name with a directory part, `..`, or nothing at all. */
+  UnsafeEntryName: 'SIM.UNSAFE_ENTRY_NAME',
+  /** A tar entry that is not a regular file (link, directory, device…). */
+  UnsupportedEntryType: 'SIM.UNSUPPORTED_ENTRY_TYPE',
+  /** More tar entries than any transmission needs. */
+  TooManyEntries: 'SIM.TOO_MANY_ENTRIES',
+  /** Two tar entries with the same name. */
+  DuplicateEntry: 'SIM.DUPLICATE_ENTRY',
+  /** No `EACT--SIREN--YYYYMMDD-N.xml` envelope, or several. */
+  MissingEnvelope: 'SIM.MISSING_ENVELOPE',
+  /** The envelope's name does not match the archive's. */
+  EnvelopeNameMismatch: 'SIM.ENVELOPE_NAME_MISMATCH',
+  /** An XML file that is not well-formed, or carries a DOCTYPE. */
+  MalformedXml: 'SIM.MALFORMED_XML',
+  /** The envelope does not say what `EnveloppeCLMISILL` requires. */
+  InvalidEnvelope: 'SIM.INVALID_ENVELOPE',
+  /** The envelope lists no 1-1 `Acte` message. */
+  MissingActeMessage: 'SIM.MISSING_ACTE_MESSAGE',
+  /** The 1-1 message does not say what `Acte` requires. */
+  InvalidActe: 'SIM.INVALID_ACTE',
+  /** A file named by the envelope or by the acte is not in the archive. */
+  MissingFile: 'SIM.MISSING_FILE',
+  /** A query parameter of the mailbox out of range. */
+  InvalidQuery: 'SIM.INVALID_QUERY',
+  /** A `/sim/config` body the simulator cannot apply. */
+  InvalidConfig: 'SIM.INVALID_CONFIG',
+  /** An acknowledgement of a mailbox item that never existed. */
+  UnknownMailboxItem: 'SIM.UNKNOWN_MAILBOX_ITEM',
+  /** A simulated outage (`failNext`): the ministry is not answering. */
+  Unavailable: 'SIM.UNAVAILABLE',
+} as const;
+
+/** One of the simulator's error codes. */
+export type SimErrorCode = (typeof SimErrorCode)[keyof typeof SimErrorCode];
+
+/** A delivery the simulated ministry refuses; `code` is stable, the message says why in plain words. */
+export class SimError extends Error {
+  override readonly name = 'SimError';
+
+  constructor(
+    readonly code: SimErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

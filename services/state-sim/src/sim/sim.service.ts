@@ -1,0 +1,163 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+
+import type { StateSimConfig } from '../config.js';
+import { STATE_SIM_CONFIG } from '../tokens.js';
+import { type ActeDelivery, readActeDelivery } from './archive.read.js';
+import { DeliveryLedger, type DeliveryOutcome, type Stats } from './ledger.js';
+import { Mailbox, type MailboxPage } from './mailbox.js';
+import { type Random, randomSource } from './random.js';
+import { buildActeReply } from './reply.xml.js';
+
+/** The knobs a test may turn while the simulator runs (`POST /sim/config`). */
+export interface RuntimeSettings {
+  readonly ackDelayMs: number;
+  readonly anomalyRate: number;
+  /** How many of the next deliveries get a 503 before anything is read. */
+  readonly failNext: number;
+  /**
+   * While true, deliveries get no answer at all (a ministry that stopped answering); they are answered
+   * 503, unread and uncounted, once `hang` is turned off, on reset or at shutdown.
+   */
+  readonly hang: boolean;
+}
+
+/** What became of a delivery the simulator read. */
+export type DeliveryResult = { readonly status: 'unavailable' } | { readonly status: 'received'; readonly outcome: DeliveryOutcome };
+
+/** Most entries a 1-1 archive may hold: envelope, message, main document and a generous number of annexes. */
+const MAX_ENTRIES = 512;
+/** The nature code the simulated anomalies carry; the meaning of the codes is not published. */
+const SIMULATED_ANOMALY_NATURE = '001';
+
+/**
+ * The simulated ministry: reads deliveries, counts them in the ledger, and after a delay puts the reply
+ * (1-2 or 1-3) in the mailbox. Everything is in memory; {@link reset} forgets it all.
+ */
+@Injectable()
+export class SimService implements OnModuleDestroy {
+  private ledger = new DeliveryLedger();
+  private mailbox = new Mailbox();
+  private envelopeSequence = 0;
+  private random: Random;
+  private settings: RuntimeSettings;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly held = new Set<() => void>();
+
+  constructor(@Inject(STATE_SIM_CONFIG) private readonly config: StateSimConfig) {
+    this.random = randomSource(config.seed);
+    this.settings = this.initialSettings();
+  }
+
+  private initialSettings(): RuntimeSettings {
+    return { ackDelayMs: this.config.ackDelayMs, anomalyRate: this.config.anomalyRate, failNext: 0, hang: false };
+  }
+
+  /** Largest body the simulator reads. */
+  get maxArchiveBytes(): number {
+    return this.config.maxArchiveBytes;
+  }
+
+  /** Receives a 1-1 archive. @throws SimError when it is malformed (nothing is counted then). */
+  async deliverActe(archiveName: string, body: Buffer): Promise<DeliveryResult> {
+    if (this.settings.hang) {
+      await new Promise<void>((release) => this.held.add(release));
+      return { status: 'unavailable' };
+    }
+    if (this.settings.failNext > 0) {
+      this.settings = { ...this.settings, failNext: this.settings.failNext - 1 };
+      return { status: 'unavailable' };
+    }
+    const delivery = await readActeDelivery(archiveName, body, {
+      maxInflatedBytes: this.config.maxArchiveBytes * 2,
+      maxEntries: MAX_ENTRIES,
+    });
+    const outcome = this.ledger.record({
+      archiveName,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      siren: delivery.siren,
+      numeroInterne: delivery.acte.numeroInterne,
+    });
+    if (outcome === 'accepted') this.scheduleReply(delivery, new Date().toISOString().slice(0, 10));
+    return { status: 'received', outcome };
+  }
+
+  private scheduleReply(delivery: ActeDelivery, dateReception: string): void {
+    const anomaly = this.random() < this.settings.anomalyRate;
+    const mailbox = this.mailbox;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.envelopeSequence += 1;
+      const reply = buildActeReply(
+        delivery,
+        {
+          date: dateReception,
+          sequence: this.envelopeSequence,
+          classificationDateVersionEnCours: delivery.acte.classificationDateVersion,
+        },
+        anomaly ? { nature: SIMULATED_ANOMALY_NATURE, detail: 'Anomalie simulée (STATE_SIM_ANOMALY_RATE).' } : undefined,
+      );
+      const [envelope] = reply.files;
+      mailbox.deliver({
+        kind: reply.kind,
+        archiveName: envelope.name.replace(/\.xml$/, '.tar.gz'),
+        receivedFor: delivery.archiveName,
+        files: reply.files,
+      });
+    }, this.settings.ackDelayMs);
+    this.timers.add(timer);
+  }
+
+  /** A page of the unacknowledged replies. */
+  listMailbox(after: number, limit: number): MailboxPage {
+    return this.mailbox.list(after, limit);
+  }
+
+  /** Acknowledges a reply; false if no such reply was ever issued. */
+  ackMailbox(id: number): boolean {
+    return this.mailbox.ack(id);
+  }
+
+  /** The counters of `/sim/stats`. */
+  stats(): Stats {
+    return this.ledger.stats();
+  }
+
+  /** The current knobs. */
+  runtimeSettings(): RuntimeSettings {
+    return this.settings;
+  }
+
+  /** Changes some knobs; the others stay as they are. */
+  configure(change: Partial<RuntimeSettings>): RuntimeSettings {
+    this.settings = { ...this.settings, ...change };
+    if (!this.settings.hang) this.releaseHeld();
+    return this.settings;
+  }
+
+  /** Forgets every delivery, reply and knob change, drops the replies still pending and releases held requests. */
+  reset(): void {
+    this.clearTimers();
+    this.ledger = new DeliveryLedger();
+    this.mailbox = new Mailbox();
+    this.envelopeSequence = 0;
+    this.random = randomSource(this.config.seed);
+    this.settings = this.initialSettings();
+    this.releaseHeld();
+  }
+
+  onModuleDestroy(): void {
+    this.clearTimers();
+    this.releaseHeld();
+  }
+
+  private releaseHeld(): void {
+    for (const release of this.held) release();
+    this.held.clear();
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
