@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
 import { DeciderSpecification } from '@relais/testing';
+import { acte, acteAck, at, bordereauAccepted, idActe, invalidObjet, pes, pjRefused, siren } from '../src/testing/index.js';
 import { TransmissionError, type TransmissionErrorCode } from '../src/transmission/transmission.errors.js';
 import type {
   TransmissionAcknowledged,
@@ -14,64 +15,15 @@ import type {
 } from '../src/transmission/transmission.events.js';
 import type { TransmissionCommand } from '../src/transmission/transmission.commands.js';
 import { transmissionDecider } from '../src/transmission/transmission.decider.js';
-import type {
-  Acknowledgment,
-  ActeAcknowledgment,
-  ActeSubmission,
-  Channel,
-  ErrorDetail,
-  PesOutcome,
-  PesSubmission,
-  Submission,
-} from '../src/transmission/transmission.values.js';
+import type { Acknowledgment, Channel, Submission } from '../src/transmission/transmission.values.js';
 
 /** Given/when/then over the transmission decider. */
 export const spec = DeciderSpecification.for(transmissionDecider);
 
+/** The fixture's transmission; the sample values come from the domain's testing entry. */
 export const id = 'tr-0001';
-export const siren = '212102313';
-export const at = '2026-01-05T09:00:00.000Z';
+export { acte, acteAck, at, bordereauAccepted, idActe, invalidObjet, pes, pjRefused, siren } from '../src/testing/index.js';
 export const later = '2026-01-05T09:05:00.000Z';
-
-export const acte: ActeSubmission = {
-  kind: 'acte',
-  numeroInterne: 'DEL2026_001',
-  dateDecision: '2026-01-04',
-  nature: 'DE',
-  classification: '7.1',
-  objet: 'Budget primitif 2026',
-  documentPapier: false,
-  document: { sha256: 'a'.repeat(64), size: 182_044, name: 'budget.pdf', mediaType: 'application/pdf' },
-  annexes: [],
-};
-
-export const pes: PesSubmission = {
-  kind: 'pes',
-  nomFic: 'PESALR2_21210231300013_260105_001',
-  codCol: '001',
-  codBud: '01',
-  idPost: '021000',
-  idColl: '21210231300013',
-  file: { sha256: 'b'.repeat(64), size: 40_960, name: 'pes.xml', mediaType: 'application/xml' },
-};
-
-export const idActe = '021-212102313-20260104-DEL2026_001-DE';
-export const acteAck: ActeAcknowledgment = { kind: 'acte', idActe, dateReception: '2026-01-05' };
-export const invalidObjet: ErrorDetail = {
-  code: 'ACTE.OBJET_TOO_LONG',
-  message: 'objet has 612 characters',
-  field: 'objet',
-};
-export const bordereauAccepted: PesOutcome = {
-  element: { kind: 'bordereau', exercice: 2026, numBord: '12' },
-  accepted: true,
-  errors: [],
-};
-export const pjRefused: PesOutcome = {
-  element: { kind: 'pj', idUnique: 'PJ-0042' },
-  accepted: false,
-  errors: [{ code: 'ERREUR_PJ', message: 'pièce justificative illisible' }],
-};
 
 export const received = (submission: Submission = acte): TransmissionReceived => ({
   type: 'TransmissionReceived',

@@ -9,7 +9,7 @@ import {
   readModelRows,
   waitUntilReadable,
 } from '../../test/database.js';
-import { acteAck, eventsOf, idActe, invalidObjet, otherSiren, pes, siren } from '../../test/transmission-events.js';
+import { acteAck, eventsOf, idActe, invalidObjet, otherSiren, pes, siren } from '@relais/domain/testing';
 import { projectNextBatch, TRANSMISSIONS_CHECKPOINT } from './project-batch.js';
 import { getTransmission } from '@relais/read-models';
 

@@ -7,7 +7,7 @@ import { NestApplicationContextOptions } from '@nestjs/common/interfaces/nest-ap
 import { PostgresEventStore } from '@relais/event-store';
 import { createTestDatabase, type TestDatabase } from '@relais/testing';
 import { appendTransmission } from '../../test/database.js';
-import { eventsOf } from '../../test/transmission-events.js';
+import { eventsOf } from '@relais/domain/testing';
 import { AppModule } from '../app.module.js';
 import { getTransmission } from '@relais/read-models';
 import type { TransmissionView } from '@relais/read-models';

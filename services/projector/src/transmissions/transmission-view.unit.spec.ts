@@ -12,7 +12,7 @@ import {
   pesAck,
   pjRefused,
   siren,
-} from '../../test/transmission-events.js';
+} from '@relais/domain/testing';
 import { DELIVERY_FAILED, evolveTransmissionView, type EventMeta, type TransmissionView } from '@relais/read-models';
 
 interface Recorded {

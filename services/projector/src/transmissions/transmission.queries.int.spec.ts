@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostgresEventStore } from '@relais/event-store';
 import type { TestDatabase } from '@relais/testing';
 import { appendTransmission, projectAll, projectorDatabase } from '../../test/database.js';
-import { eventsOf, otherSiren, pes, siren } from '../../test/transmission-events.js';
+import { eventsOf, otherSiren, pes, siren } from '@relais/domain/testing';
 import { getTransmission, listTransmissions, TransmissionQueryError, type ListTransmissionsQuery } from '@relais/read-models';
 import type { TransmissionView } from '@relais/read-models';
 

@@ -6,10 +6,13 @@ import type {
   PesOutcome,
   PesSubmission,
   Submission,
-  TransmissionEvent,
-} from '@relais/domain';
+} from '../transmission/transmission.values.js';
+import type { TransmissionEvent } from '../transmission/transmission.events.js';
 
-/* Builders of domain events for one transmission, after libs/domain/test/transmission.fixtures.ts. */
+/*
+ * Sample submissions, answers and events of a transmission, for the tests of the domain and of every
+ * layer above it (projections, handlers): one set of realistic values, so that tests agree on them.
+ */
 
 export const siren = '212102313';
 export const otherSiren = '213105554';
@@ -52,7 +55,7 @@ export const pjRefused: PesOutcome = {
 };
 export const pesAck: PesAcknowledgment = { kind: 'pes', outcomes: [bordereauAccepted] };
 
-/** The events of transmission `id`, built by name. */
+/** The events of transmission `id` (of collectivité `ofSiren`), built by name. */
 export function eventsOf(id: string, ofSiren = siren) {
   const fact = { transmissionId: id, at };
   return {
