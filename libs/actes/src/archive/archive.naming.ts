@@ -1,3 +1,5 @@
+import type { ActeNature } from '@relais/domain';
+import { natureFromInput, type NatureCode } from '../validation/nature.values.js';
 import { ActesArchiveError, ActesArchiveErrorCode } from './archive.errors.js';
 
 const DPT = '(?:0[0-9][0-9AB]|9[0-9]{2})';
@@ -36,43 +38,30 @@ export const CLASSIFICATION_REGEX = /^[0-9]+(?:\.[0-9]+){1,4}$/;
 export const DEFAULT_OPERATOR_TRIGRAM = 'RLS';
 
 /** A nature of acte, as `CodeNatureActe` carries it (DOMAIN.md §1.5). */
-export type NatureActeCode = 1 | 2 | 3 | 4 | 5 | 6;
+export type NatureActeCode = NatureCode;
 
 /** The two-letter abbreviation of a nature of acte, as it ends the IDActe. */
-export type NatureActeAbbreviation = 'DE' | 'AR' | 'AI' | 'CC' | 'BF' | 'AU';
+export type NatureActeAbbreviation = ActeNature;
 
 /** The extensions a business file may have in an outbound transmission. */
 export type ActeFileExtension = 'xml' | 'pdf' | 'png' | 'jpg';
 
 /** Maps a nature code to its abbreviation: 1 → `DE`, 2 → `AR`, 3 → `AI`, 4 → `CC`, 5 → `BF`, 6 → `AU`. */
 export function natureActeAbbreviation(nature: NatureActeCode): NatureActeAbbreviation {
-  switch (nature) {
-    case 1:
-      return 'DE';
-    case 2:
-      return 'AR';
-    case 3:
-      return 'AI';
-    case 4:
-      return 'CC';
-    case 5:
-      return 'BF';
-    case 6:
-      return 'AU';
-    default: {
-      const unknown: never = nature;
-      throw new ActesArchiveError(
-        ActesArchiveErrorCode.InvalidNatureActe,
-        'nature',
-        `Nature d'acte inconnue: ${String(unknown)} (attendu 1 à 6).`,
-      );
-    }
+  const known = natureFromInput(nature);
+  if (known === undefined) {
+    throw new ActesArchiveError(
+      ActesArchiveErrorCode.InvalidNatureActe,
+      'nature',
+      `Nature d'acte inconnue: ${String(nature)} (attendu 1 à 6).`,
+    );
   }
+  return known.abbreviation;
 }
 
 /** Whether `value` is a nature code 1..6 (for input that did not come through the type system). */
 export function isNatureActeCode(value: unknown): value is NatureActeCode {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 6;
+  return typeof value === 'number' && natureFromInput(value) !== undefined;
 }
 
 /**
