@@ -14,6 +14,7 @@ export {
   evolve,
   initialState,
   type FailedAttempt,
+  type PackagedFile,
   type SentAttempt,
   type StateAnswer,
   type Transmission,

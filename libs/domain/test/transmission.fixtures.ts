@@ -42,6 +42,10 @@ export const sent = (attempt = 1): TransmissionSent => ({
   type: 'TransmissionSent',
   data: { transmissionId: id, at, attempt, fileName: 'SLO-EACT--212102313--20260105-1.tar.gz', sha256: 'c'.repeat(64) },
 });
+export const packaged = (): TransmissionEvent => ({
+  type: 'TransmissionPackaged',
+  data: { transmissionId: id, at, fileName: 'SLO-EACT--212102313--20260105-1.tar.gz', sha256: 'c'.repeat(64), size: 4096 },
+});
 export const attemptFailed = (attempt = 1): TransmissionDeliveryAttemptFailed => ({
   type: 'TransmissionDeliveryAttemptFailed',
   data: { transmissionId: id, at, attempt, retryable: true, reason: 'HTTP 503', nextAttemptAt: later },

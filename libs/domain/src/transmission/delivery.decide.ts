@@ -1,7 +1,8 @@
-import type { GiveUp, RecordDeliveryFailure, RecordSent, Retry } from './transmission.commands.js';
+import type { GiveUp, RecordDeliveryFailure, RecordPackage, RecordSent, Retry } from './transmission.commands.js';
 import type {
   TransmissionDeliveryAttemptFailed,
   TransmissionFailed,
+  TransmissionPackaged,
   TransmissionRetryRequested,
   TransmissionSent,
 } from './transmission.events.js';
@@ -20,6 +21,26 @@ function requireAttemptNumber(command: RecordSent | RecordDeliveryFailure): void
   }
 }
 
+/**
+ * Records the file built for delivery. It is recorded once, before the first attempt: the same file
+ * again records nothing, another file is a conflict (a second archive would be a second acte at the
+ * State).
+ */
+export function recordPackage(command: RecordPackage, state: TransmissionState): TransmissionPackaged[] {
+  const t = existing(state, command);
+  const { transmissionId, at, fileName, sha256, size } = command.data;
+  const known = t.package;
+  if (known !== undefined) {
+    if (known.fileName === fileName && known.sha256 === sha256 && known.size === size) return [];
+    throw conflict(t, command, `the file to deliver is already ${known.fileName} (${known.sha256})`);
+  }
+  requireStatus(t, command, ['routed']);
+  if (fileName === '' || !/^[0-9a-f]{64}$/.test(sha256) || !Number.isSafeInteger(size) || size < 1) {
+    throw invalidCommand(command, 'a packaged file needs a name, a lower-case SHA-256 and a size from 1 byte');
+  }
+  return [{ type: 'TransmissionPackaged', data: { transmissionId, at, fileName, sha256, size } }];
+}
+
 /** Records a delivery the State's server took. */
 export function recordSent(command: RecordSent, state: TransmissionState): TransmissionSent[] {
   const t = existing(state, command);
@@ -32,6 +53,10 @@ export function recordSent(command: RecordSent, state: TransmissionState): Trans
   }
   requireStatus(t, command, ['routed']);
   requireNewAttempt(command, t.lastAttempt, true);
+  const packaged = t.package;
+  if (packaged !== undefined && (packaged.fileName !== fileName || packaged.sha256 !== sha256)) {
+    throw conflict(t, command, `attempt ${attempt} must send the packaged ${packaged.fileName} (${packaged.sha256})`);
+  }
   return [{ type: 'TransmissionSent', data: { transmissionId, at, attempt, fileName, sha256 } }];
 }
 

@@ -12,6 +12,7 @@ import {
   failed,
   id,
   later,
+  packaged,
   retryRequested,
   sent,
   spec,
@@ -51,6 +52,43 @@ describe('sending', () => {
     spec.given([...acteRouted, attemptFailed(1)]).when(recordSent(1)).thenThrows(withCode(Code.InvalidTransition));
     spec.given(acteRouted).when(recordSent(0)).thenThrows(withCode(Code.InvalidCommand));
     spec.given(acteRouted).when(recordSent(1.5)).thenThrows(withCode(Code.InvalidCommand));
+  });
+});
+
+describe('packaging', () => {
+  const recordPackage = (over: Partial<{ fileName: string; sha256: string; size: number }> = {}) =>
+    command('RecordPackage', { fileName, sha256, size: 4096, ...over });
+
+  it('records the file to deliver once the transmission is routed, status unchanged', () => {
+    spec.given(acteRouted).when(recordPackage()).then([packaged()]);
+  });
+
+  it('records nothing when the same file is reported again, even after it was sent', () => {
+    spec.given([...acteRouted, packaged()]).when(recordPackage()).then([]);
+    spec.given([...acteRouted, packaged(), sent(1)]).when(recordPackage()).then([]);
+  });
+
+  it('refuses a second, different file: it would reach the State as another acte', () => {
+    spec
+      .given([...acteRouted, packaged()])
+      .when(recordPackage({ fileName: 'SLO-EACT--212102313--20260105-2.tar.gz' }))
+      .thenThrows(withCode(Code.ConflictingFact));
+    spec.given([...acteRouted, packaged()]).when(recordPackage({ sha256: 'd'.repeat(64) })).thenThrows(withCode(Code.ConflictingFact));
+  });
+
+  it('refuses to package what is not routed, or a file without name, hash or bytes', () => {
+    spec.given(acteValidated).when(recordPackage()).thenThrows(withCode(Code.InvalidTransition));
+    spec.given(acteRouted).when(recordPackage({ fileName: '' })).thenThrows(withCode(Code.InvalidCommand));
+    spec.given(acteRouted).when(recordPackage({ sha256: 'C'.repeat(64) })).thenThrows(withCode(Code.InvalidCommand));
+    spec.given(acteRouted).when(recordPackage({ size: 0 })).thenThrows(withCode(Code.InvalidCommand));
+  });
+
+  it('makes every attempt send the packaged file', () => {
+    spec.given([...acteRouted, packaged()]).when(recordSent(1)).then([sent(1)]);
+    spec
+      .given([...acteRouted, packaged()])
+      .when(command('RecordSent', { attempt: 1, fileName: 'other.tar.gz', sha256 }))
+      .thenThrows(withCode(Code.ConflictingFact));
   });
 });
 

@@ -24,6 +24,8 @@ export type SubmitPes = Command<'SubmitPes', Request & { siren: string; pes: Pes
 export type RecordValidation = Command<'RecordValidation', Request & { errors: readonly ErrorDetail[] }>;
 /** Assign the State endpoint. */
 export type Route = Command<'Route', Request & { endpointId: string; channel: Channel }>;
+/** Record the file built for delivery, before the first attempt. */
+export type RecordPackage = Command<'RecordPackage', Request & { fileName: string; sha256: string; size: number }>;
 /** Record that the State's server took delivery attempt `attempt`. */
 export type RecordSent = Command<'RecordSent', Request & { attempt: number; fileName: string; sha256: string }>;
 /** Record a delivery attempt that did not get through. */
@@ -52,6 +54,7 @@ export type TransmissionCommand =
   | SubmitPes
   | RecordValidation
   | Route
+  | RecordPackage
   | RecordSent
   | RecordDeliveryFailure
   | GiveUp

@@ -22,6 +22,11 @@ export type TransmissionValidated = Event<'TransmissionValidated', Fact>;
 export type TransmissionRejected = Event<'TransmissionRejected', Fact & { errors: readonly ErrorDetail[] }>;
 /** The State endpoint was chosen. */
 export type TransmissionRouted = Event<'TransmissionRouted', Fact & { endpointId: string; channel: Channel }>;
+/** The file to deliver was built and stored before any attempt; every attempt sends these bytes. */
+export type TransmissionPackaged = Event<
+  'TransmissionPackaged',
+  Fact & { fileName: string; sha256: string; size: number }
+>;
 /** The State's server took delivery attempt `attempt`. */
 export type TransmissionSent = Event<
   'TransmissionSent',
@@ -62,6 +67,7 @@ export type TransmissionEvent =
   | TransmissionValidated
   | TransmissionRejected
   | TransmissionRouted
+  | TransmissionPackaged
   | TransmissionSent
   | TransmissionDeliveryAttemptFailed
   | TransmissionFailed

@@ -18,6 +18,13 @@ export interface SentAttempt {
   readonly sha256: string;
 }
 
+/** The file every delivery attempt sends. */
+export interface PackagedFile {
+  readonly fileName: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
 /** A delivery attempt that did not get through. */
 export interface FailedAttempt {
   readonly attempt: number;
@@ -43,6 +50,8 @@ export interface Transmission {
   /** Validation's errors once it ran: empty when valid. */
   readonly validationErrors?: readonly ErrorDetail[];
   readonly route?: { readonly endpointId: string; readonly channel: Channel };
+  /** The file built for delivery, once recorded: every attempt sends it. */
+  readonly package?: PackagedFile;
   readonly sent: readonly SentAttempt[];
   readonly failed: readonly FailedAttempt[];
   /** The highest attempt number recorded, sent or failed; 0 before the first. */
@@ -87,6 +96,10 @@ function evolveExisting(
       return { ...t, status: 'rejected', validationErrors: event.data.errors };
     case 'TransmissionRouted':
       return { ...t, status: 'routed', route: { endpointId: event.data.endpointId, channel: event.data.channel } };
+    case 'TransmissionPackaged': {
+      const { fileName, sha256, size } = event.data;
+      return { ...t, package: { fileName, sha256, size } };
+    }
     case 'TransmissionSent': {
       const { attempt, fileName, sha256 } = event.data;
       const sent = [...t.sent, { attempt, fileName, sha256 }];

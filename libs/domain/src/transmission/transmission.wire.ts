@@ -65,6 +65,8 @@ export function toStored(event: TransmissionEvent): WireEvent {
       return stored(wire.TransmissionRejectedSchema, { ...event.data, at, errors: [...event.data.errors] });
     case 'TransmissionRouted':
       return stored(wire.TransmissionRoutedSchema, { ...event.data, at, channel: channels[event.data.channel] });
+    case 'TransmissionPackaged':
+      return stored(wire.TransmissionPackagedSchema, { ...event.data, at, size: BigInt(event.data.size) });
     case 'TransmissionSent':
       return stored(wire.TransmissionSentSchema, { ...event.data, at });
     case 'TransmissionDeliveryAttemptFailed': {
@@ -137,6 +139,10 @@ const decoders = new Map<string, Decoder>([
   decoder(wire.TransmissionRoutedSchema, (m) => ({
     type: 'TransmissionRouted',
     data: { ...fact(m), endpointId: m.endpointId, channel: backwards(channels, m.channel, 'channel') },
+  })),
+  decoder(wire.TransmissionPackagedSchema, (m) => ({
+    type: 'TransmissionPackaged',
+    data: { ...fact(m), fileName: m.fileName, sha256: m.sha256, size: safeSize(m.size) },
   })),
   decoder(wire.TransmissionSentSchema, (m) => ({
     type: 'TransmissionSent',
@@ -229,9 +235,14 @@ function fileOut(f: FileRef): Init<typeof wire.FileRefSchema> {
   return { ...f, size: BigInt(f.size) };
 }
 
+function safeSize(size: bigint): number {
+  if (size > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`file size ${size} is out of range`);
+  return Number(size);
+}
+
 function fileIn(f: wire.FileRef | undefined): FileRef {
   const { sha256, size, name, mediaType } = required(f, 'file');
-  if (size > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`file size ${size} is out of range`);
+  safeSize(size);
   return { sha256, size: Number(size), name, mediaType };
 }
 

@@ -14,6 +14,7 @@ import {
   invalidObjet,
   later,
   nacked,
+  packaged,
   partiallyAccepted,
   pes,
   pjRefused,
@@ -56,6 +57,7 @@ const samples: TransmissionEvent[] = [
   rejected([]),
   routed(),
   routed('helios', 'helios-021000'),
+  packaged(),
   sent(3),
   attemptFailed(2),
   {

@@ -84,6 +84,8 @@ function evolveExisting(
     case 'TransmissionRouted':
     case 'TransmissionDeliveryAttemptFailed':
       return { ...v, status: 'routed' };
+    case 'TransmissionPackaged':
+      return v;
     case 'TransmissionSent':
       return { ...v, status: 'sent' };
     case 'TransmissionFailed':

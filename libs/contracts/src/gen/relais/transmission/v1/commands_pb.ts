@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file relais/transmission/v1/commands.proto.
  */
 export const file_relais_transmission_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiVyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2NvbW1hbmRzLnByb3RvEhZyZWxhaXMudHJhbnNtaXNzaW9uLnYxIpIBCgpTdWJtaXRBY3RlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFc2lyZW4YAyABKAkSNAoEYWN0ZRgEIAEoCzImLnJlbGFpcy50cmFuc21pc3Npb24udjEuQWN0ZVN1Ym1pc3Npb24ijwEKCVN1Ym1pdFBlcxIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBXNpcmVuGAMgASgJEjIKA3BlcxgEIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbiKIAQoQUmVjb3JkVmFsaWRhdGlvbhIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKBmVycm9ycxgDIAMoCzIjLnJlbGFpcy50cmFuc21pc3Npb24udjEuRXJyb3JEZXRhaWwijwEKBVJvdXRlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKBAQoKUmVjb3JkU2VudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJZmlsZV9uYW1lGAQgASgJEg4KBnNoYTI1NhgFIAEoCSLBAQoVUmVjb3JkRGVsaXZlcnlGYWlsdXJlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHYXR0ZW1wdBgDIAEoDRIRCglyZXRyeWFibGUYBCABKAgSDgoGcmVhc29uGAUgASgJEjMKD25leHRfYXR0ZW1wdF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiWQoGR2l2ZVVwEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAMgASgJIl4KBVJldHJ5EhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMcmVxdWVzdGVkX2J5GAMgASgJIt8BChRSZWNvcmRBY2tub3dsZWRnbWVudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjoKBGFjdGUYAyABKAsyKi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLkFjdGVBY2tub3dsZWRnbWVudEgAEjgKA3BlcxgEIAEoCzIpLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzQWNrbm93bGVkZ21lbnRIAEIQCg5hY2tub3dsZWRnbWVudCKmAQoKUmVjb3JkTmFjaxIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKBnNvdXJjZRgDIAEoDjIiLnJlbGFpcy50cmFuc21pc3Npb24udjEuTmFja1NvdXJjZRITCgtyZWFzb25fY29kZRgEIAEoCRIOCgZkZXRhaWwYBSABKAkikAEKF1JlY29yZFBhcnRpYWxBY2NlcHRhbmNlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoIb3V0Y29tZXMYAyADKAsyIi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLlBlc091dGNvbWUibAoTUmVxdWVzdENhbmNlbGxhdGlvbhIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHJlcXVlc3RlZF9ieRgDIAEoCSJmChJSZWNvcmRDYW5jZWxsYXRpb24SFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdpZF9hY3RlGAMgASgJYgZwcm90bzM", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
+  fileDesc("CiVyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2NvbW1hbmRzLnByb3RvEhZyZWxhaXMudHJhbnNtaXNzaW9uLnYxIpIBCgpTdWJtaXRBY3RlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFc2lyZW4YAyABKAkSNAoEYWN0ZRgEIAEoCzImLnJlbGFpcy50cmFuc21pc3Npb24udjEuQWN0ZVN1Ym1pc3Npb24ijwEKCVN1Ym1pdFBlcxIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBXNpcmVuGAMgASgJEjIKA3BlcxgEIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbiKIAQoQUmVjb3JkVmFsaWRhdGlvbhIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKBmVycm9ycxgDIAMoCzIjLnJlbGFpcy50cmFuc21pc3Npb24udjEuRXJyb3JEZXRhaWwijwEKBVJvdXRlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKBAQoNUmVjb3JkUGFja2FnZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWZpbGVfbmFtZRgDIAEoCRIOCgZzaGEyNTYYBCABKAkSDAoEc2l6ZRgFIAEoBCKBAQoKUmVjb3JkU2VudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJZmlsZV9uYW1lGAQgASgJEg4KBnNoYTI1NhgFIAEoCSLBAQoVUmVjb3JkRGVsaXZlcnlGYWlsdXJlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHYXR0ZW1wdBgDIAEoDRIRCglyZXRyeWFibGUYBCABKAgSDgoGcmVhc29uGAUgASgJEjMKD25leHRfYXR0ZW1wdF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiWQoGR2l2ZVVwEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAMgASgJIl4KBVJldHJ5EhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMcmVxdWVzdGVkX2J5GAMgASgJIt8BChRSZWNvcmRBY2tub3dsZWRnbWVudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjoKBGFjdGUYAyABKAsyKi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLkFjdGVBY2tub3dsZWRnbWVudEgAEjgKA3BlcxgEIAEoCzIpLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzQWNrbm93bGVkZ21lbnRIAEIQCg5hY2tub3dsZWRnbWVudCKmAQoKUmVjb3JkTmFjaxIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKBnNvdXJjZRgDIAEoDjIiLnJlbGFpcy50cmFuc21pc3Npb24udjEuTmFja1NvdXJjZRITCgtyZWFzb25fY29kZRgEIAEoCRIOCgZkZXRhaWwYBSABKAkikAEKF1JlY29yZFBhcnRpYWxBY2NlcHRhbmNlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoIb3V0Y29tZXMYAyADKAsyIi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLlBlc091dGNvbWUibAoTUmVxdWVzdENhbmNlbGxhdGlvbhIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHJlcXVlc3RlZF9ieRgDIAEoCSJmChJSZWNvcmRDYW5jZWxsYXRpb24SFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdpZF9hY3RlGAMgASgJYgZwcm90bzM", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
 
 /**
  * Hand over an acte (gateway, after storing the files). Leads to TransmissionReceived.
@@ -149,6 +149,46 @@ export const RouteSchema: GenMessage<Route> = /*@__PURE__*/
   messageDesc(file_relais_transmission_v1_commands, 3);
 
 /**
+ * Record the file built for delivery, before the first attempt (transmitter). Leads to
+ * TransmissionPackaged.
+ *
+ * @generated from message relais.transmission.v1.RecordPackage
+ */
+export type RecordPackage = Message<"relais.transmission.v1.RecordPackage"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string file_name = 3;
+   */
+  fileName: string;
+
+  /**
+   * @generated from field: string sha256 = 4;
+   */
+  sha256: string;
+
+  /**
+   * @generated from field: uint64 size = 5;
+   */
+  size: bigint;
+};
+
+/**
+ * Describes the message relais.transmission.v1.RecordPackage.
+ * Use `create(RecordPackageSchema)` to create a new message.
+ */
+export const RecordPackageSchema: GenMessage<RecordPackage> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_commands, 4);
+
+/**
  * Record that the State's server took a delivery (transmitter). Leads to TransmissionSent.
  *
  * @generated from message relais.transmission.v1.RecordSent
@@ -185,7 +225,7 @@ export type RecordSent = Message<"relais.transmission.v1.RecordSent"> & {
  * Use `create(RecordSentSchema)` to create a new message.
  */
 export const RecordSentSchema: GenMessage<RecordSent> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 4);
+  messageDesc(file_relais_transmission_v1_commands, 5);
 
 /**
  * Record a delivery attempt that did not get through (transmitter). Leads to
@@ -230,7 +270,7 @@ export type RecordDeliveryFailure = Message<"relais.transmission.v1.RecordDelive
  * Use `create(RecordDeliveryFailureSchema)` to create a new message.
  */
 export const RecordDeliveryFailureSchema: GenMessage<RecordDeliveryFailure> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 5);
+  messageDesc(file_relais_transmission_v1_commands, 6);
 
 /**
  * Give delivery up once the retry budget is spent (transmitter). Leads to TransmissionFailed.
@@ -259,7 +299,7 @@ export type GiveUp = Message<"relais.transmission.v1.GiveUp"> & {
  * Use `create(GiveUpSchema)` to create a new message.
  */
 export const GiveUpSchema: GenMessage<GiveUp> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 6);
+  messageDesc(file_relais_transmission_v1_commands, 7);
 
 /**
  * Deliver a failed transmission again (operator, POST .../retry). Leads to TransmissionRetryRequested.
@@ -288,7 +328,7 @@ export type Retry = Message<"relais.transmission.v1.Retry"> & {
  * Use `create(RetrySchema)` to create a new message.
  */
 export const RetrySchema: GenMessage<Retry> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 7);
+  messageDesc(file_relais_transmission_v1_commands, 8);
 
 /**
  * Record the State's acknowledgment (1-2 ARActe, PES_Acquit). Leads to TransmissionAcknowledged.
@@ -329,7 +369,7 @@ export type RecordAcknowledgment = Message<"relais.transmission.v1.RecordAcknowl
  * Use `create(RecordAcknowledgmentSchema)` to create a new message.
  */
 export const RecordAcknowledgmentSchema: GenMessage<RecordAcknowledgment> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 8);
+  messageDesc(file_relais_transmission_v1_commands, 9);
 
 /**
  * Record the State's refusal of the whole transmission. Leads to TransmissionNacked.
@@ -368,7 +408,7 @@ export type RecordNack = Message<"relais.transmission.v1.RecordNack"> & {
  * Use `create(RecordNackSchema)` to create a new message.
  */
 export const RecordNackSchema: GenMessage<RecordNack> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 9);
+  messageDesc(file_relais_transmission_v1_commands, 10);
 
 /**
  * Record a PES_Acquit that accepts some elements and refuses others. Leads to
@@ -398,7 +438,7 @@ export type RecordPartialAcceptance = Message<"relais.transmission.v1.RecordPart
  * Use `create(RecordPartialAcceptanceSchema)` to create a new message.
  */
 export const RecordPartialAcceptanceSchema: GenMessage<RecordPartialAcceptance> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 10);
+  messageDesc(file_relais_transmission_v1_commands, 11);
 
 /**
  * Ask to cancel an acknowledged acte (collectivité, POST .../annulation). Leads to
@@ -428,7 +468,7 @@ export type RequestCancellation = Message<"relais.transmission.v1.RequestCancell
  * Use `create(RequestCancellationSchema)` to create a new message.
  */
 export const RequestCancellationSchema: GenMessage<RequestCancellation> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 11);
+  messageDesc(file_relais_transmission_v1_commands, 12);
 
 /**
  * Record the préfecture's 6-2 ARAnnulation. Leads to TransmissionCancelled.
@@ -457,5 +497,5 @@ export type RecordCancellation = Message<"relais.transmission.v1.RecordCancellat
  * Use `create(RecordCancellationSchema)` to create a new message.
  */
 export const RecordCancellationSchema: GenMessage<RecordCancellation> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 12);
+  messageDesc(file_relais_transmission_v1_commands, 13);
 

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file relais/transmission/v1/events.proto.
  */
 export const file_relais_transmission_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiNyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2V2ZW50cy5wcm90bxIWcmVsYWlzLnRyYW5zbWlzc2lvbi52MSLiAQoUVHJhbnNtaXNzaW9uUmVjZWl2ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVzaXJlbhgDIAEoCRI2CgRhY3RlGAQgASgLMiYucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5BY3RlU3VibWlzc2lvbkgAEjQKA3BlcxgFIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbkgAQgwKCnN1Ym1pc3Npb24iWAoVVHJhbnNtaXNzaW9uVmFsaWRhdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAijAEKFFRyYW5zbWlzc2lvblJlamVjdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoGZXJyb3JzGAMgAygLMiMucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5FcnJvckRldGFpbCKcAQoSVHJhbnNtaXNzaW9uUm91dGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKHAQoQVHJhbnNtaXNzaW9uU2VudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJZmlsZV9uYW1lGAQgASgJEg4KBnNoYTI1NhgFIAEoCSLNAQohVHJhbnNtaXNzaW9uRGVsaXZlcnlBdHRlbXB0RmFpbGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHYXR0ZW1wdBgDIAEoDRIRCglyZXRyeWFibGUYBCABKAgSDgoGcmVhc29uGAUgASgJEjMKD25leHRfYXR0ZW1wdF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAidwoSVHJhbnNtaXNzaW9uRmFpbGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIYXR0ZW1wdHMYAyABKA0SDgoGcmVhc29uGAQgASgJInMKGlRyYW5zbWlzc2lvblJldHJ5UmVxdWVzdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMcmVxdWVzdGVkX2J5GAMgASgJIuMBChhUcmFuc21pc3Npb25BY2tub3dsZWRnZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI6CgRhY3RlGAMgASgLMioucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5BY3RlQWNrbm93bGVkZ21lbnRIABI4CgNwZXMYBCABKAsyKS5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLlBlc0Fja25vd2xlZGdtZW50SABCEAoOYWNrbm93bGVkZ21lbnQirgEKElRyYW5zbWlzc2lvbk5hY2tlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKBnNvdXJjZRgDIAEoDjIiLnJlbGFpcy50cmFuc21pc3Npb24udjEuTmFja1NvdXJjZRITCgtyZWFzb25fY29kZRgEIAEoCRIOCgZkZXRhaWwYBSABKAkilgEKHVRyYW5zbWlzc2lvblBhcnRpYWxseUFjY2VwdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoIb3V0Y29tZXMYAyADKAsyIi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLlBlc091dGNvbWUiiwEKIVRyYW5zbWlzc2lvbkNhbmNlbGxhdGlvblJlcXVlc3RlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHJlcXVlc3RlZF9ieRgDIAEoCRIPCgdpZF9hY3RlGAQgASgJImkKFVRyYW5zbWlzc2lvbkNhbmNlbGxlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2lkX2FjdGUYAyABKAliBnByb3RvMw", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
+  fileDesc("CiNyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2V2ZW50cy5wcm90bxIWcmVsYWlzLnRyYW5zbWlzc2lvbi52MSLiAQoUVHJhbnNtaXNzaW9uUmVjZWl2ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVzaXJlbhgDIAEoCRI2CgRhY3RlGAQgASgLMiYucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5BY3RlU3VibWlzc2lvbkgAEjQKA3BlcxgFIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbkgAQgwKCnN1Ym1pc3Npb24iWAoVVHJhbnNtaXNzaW9uVmFsaWRhdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAijAEKFFRyYW5zbWlzc2lvblJlamVjdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoGZXJyb3JzGAMgAygLMiMucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5FcnJvckRldGFpbCKcAQoSVHJhbnNtaXNzaW9uUm91dGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKIAQoUVHJhbnNtaXNzaW9uUGFja2FnZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglmaWxlX25hbWUYAyABKAkSDgoGc2hhMjU2GAQgASgJEgwKBHNpemUYBSABKAQihwEKEFRyYW5zbWlzc2lvblNlbnQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAMgASgNEhEKCWZpbGVfbmFtZRgEIAEoCRIOCgZzaGEyNTYYBSABKAkizQEKIVRyYW5zbWlzc2lvbkRlbGl2ZXJ5QXR0ZW1wdEZhaWxlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJcmV0cnlhYmxlGAQgASgIEg4KBnJlYXNvbhgFIAEoCRIzCg9uZXh0X2F0dGVtcHRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIncKElRyYW5zbWlzc2lvbkZhaWxlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGF0dGVtcHRzGAMgASgNEg4KBnJlYXNvbhgEIAEoCSJzChpUcmFuc21pc3Npb25SZXRyeVJlcXVlc3RlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHJlcXVlc3RlZF9ieRgDIAEoCSLjAQoYVHJhbnNtaXNzaW9uQWNrbm93bGVkZ2VkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOgoEYWN0ZRgDIAEoCzIqLnJlbGFpcy50cmFuc21pc3Npb24udjEuQWN0ZUFja25vd2xlZGdtZW50SAASOAoDcGVzGAQgASgLMikucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5QZXNBY2tub3dsZWRnbWVudEgAQhAKDmFja25vd2xlZGdtZW50Iq4BChJUcmFuc21pc3Npb25OYWNrZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCgZzb3VyY2UYAyABKA4yIi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLk5hY2tTb3VyY2USEwoLcmVhc29uX2NvZGUYBCABKAkSDgoGZGV0YWlsGAUgASgJIpYBCh1UcmFuc21pc3Npb25QYXJ0aWFsbHlBY2NlcHRlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCG91dGNvbWVzGAMgAygLMiIucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5QZXNPdXRjb21lIosBCiFUcmFuc21pc3Npb25DYW5jZWxsYXRpb25SZXF1ZXN0ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZXF1ZXN0ZWRfYnkYAyABKAkSDwoHaWRfYWN0ZRgEIAEoCSJpChVUcmFuc21pc3Npb25DYW5jZWxsZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdpZF9hY3RlGAMgASgJYgZwcm90bzM", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
 
 /**
  * A collectivité handed over an acte or a PES file. Status: received.
@@ -158,6 +158,51 @@ export const TransmissionRoutedSchema: GenMessage<TransmissionRouted> = /*@__PUR
   messageDesc(file_relais_transmission_v1_events, 3);
 
 /**
+ * The file to deliver was built and stored, before any attempt: every attempt sends exactly these
+ * bytes under this name, so a resend after a timeout or a crash is a retry at the State, never a
+ * second acte. Status unchanged (routed).
+ *
+ * @generated from message relais.transmission.v1.TransmissionPackaged
+ */
+export type TransmissionPackaged = Message<"relais.transmission.v1.TransmissionPackaged"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * The archive (TRI-EACT--SIREN--YYYYMMDD-N.tar.gz) or PES file name.
+   *
+   * @generated from field: string file_name = 3;
+   */
+  fileName: string;
+
+  /**
+   * SHA-256 of the bytes, their address in the blob store.
+   *
+   * @generated from field: string sha256 = 4;
+   */
+  sha256: string;
+
+  /**
+   * @generated from field: uint64 size = 5;
+   */
+  size: bigint;
+};
+
+/**
+ * Describes the message relais.transmission.v1.TransmissionPackaged.
+ * Use `create(TransmissionPackagedSchema)` to create a new message.
+ */
+export const TransmissionPackagedSchema: GenMessage<TransmissionPackaged> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_events, 4);
+
+/**
  * The State's server took a delivery (HTTP 200 or a completed upload). Status: sent.
  *
  * @generated from message relais.transmission.v1.TransmissionSent
@@ -201,7 +246,7 @@ export type TransmissionSent = Message<"relais.transmission.v1.TransmissionSent"
  * Use `create(TransmissionSentSchema)` to create a new message.
  */
 export const TransmissionSentSchema: GenMessage<TransmissionSent> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 4);
+  messageDesc(file_relais_transmission_v1_events, 5);
 
 /**
  * One delivery attempt did not get through. Status: routed (waiting for the next attempt), or failed
@@ -250,7 +295,7 @@ export type TransmissionDeliveryAttemptFailed = Message<"relais.transmission.v1.
  * Use `create(TransmissionDeliveryAttemptFailedSchema)` to create a new message.
  */
 export const TransmissionDeliveryAttemptFailedSchema: GenMessage<TransmissionDeliveryAttemptFailed> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 5);
+  messageDesc(file_relais_transmission_v1_events, 6);
 
 /**
  * Delivery was given up after bounded attempts; an operator may retry. Status: failed.
@@ -286,7 +331,7 @@ export type TransmissionFailed = Message<"relais.transmission.v1.TransmissionFai
  * Use `create(TransmissionFailedSchema)` to create a new message.
  */
 export const TransmissionFailedSchema: GenMessage<TransmissionFailed> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 6);
+  messageDesc(file_relais_transmission_v1_events, 7);
 
 /**
  * An operator asked for a failed transmission to be delivered again. Status: routed (same endpoint;
@@ -318,7 +363,7 @@ export type TransmissionRetryRequested = Message<"relais.transmission.v1.Transmi
  * Use `create(TransmissionRetryRequestedSchema)` to create a new message.
  */
 export const TransmissionRetryRequestedSchema: GenMessage<TransmissionRetryRequested> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 7);
+  messageDesc(file_relais_transmission_v1_events, 8);
 
 /**
  * The State acknowledged the transmission (1-2 ARActe, PES_Acquit). Status: acknowledged.
@@ -361,7 +406,7 @@ export type TransmissionAcknowledged = Message<"relais.transmission.v1.Transmiss
  * Use `create(TransmissionAcknowledgedSchema)` to create a new message.
  */
 export const TransmissionAcknowledgedSchema: GenMessage<TransmissionAcknowledged> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 8);
+  messageDesc(file_relais_transmission_v1_events, 9);
 
 /**
  * The State refused the transmission as a whole. Status: nacked.
@@ -404,7 +449,7 @@ export type TransmissionNacked = Message<"relais.transmission.v1.TransmissionNac
  * Use `create(TransmissionNackedSchema)` to create a new message.
  */
 export const TransmissionNackedSchema: GenMessage<TransmissionNacked> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 9);
+  messageDesc(file_relais_transmission_v1_events, 10);
 
 /**
  * The DGFiP took some elements of a PES file and refused others. Status: partially_accepted.
@@ -435,7 +480,7 @@ export type TransmissionPartiallyAccepted = Message<"relais.transmission.v1.Tran
  * Use `create(TransmissionPartiallyAcceptedSchema)` to create a new message.
  */
 export const TransmissionPartiallyAcceptedSchema: GenMessage<TransmissionPartiallyAccepted> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 10);
+  messageDesc(file_relais_transmission_v1_events, 11);
 
 /**
  * The collectivité asked to cancel an acknowledged acte (an @ctes 6-1 Annulation will be sent).
@@ -474,7 +519,7 @@ export type TransmissionCancellationRequested = Message<"relais.transmission.v1.
  * Use `create(TransmissionCancellationRequestedSchema)` to create a new message.
  */
 export const TransmissionCancellationRequestedSchema: GenMessage<TransmissionCancellationRequested> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 11);
+  messageDesc(file_relais_transmission_v1_events, 12);
 
 /**
  * The préfecture acknowledged the annulation (6-2 ARAnnulation). Status: cancelled.
@@ -505,5 +550,5 @@ export type TransmissionCancelled = Message<"relais.transmission.v1.Transmission
  * Use `create(TransmissionCancelledSchema)` to create a new message.
  */
 export const TransmissionCancelledSchema: GenMessage<TransmissionCancelled> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 12);
+  messageDesc(file_relais_transmission_v1_events, 13);
 
