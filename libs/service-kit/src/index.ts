@@ -1,0 +1,34 @@
+/**
+ * What every Relais service shares: its settings from the environment, the transmission command
+ * handler over the event log (load, decide, append under optimistic concurrency), the streams and
+ * subjects of transmission events, collectivités' registrations, and readiness over NATS.
+ */
+export { readServiceConfig, readServiceSettings, SettingsReader, type ServiceConfig } from './config.js';
+export {
+  decodeTransmissionEvent,
+  TRANSMISSION_CATEGORY,
+  transmissionEvents,
+  transmissionStreamId,
+  transmissionSubjectToken,
+  transmissionWireType,
+} from './transmission-stream.js';
+export {
+  deterministicUuid,
+  TransmissionCommands,
+  type ExecuteOptions,
+  type ExecuteResult,
+  type LoadedTransmission,
+  type TransmissionCommandsOptions,
+} from './transmission-commands.js';
+export {
+  COLLECTIVITE_CATEGORY,
+  COLLECTIVITE_REGISTERED,
+  CollectiviteExistsError,
+  collectiviteFromData,
+  collectiviteStreamId,
+  loadCollectivite,
+  registerCollectivite,
+  type Collectivite,
+  type HeliosBudget,
+} from './collectivites.js';
+export { askHealth, PLATFORM_SERVICES, serveHealth, type HealthReport, type ReadinessCheck } from './health.js';
