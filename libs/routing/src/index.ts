@@ -1,0 +1,17 @@
+/**
+ * The routing table of Relais: State endpoints and the rules that pick one for each transmission
+ * (actes by département and arrondissement, PES files by accounting post), checked when read, kept
+ * in a JSON file that operators edit without a rebuild or a restart.
+ */
+export {
+  findEndpoint,
+  parseRoutingTable,
+  routeActe,
+  routePes,
+  RoutingTableError,
+  type Endpoint,
+  type RoutingChannel,
+  type RoutingRule,
+  type RoutingTable,
+} from './routing-table.js';
+export { RoutingTableSource, routingTablePath } from './routing-source.js';
