@@ -3,7 +3,7 @@ import { readConfig } from './config.js';
 
 describe('readConfig', () => {
   it('reads DATABASE_URL', () => {
-    expect(readConfig({ DATABASE_URL: 'postgresql://db:5432/relais' })).toEqual({ databaseUrl: 'postgresql://db:5432/relais' });
+    expect(readConfig({ DATABASE_URL: 'postgresql://db:5432/relais' })).toMatchObject({ databaseUrl: 'postgresql://db:5432/relais' });
   });
 
   it('refuses a DATABASE_URL that is not a PostgreSQL URL', () => {

@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { migrate, PostgresEventStore } from '@relais/event-store';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { MessagingNames } from '@relais/messaging';
+import { serveHealth } from '@relais/service-kit';
 import pg from 'pg';
 import type { ProjectorConfig } from '../config.js';
 import { migrateReadModels } from '@relais/read-models';
@@ -25,6 +28,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private pool: pg.Pool | undefined;
   private store: PostgresEventStore | undefined;
   private loop: Promise<void> | undefined;
+  private nc: NatsConnection | undefined;
+  private lastBatchError: string | undefined;
   private readonly stopping = new AbortController();
 
   constructor(@Inject(PROJECTOR_CONFIG) private readonly config: ProjectorConfig) {}
@@ -37,6 +42,13 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const store = new PostgresEventStore(pool);
     this.store = store;
     this.loop = this.run(pool, store);
+    // NATS only to answer the gateway's health question: the projector reads the log itself.
+    this.nc = await connect({ servers: this.config.natsUrl, name: `relais-projector-${this.config.namespace}`, maxReconnectAttempts: -1 });
+    serveHealth(this.nc, new MessagingNames(this.config.namespace), 'projector', async () => {
+      await pool.query('SELECT 1');
+      if (this.lastBatchError !== undefined) throw new Error(`the last batch failed: ${this.lastBatchError}`);
+      return undefined;
+    });
     this.logger.log(`projecting the log of ${new URL(this.config.databaseUrl).pathname.slice(1)}`);
   }
 
@@ -45,6 +57,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     while (!this.stopping.signal.aborted) {
       try {
         const { processed } = await projectNextBatch(pool, store, limit);
+        this.lastBatchError = undefined;
         if (processed === limit) {
           limit = Math.min(limit * 2, LARGEST_BATCH);
           continue;
@@ -52,7 +65,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         limit = SMALLEST_BATCH;
         if (processed === 0) await this.pause(IDLE_MS);
       } catch (error) {
-        this.logger.error(`batch failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
+        this.lastBatchError = error instanceof Error ? error.message : String(error);
+        this.logger.error(`batch failed, retrying: ${this.lastBatchError}`);
         await this.pause(FAILURE_MS);
       }
     }
@@ -66,6 +80,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     await this.loop;
+    await this.nc?.drain();
     await this.store?.close();
     await this.pool?.end();
   }

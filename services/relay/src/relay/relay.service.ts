@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { migrate } from '@relais/event-store';
-import { createPostgresRelay, migrateMessaging, type OutboxRelay, type RelayStatus } from '@relais/messaging';
+import { createPostgresRelay, MessagingNames, migrateMessaging, type OutboxRelay, type RelayStatus } from '@relais/messaging';
+import { serveHealth } from '@relais/service-kit';
 import pg from 'pg';
 import { RELAY_CONFIG } from '../tokens.js';
 import type { RelayConfig } from '../config.js';
@@ -36,6 +37,15 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       },
     });
     this.relay.start();
+    const relay = this.relay;
+    const pool = this.pool;
+    serveHealth(this.nc, new MessagingNames(namespace), 'relay', async () => {
+      await pool.query('SELECT 1');
+      const { phase, published } = relay.status();
+      if (phase === 'stopped') throw new Error('the relay is stopped');
+      // A replica waiting for the lock is ready: it takes over when the leader dies.
+      return `${phase}, ${published.toString()} events published`;
+    });
     this.logger.log(`relaying the log of ${new URL(databaseUrl).pathname.slice(1)} to namespace ${namespace}`);
   }
 
