@@ -41,7 +41,7 @@ function settingsChange(body: unknown): Partial<RuntimeSettings> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The body must be a JSON object.');
   const change: { -readonly [K in keyof RuntimeSettings]?: RuntimeSettings[K] } = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key === 'ackDelayMs' || key === 'failNext') {
+    if (key === 'ackDelayMs' || key === 'failNext' || key === 'slowNext' || key === 'slowAnswerMs') {
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw bad(`${key} must be a non-negative integer.`);
       change[key] = value;
     } else if (key === 'hang') {

@@ -204,4 +204,27 @@ describe('state simulator over HTTP', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ errors: [{ code: 'SIM.INVALID_CONFIG' }] });
   });
+
+  it('takes an archive but answers too late when asked to, then counts the same bytes again as a retry', async () => {
+    await fetch(`${base}/sim/reset`, { method: 'POST' });
+    await fetch(`${base}/sim/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ slowNext: 1, slowAnswerMs: 60_000 }),
+    });
+    const archive = await buildActeArchive(acteInput({ sequence: 11, numeroInterne: 'SLOW1' }));
+    const gaveUp = await fetch(`${base}/sim/actes/${archive.name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/gzip' },
+      body: archive.bytes,
+      signal: AbortSignal.timeout(300),
+    }).then(
+      () => 'answered',
+      (error: unknown) => String(error),
+    );
+    expect(gaveUp).toMatch(/^TimeoutError/);
+    expect(await stats()).toMatchObject({ received: 1, retries: 0 });
+    expect((await deliver(archive.name, archive.bytes)).status).toBe(200);
+    expect(await stats()).toMatchObject({ received: 1, retries: 1, duplicates: 0, conflicts: 0 });
+  });
 });

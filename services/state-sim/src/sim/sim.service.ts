@@ -20,6 +20,12 @@ export interface RuntimeSettings {
    * 503, unread and uncounted, once `hang` is turned off, on reset or at shutdown.
    */
   readonly hang: boolean;
+  /**
+   * How many of the next deliveries are read and counted, then answered only after `slowAnswerMs`:
+   * a ministry that took the archive but whose answer the sender gives up waiting for.
+   */
+  readonly slowNext: number;
+  readonly slowAnswerMs: number;
 }
 
 /** What became of a delivery the simulator read. */
@@ -43,6 +49,7 @@ export class SimService implements OnModuleDestroy {
   private settings: RuntimeSettings;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly held = new Set<() => void>();
+  private readonly slow = new Set<() => void>();
 
   constructor(@Inject(STATE_SIM_CONFIG) private readonly config: StateSimConfig) {
     this.random = randomSource(config.seed);
@@ -50,7 +57,7 @@ export class SimService implements OnModuleDestroy {
   }
 
   private initialSettings(): RuntimeSettings {
-    return { ackDelayMs: this.config.ackDelayMs, anomalyRate: this.config.anomalyRate, failNext: 0, hang: false };
+    return { ackDelayMs: this.config.ackDelayMs, anomalyRate: this.config.anomalyRate, failNext: 0, hang: false, slowNext: 0, slowAnswerMs: 30_000 };
   }
 
   /** Largest body the simulator reads. */
@@ -79,6 +86,10 @@ export class SimService implements OnModuleDestroy {
       numeroInterne: delivery.acte.numeroInterne,
     });
     if (outcome === 'accepted') this.scheduleReply(delivery, new Date().toISOString().slice(0, 10));
+    if (this.settings.slowNext > 0) {
+      this.settings = { ...this.settings, slowNext: this.settings.slowNext - 1 };
+      await this.holdFor(this.settings.slowAnswerMs);
+    }
     return { status: 'received', outcome };
   }
 
@@ -144,16 +155,36 @@ export class SimService implements OnModuleDestroy {
     this.random = randomSource(this.config.seed);
     this.settings = this.initialSettings();
     this.releaseHeld();
+    this.releaseSlow();
   }
 
   onModuleDestroy(): void {
     this.clearTimers();
     this.releaseHeld();
+    this.releaseSlow();
+  }
+
+  /** Waits `ms`, or less when held requests are released (reset, shutdown). */
+  private async holdFor(ms: number): Promise<void> {
+    await new Promise<void>((release) => {
+      const timer = setTimeout(done, ms);
+      const slow = this.slow;
+      function done(): void {
+        clearTimeout(timer);
+        slow.delete(done);
+        release();
+      }
+      slow.add(done);
+    });
   }
 
   private releaseHeld(): void {
     for (const release of this.held) release();
     this.held.clear();
+  }
+
+  private releaseSlow(): void {
+    for (const release of [...this.slow]) release();
   }
 
   private clearTimers(): void {
