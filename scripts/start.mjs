@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: finds (or brings up) PostgreSQL and NATS, builds, applies the migrations, then runs
 // every service as a child process in this process group, restarting any that crashes.
+//   --no-build   run what is already built (the end-to-end tests build first, then start many platforms)
 import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -16,6 +17,11 @@ const settings = {
   PORT: process.env.PORT ?? '3000',
   STATE_SIM_PORT: process.env.STATE_SIM_PORT ?? '3100',
 };
+// The routing table's default endpoint is the simulator on this port.
+settings.STATE_SIM_URL = process.env.STATE_SIM_URL ?? `http://127.0.0.1:${settings.STATE_SIM_PORT}`;
+// Without a token in the environment, the gateway generates one into this owner-only file.
+if (!process.env.RELAIS_ADMIN_TOKEN) settings.RELAIS_ADMIN_TOKEN_FILE = process.env.RELAIS_ADMIN_TOKEN_FILE ?? join(state, 'admin-token');
+const build = !process.argv.includes('--no-build');
 const children = new Map();
 let stopping = false;
 
@@ -180,12 +186,41 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 await ensureServers();
-log('building');
-if (spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=tag:type:app', '--outputStyle=static'], { stdio: 'inherit', cwd: root, env: { ...process.env, NX_TUI: 'false', NX_DAEMON: 'false' } }).status !== 0) {
+if (build) log('building');
+if (build && spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=tag:type:app', '--outputStyle=static'], { stdio: 'inherit', cwd: root, env: { ...process.env, NX_TUI: 'false', NX_DAEMON: 'false' } }).status !== 0) {
   console.error('build failed');
   process.exit(1);
 }
 await createDatabaseIfMissing(settings.DATABASE_URL);
 const names = services();
 log(`PostgreSQL ${new URL(settings.DATABASE_URL).host}, NATS ${settings.NATS_URL}, namespace ${settings.RELAIS_NAMESPACE}; services: ${names.join(', ')}`);
+const missing = names.filter((name) => !existsSync(join(root, 'services', name, 'dist', 'main.js')));
+if (missing.length > 0) {
+  console.error(`not built: ${missing.join(', ')} (run npm start without --no-build, or npx nx run-many -t build)`);
+  process.exit(1);
+}
 for (const name of names) startService(name);
+void announceWhenReady();
+
+/** Prints where the platform answers once the gateway's /health says every service is ready. */
+async function announceWhenReady() {
+  const url = `http://127.0.0.1:${settings.PORT}/health`;
+  const deadline = Date.now() + 120_000;
+  let last = '';
+  while (!stopping && Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      const body = await response.json();
+      if (response.status === 200) {
+        const token = settings.RELAIS_ADMIN_TOKEN_FILE ? `the admin token is in ${settings.RELAIS_ADMIN_TOKEN_FILE}` : 'the admin token is RELAIS_ADMIN_TOKEN';
+        log(`ready: API http://127.0.0.1:${settings.PORT}/api/v1, simulator ${settings.STATE_SIM_URL}; ${token}`);
+        return;
+      }
+      last = Object.entries(body.services ?? {}).filter(([, s]) => s.status !== 'ok').map(([n]) => n).join(', ');
+    } catch {
+      last = 'the gateway does not answer yet';
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  if (!stopping) log(`not ready after 120 s: ${last}`);
+}

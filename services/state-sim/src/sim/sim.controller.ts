@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpException, HttpStatus, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, HttpException, HttpStatus, Param, Post, Query, Req, StreamableFile } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 
 import { readBoundedBody } from './body.read.js';
@@ -89,6 +89,17 @@ export class SimController {
       if (error instanceof SimError) throw failure(statusOf(error.code), error.code, error.message);
       throw error;
     }
+  }
+
+  /** The bytes the simulator first received under an archive name, for tests and demos to inspect. */
+  @Get('sim/actes/:archiveName')
+  @Header('content-type', 'application/gzip')
+  receivedArchive(@Param('archiveName') archiveName: string): StreamableFile {
+    const bytes = this.sim.receivedArchive(archiveName);
+    if (bytes === undefined) {
+      throw failure(HttpStatus.NOT_FOUND, SimErrorCode.UnknownArchive, `No archive received under « ${archiveName} ».`);
+    }
+    return new StreamableFile(bytes);
   }
 
   @Get('sim/mailbox')

@@ -38,6 +38,8 @@ export const SimErrorCode = {
   InvalidConfig: 'SIM.INVALID_CONFIG',
   /** An acknowledgement of a mailbox item that never existed. */
   UnknownMailboxItem: 'SIM.UNKNOWN_MAILBOX_ITEM',
+  /** A request for an archive the simulator has not received (or no longer keeps). */
+  UnknownArchive: 'SIM.UNKNOWN_ARCHIVE',
   /** A simulated outage (`failNext`): the ministry is not answering. */
   Unavailable: 'SIM.UNAVAILABLE',
 } as const;

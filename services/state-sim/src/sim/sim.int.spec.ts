@@ -96,6 +96,10 @@ describe('state simulator over HTTP', () => {
     expect((await deliver(archive.name, archive.bytes)).status).toBe(200);
     expect((await deliver(archive.name, archive.bytes)).status).toBe(200);
     expect(await stats()).toMatchObject({ received: 1, retries: 1, duplicates: 0, conflicts: 0 });
+    const kept = await fetch(`${base}/sim/actes/${archive.name}`);
+    expect(kept.headers.get('content-type')).toBe('application/gzip');
+    expect(Buffer.from(await kept.arrayBuffer()).equals(Buffer.from(archive.bytes))).toBe(true);
+    expect((await fetch(`${base}/sim/actes/TRI-EACT--212102313--20260105-99.tar.gz`)).status).toBe(404);
 
     const changed = await buildActeArchive(acteInput({ objet: 'Un autre objet' }));
     expect(changed.name).toBe(archive.name);

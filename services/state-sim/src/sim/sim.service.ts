@@ -31,6 +31,10 @@ export interface RuntimeSettings {
 /** What became of a delivery the simulator read. */
 export type DeliveryResult = { readonly status: 'unavailable' } | { readonly status: 'received'; readonly outcome: DeliveryOutcome };
 
+/** How many received archives the simulator keeps for `GET /sim/actes/:name`, and their total size: oldest go first. */
+const KEPT_ARCHIVES = 2000;
+const KEPT_BYTES = 256 * 1024 * 1024;
+
 /** Most entries a 1-1 archive may hold: envelope, message, main document and a generous number of annexes. */
 const MAX_ENTRIES = 512;
 /** The nature code the simulated anomalies carry; the meaning of the codes is not published. */
@@ -50,6 +54,9 @@ export class SimService implements OnModuleDestroy {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly held = new Set<() => void>();
   private readonly slow = new Set<() => void>();
+  /** The bytes first received under each archive name, in arrival order (bounded). */
+  private kept = new Map<string, Buffer>();
+  private keptBytes = 0;
 
   constructor(@Inject(STATE_SIM_CONFIG) private readonly config: StateSimConfig) {
     this.random = randomSource(config.seed);
@@ -85,6 +92,7 @@ export class SimService implements OnModuleDestroy {
       siren: delivery.siren,
       numeroInterne: delivery.acte.numeroInterne,
     });
+    if ((outcome === 'accepted' || outcome === 'duplicate') && !this.kept.has(archiveName)) this.keep(archiveName, body);
     if (outcome === 'accepted') this.scheduleReply(delivery, new Date().toISOString().slice(0, 10));
     if (this.settings.slowNext > 0) {
       this.settings = { ...this.settings, slowNext: this.settings.slowNext - 1 };
@@ -152,6 +160,8 @@ export class SimService implements OnModuleDestroy {
     this.ledger = new DeliveryLedger();
     this.mailbox = new Mailbox();
     this.envelopeSequence = 0;
+    this.kept = new Map();
+    this.keptBytes = 0;
     this.random = randomSource(this.config.seed);
     this.settings = this.initialSettings();
     this.releaseHeld();
@@ -162,6 +172,21 @@ export class SimService implements OnModuleDestroy {
     this.clearTimers();
     this.releaseHeld();
     this.releaseSlow();
+  }
+
+  /** The bytes first received under an archive name, while the simulator keeps them. */
+  receivedArchive(archiveName: string): Buffer | undefined {
+    return this.kept.get(archiveName);
+  }
+
+  private keep(archiveName: string, body: Buffer): void {
+    this.kept.set(archiveName, body);
+    this.keptBytes += body.length;
+    for (const [name, bytes] of this.kept) {
+      if (this.kept.size <= KEPT_ARCHIVES && this.keptBytes <= KEPT_BYTES) break;
+      this.kept.delete(name);
+      this.keptBytes -= bytes.length;
+    }
   }
 
   /** Waits `ms`, or less when held requests are released (reset, shutdown). */
