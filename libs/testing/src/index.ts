@@ -7,6 +7,7 @@ export { createTestDatabase, withDatabase, type TestDatabase } from './database.
 export { createTestNamespace, type TestNamespace } from './nats.js';
 export { FakeClock, type Clock } from './clock.js';
 export { minimalPdf } from './pdf.js';
+export { actesSchemaErrors } from './actes-xsd.js';
 export {
   DeciderSpecification,
   ProjectionSpecification,

@@ -1,51 +1,10 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { validateXML } from 'xmllint-wasm';
+import { describe, expect, it } from '@jest/globals';
+import { actesSchemaErrors as schemaErrors } from '@relais/testing';
 
 import { acteXml, type ActeMessageInput } from './archive.acte-xml.js';
 import { enveloppeXml, type EnveloppeInput } from './archive.enveloppe-xml.js';
 import { ActesArchiveError, ActesArchiveErrorCode } from './archive.errors.js';
 import { xmlAttribute } from './archive.latin1-xml.js';
-
-// The official schemas live beside the repository, never inside it: <repo>/../shared/schemas/actes.
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const schemaDir = join(repoRoot, '..', 'shared', 'schemas', 'actes');
-
-interface Schemas {
-  readonly actes: Uint8Array;
-  readonly siret: Uint8Array;
-  readonly inseeCommun: Uint8Array;
-}
-
-let schemas: Schemas;
-
-beforeAll(() => {
-  if (!existsSync(join(schemaDir, 'actesv1_1.xsd'))) {
-    throw new Error(
-      `The official @ctes schemas are missing: expected actesv1_1.xsd, siret.xsd and insee-commun.xsd in ${schemaDir} ` +
-        '(the shared folder next to the repository). The conformance tests cannot run without them.',
-    );
-  }
-  schemas = {
-    actes: readFileSync(join(schemaDir, 'actesv1_1.xsd')),
-    siret: readFileSync(join(schemaDir, 'siret.xsd')),
-    inseeCommun: readFileSync(join(schemaDir, 'insee-commun.xsd')),
-  };
-});
-
-async function schemaErrors(fileName: string, bytes: Buffer): Promise<string[]> {
-  const result = await validateXML({
-    xml: [{ fileName, contents: new Uint8Array(bytes) }],
-    schema: [{ fileName: 'actesv1_1.xsd', contents: schemas.actes }],
-    preload: [
-      { fileName: 'siret.xsd', contents: schemas.siret },
-      { fileName: 'insee-commun.xsd', contents: schemas.inseeCommun },
-    ],
-  });
-  return result.errors.map((error) => error.rawMessage);
-}
 
 function refusal(build: () => unknown): ActesArchiveError {
   try {

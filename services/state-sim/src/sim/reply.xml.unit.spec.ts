@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { acteInput, buildActeArchive } from '../../test/archives.js';
-import { actesSchemaErrors } from '../../test/xsd.js';
+import { actesSchemaErrors } from '@relais/testing';
 import { type ActeDelivery, readActeDelivery } from './archive.read.js';
 import { buildActeReply } from './reply.xml.js';
 

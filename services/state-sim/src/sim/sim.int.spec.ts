@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 
 import { acteInput, buildActeArchive, rawTarGz } from '../../test/archives.js';
-import { actesSchemaErrors } from '../../test/xsd.js';
+import { actesSchemaErrors } from '@relais/testing';
 import { AppModule } from '../app.module.js';
 
 interface MailboxBody {
