@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { MessagingModule } from '@relais/messaging';
+import { Packager } from './archives/packager.js';
+import type { TransmitterConfig } from './config.js';
+import { TransmitterResources } from './database/transmitter-resources.js';
+import { DeliveryConsumer } from './delivery/delivery.consumer.js';
+import { DeliveryHandler } from './delivery/delivery.handler.js';
+import { HealthService } from './health/health.service.js';
+import { ReplyPoller } from './replies/reply-poller.js';
+import { TRANSMITTER_CONFIG } from './tokens.js';
+
+/** The transmitter process: its checked settings, messaging, delivery of routed actes, the reply poller, health. */
+@Module({})
+export class AppModule {
+  static forConfig(config: TransmitterConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        MessagingModule.forRoot({
+          natsUrl: config.natsUrl,
+          namespace: config.namespace,
+          connectionName: `relais-transmitter-${config.namespace}`,
+          ...(config.streamLimits === undefined ? {} : { streamLimits: config.streamLimits }),
+        }),
+      ],
+      providers: [
+        { provide: TRANSMITTER_CONFIG, useValue: config },
+        TransmitterResources,
+        Packager,
+        DeliveryHandler,
+        DeliveryConsumer,
+        ReplyPoller,
+        HealthService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import { defaultTypePJ, natureFromInput, type ActeArchiveInput, type ActeDocument, type ActeFileExtension } from '@relais/actes';
+import type { ActeSubmission, FileRef } from '@relais/domain';
+import type { Collectivite } from '@relais/service-kit';
+import { PackagingError, PackagingErrorCode } from './packaging.errors.js';
+
+/** What the operator writes in every envelope. */
+export interface EnvelopeSettings {
+  readonly operatorTrigram: string;
+  readonly returnAddress: string;
+  readonly classificationDate: string;
+}
+
+/** Everything one archive is made of: the acte, its sender, its files' bytes and the envelope's numbering. */
+export interface ArchiveParts {
+  readonly acte: ActeSubmission;
+  readonly collectivite: Pick<Collectivite, 'siren' | 'departement' | 'arrondissement' | 'nature'>;
+  /** The main document's bytes. */
+  readonly document: Uint8Array;
+  /** The annexes' bytes, in the submission's order. */
+  readonly annexes: readonly Uint8Array[];
+  /** `YYYY-MM-DD`. */
+  readonly dateEnvoi: string;
+  readonly sequence: number;
+  readonly settings: EnvelopeSettings;
+}
+
+const EXTENSION_BY_MEDIA_TYPE: Readonly<Record<string, ActeFileExtension>> = {
+  'application/pdf': 'pdf',
+  'application/xml': 'xml',
+  'text/xml': 'xml',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+};
+
+const EXTENSION_BY_SUFFIX: Readonly<Record<string, ActeFileExtension>> = {
+  pdf: 'pdf',
+  xml: 'xml',
+  png: 'png',
+  jpg: 'jpg',
+  jpeg: 'jpg',
+};
+
+/** The extension a file keeps in its conventional name: from its media type, else from its name. */
+export function fileExtension(file: FileRef): ActeFileExtension {
+  const byType = EXTENSION_BY_MEDIA_TYPE[file.mediaType.split(';')[0]?.trim().toLowerCase() ?? ''];
+  if (byType !== undefined) return byType;
+  const suffix = /\.([A-Za-z]+)$/.exec(file.name)?.[1]?.toLowerCase();
+  const bySuffix = suffix === undefined ? undefined : EXTENSION_BY_SUFFIX[suffix];
+  if (bySuffix !== undefined) return bySuffix;
+  throw new PackagingError(
+    PackagingErrorCode.FileTypeUnsupported,
+    `${file.name} (${file.mediaType}) is not a PDF, XML, PNG or JPEG file`,
+  );
+}
+
+/**
+ * The input of `buildActeArchive` for one acte: the collectivité's registration as sender, the
+ * submission's metadata, each file under its piece type (the nature's generic one when the
+ * collectivité gave none, as validation assumed), the operator's envelope settings.
+ */
+export function archiveInput(parts: ArchiveParts): ActeArchiveInput {
+  const { acte, collectivite, settings } = parts;
+  const nature = natureFromInput(acte.nature);
+  if (nature === undefined) throw new PackagingError('ACTES.INVALID_NATURE_ACTE', `unknown nature ${acte.nature}`);
+  const generic = defaultTypePJ(nature.abbreviation);
+  const document: ActeDocument = {
+    extension: fileExtension(acte.document),
+    codeTypePJ: acte.typePJ ?? generic,
+    content: parts.document,
+  };
+  if (parts.annexes.length !== acte.annexes.length) {
+    throw new Error(`${acte.annexes.length} annexes described, ${parts.annexes.length} given`);
+  }
+  const annexes = acte.annexes.map(
+    (annexe, i): ActeDocument => ({
+      extension: fileExtension(annexe.file),
+      codeTypePJ: annexe.typePJ ?? generic,
+      content: parts.annexes[i] ?? new Uint8Array(),
+    }),
+  );
+  return {
+    operatorTrigram: settings.operatorTrigram,
+    sequence: parts.sequence,
+    dateEnvoi: parts.dateEnvoi,
+    collectivite: {
+      siren: collectivite.siren,
+      departement: collectivite.departement,
+      arrondissement: collectivite.arrondissement,
+      nature: collectivite.nature,
+    },
+    adressesRetour: [settings.returnAddress],
+    acte: {
+      dateDecision: acte.dateDecision,
+      numeroInterne: acte.numeroInterne,
+      nature: nature.code,
+      classification: acte.classification,
+      objet: acte.objet,
+      classificationDateVersion: settings.classificationDate,
+      documentPapier: acte.documentPapier,
+      document,
+      annexes,
+    },
+  };
+}
+
+/** The calendar day of `instant` in `timeZone`, `YYYY-MM-DD`: the day an envelope is dated and numbered by. */
+export function dayIn(timeZone: string, instant: Date): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}

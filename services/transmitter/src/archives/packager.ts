@@ -1,0 +1,108 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { createHash } from 'node:crypto';
+import { ActesArchiveError, buildActeArchive } from '@relais/actes';
+import { BlobNotFoundError } from '@relais/blob-store';
+import type { ActeSubmission, FileRef, PackagedFile, Transmission } from '@relais/domain';
+import { loadCollectivite, type ExecuteOptions } from '@relais/service-kit';
+import type { TransmitterConfig } from '../config.js';
+import { TransmitterResources } from '../database/transmitter-resources.js';
+import { TRANSMITTER_CONFIG } from '../tokens.js';
+import { archiveInput, dayIn } from './archive-input.js';
+import type { ArchiveRecord } from './archive-registry.js';
+import { PackagingError, PackagingErrorCode } from './packaging.errors.js';
+
+/**
+ * Builds a transmission's archive once and records it (TransmissionPackaged) before any delivery
+ * attempt: number allocated, archive built and stored in the blob store, claimed in the registry,
+ * then recorded. A crash anywhere in between is resumed from the registry, never rebuilt under
+ * another name: every later attempt sends these bytes under this name.
+ */
+@Injectable()
+export class Packager {
+  private readonly logger = new Logger('Packager');
+
+  constructor(
+    private readonly resources: TransmitterResources,
+    @Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig,
+  ) {}
+
+  /** The file every attempt sends: the one recorded, else the one claimed, else a new one. */
+  async ensurePackaged(t: Transmission, options: ExecuteOptions): Promise<PackagedFile> {
+    if (t.package !== undefined) return t.package;
+    if (t.submission.kind !== 'acte') {
+      throw new PackagingError(PackagingErrorCode.NotAnActe, `transmission ${t.id} is a ${t.submission.kind}, not an acte`);
+    }
+    const record = (await this.resources.archives.byTransmission(t.id)) ?? (await this.build(t, t.submission));
+    const packaged: PackagedFile = { fileName: record.fileName, sha256: record.sha256, size: record.size };
+    await this.resources.commands.execute(
+      { type: 'RecordPackage', data: { transmissionId: t.id, at: new Date().toISOString(), ...packaged } },
+      options,
+    );
+    return packaged;
+  }
+
+  /** The stored bytes of a packaged file, checked against its recorded size and hash. */
+  async bytesOf(file: PackagedFile): Promise<Buffer> {
+    const bytes = await this.readFile(file.sha256, file.fileName);
+    if (bytes.length !== file.size) {
+      throw new PackagingError(PackagingErrorCode.FileCorrupt, `${file.fileName}: ${bytes.length} bytes stored, ${file.size} recorded`);
+    }
+    return bytes;
+  }
+
+  private async build(t: Transmission, acte: ActeSubmission): Promise<ArchiveRecord> {
+    const collectivite = await loadCollectivite(this.resources.store, t.siren);
+    if (collectivite === undefined) {
+      throw new PackagingError(PackagingErrorCode.CollectiviteUnknown, `no collectivité is registered with SIREN ${t.siren}`);
+    }
+    const document = await this.readFile(acte.document.sha256, acte.document.name);
+    const annexes = await Promise.all(acte.annexes.map((annexe) => this.readFileRef(annexe.file)));
+    const dateEnvoi = dayIn(this.config.timeZone, new Date());
+    const sequence = await this.resources.archives.nextNumber(t.siren, dateEnvoi);
+    let archive;
+    try {
+      archive = await buildActeArchive(
+        archiveInput({ acte, collectivite, document, annexes, dateEnvoi, sequence, settings: this.config }),
+      );
+    } catch (error) {
+      if (error instanceof ActesArchiveError) throw new PackagingError(error.code, error.message, { cause: error });
+      throw error;
+    }
+    await this.resources.blobs.put(Readable.from([archive.bytes]), { expectedSha256: archive.sha256 });
+    const claimed = await this.resources.archives.claim({
+      fileName: archive.name,
+      transmissionId: t.id,
+      siren: t.siren,
+      numeroInterne: acte.numeroInterne,
+      idActe: archive.idActe,
+      day: dateEnvoi,
+      number: sequence,
+      sha256: archive.sha256,
+      size: archive.bytes.length,
+    });
+    if (claimed.fileName === archive.name) this.logger.log(`transmission ${t.id}: packaged as ${archive.name}`);
+    return claimed;
+  }
+
+  private readFileRef(file: FileRef): Promise<Buffer> {
+    return this.readFile(file.sha256, file.name);
+  }
+
+  private async readFile(sha256: string, name: string): Promise<Buffer> {
+    let bytes: Buffer;
+    try {
+      bytes = await buffer(await this.resources.blobs.get(sha256));
+    } catch (error) {
+      if (error instanceof BlobNotFoundError) {
+        throw new PackagingError(PackagingErrorCode.FileMissing, `${name} (${sha256}) is not in the blob store`, { cause: error });
+      }
+      throw error;
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
+      throw new PackagingError(PackagingErrorCode.FileCorrupt, `${name}: the stored bytes do not hash to ${sha256}`);
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,8 @@
+import { runMigrations } from '@relais/event-store';
+import type pg from 'pg';
+import { CreateTransmitterArchives1764390000000 } from './1764390000000-create-transmitter-archives.js';
+
+/** Creates or upgrades the transmitter's own tables, with their own history table; idempotent. */
+export function migrateTransmitter(pool: pg.Pool): Promise<void> {
+  return runMigrations(pool, { migrations: [CreateTransmitterArchives1764390000000], tableName: 'transmitter_migrations' });
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
+import { migrate, PostgresEventStore } from '@relais/event-store';
+import { RoutingTableSource } from '@relais/routing';
+import { TransmissionCommands } from '@relais/service-kit';
+import pg from 'pg';
+import { ArchiveRegistry } from '../archives/archive-registry.js';
+import type { TransmitterConfig } from '../config.js';
+import { TRANSMITTER_CONFIG } from '../tokens.js';
+import { migrateTransmitter } from './migrations/migrate.js';
+
+interface Resources {
+  readonly pool: pg.Pool;
+  readonly store: PostgresEventStore;
+  readonly commands: TransmissionCommands;
+  readonly blobs: PostgresBlobStore;
+  readonly archives: ArchiveRegistry;
+  readonly routing: RoutingTableSource;
+}
+
+/**
+ * What the transmitter reads and writes, ready before any consumer or poller starts (module init
+ * precedes bootstrap) and closed after they stopped (shutdown follows `beforeApplicationShutdown`):
+ * the pool and the schemas, the event log, the blob store, the archive registry and the routing table.
+ */
+@Injectable()
+export class TransmitterResources implements OnModuleInit, OnApplicationShutdown {
+  private state: Resources | undefined;
+
+  constructor(@Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    const routing = new RoutingTableSource(this.config.routingFile);
+    await routing.current();
+    const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: Math.max(4, this.config.concurrency + 2) });
+    try {
+      await migrate(pool);
+      await migrateBlobStore(pool);
+      await migrateTransmitter(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    const store = new PostgresEventStore(pool);
+    this.state = {
+      pool,
+      store,
+      commands: new TransmissionCommands(store),
+      blobs: new PostgresBlobStore(pool),
+      archives: new ArchiveRegistry(pool),
+      routing,
+    };
+  }
+
+  private get ready(): Resources {
+    if (this.state === undefined) throw new Error('transmitter resources used before module init');
+    return this.state;
+  }
+
+  get pool(): pg.Pool {
+    return this.ready.pool;
+  }
+
+  get store(): PostgresEventStore {
+    return this.ready.store;
+  }
+
+  get commands(): TransmissionCommands {
+    return this.ready.commands;
+  }
+
+  get blobs(): PostgresBlobStore {
+    return this.ready.blobs;
+  }
+
+  get archives(): ArchiveRegistry {
+    return this.ready.archives;
+  }
+
+  get routing(): RoutingTableSource {
+    return this.ready.routing;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const state = this.state;
+    this.state = undefined;
+    await state?.store.close();
+    await state?.pool.end();
+  }
+}

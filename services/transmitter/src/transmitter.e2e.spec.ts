@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import { ENDPOINTS, Platform, waitFor } from '../test/harness.js';
+
+/** The transmitter as the platform runs it: a `relais-transmitter` process, killed mid-delivery. */
+describe('relais-transmitter process', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await Platform.start();
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('resumes a delivery in flight when its process is killed, resending the same archive, and is acknowledged once', async () => {
+    // Long enough a timeout that the process is still waiting on its first attempt when it is killed.
+    const settings = { TRANSMITTER_DELIVERY_TIMEOUT_MS: '4000', TRANSMITTER_ACK_WAIT_MS: '5000' };
+    const first = platform.spawnTransmitter(settings);
+    await waitFor('the process title', async () => {
+      const cmdline = await readFile(`/proc/${first.pid}/cmdline`, 'utf8').catch(() => '');
+      return cmdline.startsWith('relais-transmitter');
+    });
+    platform.proxy.holdDeliveries = 1;
+    const id = await platform.routedActe('KIL2026_001', ENDPOINTS.lossy);
+
+    // The State has the archive, its answer is held: the process dies before it learns anything.
+    await waitFor('the first delivery to reach the State', () => Promise.resolve(platform.proxy.swallowed === 1));
+    await platform.kill(first);
+    platform.spawnTransmitter(settings);
+    await platform.settled(id, 'acknowledged');
+
+    const events = await platform.events(id);
+    const packaged = events.filter((event) => event.type === 'TransmissionPackaged');
+    const sent = events.filter((event) => event.type === 'TransmissionSent');
+    expect(packaged).toHaveLength(1);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.data).toMatchObject({ attempt: 1, fileName: packaged[0]?.data.fileName, sha256: packaged[0]?.data.sha256 });
+    expect(events.filter((event) => event.type === 'TransmissionAcknowledged')).toHaveLength(1);
+    // The State got the archive twice, byte for byte under the same name: once is a retry.
+    expect(await platform.sim.stats()).toMatchObject({ received: 1, retries: 1, duplicates: 0, conflicts: 0 });
+  }, 60_000);
+});

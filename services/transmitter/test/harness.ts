@@ -1,0 +1,261 @@
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Readable } from 'node:stream';
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestApplicationContextOptions } from '@nestjs/common/interfaces/nest-application-context-options.interface.js';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
+import type { ActeSubmission, TransmissionEvent, TransmissionState } from '@relais/domain';
+import { migrate, PostgresEventStore } from '@relais/event-store';
+import {
+  createPostgresRelay,
+  defaultEventSubject,
+  JetStreamPublisher,
+  MessagingNames,
+  migrateMessaging,
+  StreamNames,
+  toOutgoing,
+  type OutboxRelay,
+  type StreamLimits,
+} from '@relais/messaging';
+import { registerCollectivite, TransmissionCommands, transmissionStreamId, transmissionWireType } from '@relais/service-kit';
+import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace } from '@relais/testing';
+import { AppModule } from '../src/app.module.js';
+import { readConfig } from '../src/config.js';
+import { AnswerSwallowingProxy, StateSim } from './state-sim.js';
+
+/** Small limits: test streams must not reserve gigabytes on a server others share. */
+export const TEST_LIMITS: { events: StreamLimits; dlq: StreamLimits } = {
+  events: { duplicateWindowMs: 120_000, maxAgeMs: 3_600_000, maxBytes: 64 * 1024 * 1024, maxMsgSize: 256 * 1024 },
+  dlq: { duplicateWindowMs: 120_000, maxAgeMs: 3_600_000, maxBytes: 16 * 1024 * 1024, maxMsgSize: 256 * 1024 },
+};
+
+export const SIREN = '212102313';
+/** The endpoints of the test routing table: the simulator, the simulator behind a lossy link, a wrong address. */
+export const ENDPOINTS = { direct: 'state-sim-actes', lossy: 'lossy-actes', wrong: 'wrong-actes' } as const;
+/** Settings of the transmitters under test: short timeout and delays, a small budget. */
+export const TEST_SETTINGS = {
+  TRANSMITTER_DELIVERY_TIMEOUT_MS: '1000',
+  TRANSMITTER_MAX_ATTEMPTS: '3',
+  TRANSMITTER_RETRY_INITIAL_MS: '150',
+  TRANSMITTER_RETRY_MAX_MS: '600',
+  TRANSMITTER_ACK_WAIT_MS: '5000',
+  TRANSMITTER_CONCURRENCY: '4',
+  TRANSMITTER_POLL_INTERVAL_MS: '100',
+} as const;
+
+/** The built service, as `npm start` runs it. */
+export const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+
+/** Polls `probe` until it gives something (not undefined/false), or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A Nest logger that keeps every line (`<context>: <message>`) instead of printing it. */
+export class RecordingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(message: unknown, context?: string): void {
+    this.keep(message, context);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.keep(message, rest.at(-1));
+  }
+  warn(message: unknown, context?: string): void {
+    this.keep(message, context);
+  }
+  private keep(message: unknown, context: unknown): void {
+    this.lines.push(`${typeof context === 'string' ? context : ''}: ${String(message)}`);
+  }
+}
+
+/**
+ * The piece of the platform around the transmitter, for one test file: its own database and NATS
+ * namespace, the State simulator in-process (and a lossy link to it), a routing table file, the
+ * outbox relay publishing every committed event, and the transmitter itself (one or more replicas).
+ */
+export class Platform {
+  readonly logger = new RecordingLogger();
+  readonly store: PostgresEventStore;
+  readonly commands: TransmissionCommands;
+  readonly blobs: PostgresBlobStore;
+  private readonly transmitters: INestApplicationContext[] = [];
+  private readonly processes = new Set<ChildProcess>();
+
+  private constructor(
+    readonly db: TestDatabase,
+    readonly ns: TestNamespace,
+    readonly sim: StateSim,
+    readonly proxy: AnswerSwallowingProxy,
+    private readonly dir: string,
+    private readonly relay: OutboxRelay,
+  ) {
+    this.store = new PostgresEventStore(db.pool);
+    this.commands = new TransmissionCommands(this.store);
+    this.blobs = new PostgresBlobStore(db.pool);
+  }
+
+  static async start(): Promise<Platform> {
+    const [db, ns, sim] = await Promise.all([createTestDatabase('relais_transmitter'), createTestNamespace(), StateSim.start()]);
+    const proxy = await AnswerSwallowingProxy.start(sim.url);
+    const dir = await mkdtemp(join(tmpdir(), 'relais-transmitter-'));
+    const routingFile = join(dir, 'routing.json');
+    await writeFile(
+      routingFile,
+      JSON.stringify({
+        endpoints: [
+          { id: ENDPOINTS.direct, channel: 'actes', url: sim.url },
+          { id: ENDPOINTS.lossy, channel: 'actes', url: proxy.url },
+          { id: ENDPOINTS.wrong, channel: 'actes', url: `${sim.url}/not-the-actes-service` },
+        ],
+        rules: [{ channel: 'actes', departement: '*', endpoint: ENDPOINTS.direct }],
+      }),
+    );
+    await migrate(db.pool);
+    await migrateBlobStore(db.pool);
+    await migrateMessaging(db.pool);
+    const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+    const relay = createPostgresRelay({ pool: db.pool, nc: ns.nc, namespace: ns.namespace, streamLimits: TEST_LIMITS, logger: quiet, pollIntervalMs: 20 });
+    relay.start();
+    const platform = new Platform(db, ns, sim, proxy, dir, relay);
+    await registerCollectivite(platform.store, {
+      siren: SIREN,
+      nom: 'Dijon',
+      departement: '021',
+      arrondissement: '1',
+      nature: '31',
+      helios: [],
+      registeredBy: 'test',
+    });
+    return platform;
+  }
+
+  /** Starts one more transmitter replica on this platform. */
+  async startTransmitter(): Promise<INestApplicationContext> {
+    const config = readConfig({
+      ...TEST_SETTINGS,
+      DATABASE_URL: this.db.url,
+      NATS_URL: this.ns.natsUrl,
+      RELAIS_NAMESPACE: this.ns.namespace,
+      RELAIS_ROUTING_FILE: join(this.dir, 'routing.json'),
+    });
+    const app = await NestFactory.createApplicationContext(
+      AppModule.forConfig({ ...config, streamLimits: TEST_LIMITS }),
+      Object.assign(new NestApplicationContextOptions(), { logger: this.logger }),
+    );
+    await app.init();
+    this.transmitters.push(app);
+    return app;
+  }
+
+  /** Starts the built transmitter as its own process (`relais-transmitter`), with `settings` on top of the test ones. */
+  spawnTransmitter(settings: Readonly<Record<string, string>> = {}): ChildProcess {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the transmitter first (npx nx run transmitter:build)`);
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        ...TEST_SETTINGS,
+        ...settings,
+        DATABASE_URL: this.db.url,
+        NATS_URL: this.ns.natsUrl,
+        RELAIS_NAMESPACE: this.ns.namespace,
+        RELAIS_ROUTING_FILE: join(this.dir, 'routing.json'),
+      },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    this.processes.add(child);
+    child.once('exit', () => this.processes.delete(child));
+    return child;
+  }
+
+  /** Kills a transmitter process at once (SIGKILL: no shutdown hook runs) and waits until it is gone. */
+  async kill(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /**
+   * Records a received, validated acte of {@link SIREN} routed to `endpointId` (the relay then
+   * publishes its TransmissionRouted); returns the transmission id.
+   */
+  async routedActe(numeroInterne: string, endpointId: string = ENDPOINTS.direct): Promise<string> {
+    const id = randomUUID();
+    const pdf = await this.blobs.put(Readable.from([Buffer.from(`%PDF-1.7\n% ${numeroInterne}\n%%EOF\n`)]));
+    const png = await this.blobs.put(Readable.from([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.from(numeroInterne)])]));
+    const acte: ActeSubmission = {
+      kind: 'acte',
+      numeroInterne,
+      dateDecision: '2026-01-04',
+      nature: 'DE',
+      classification: '7.1',
+      objet: 'Budget primitif 2026 : équipements « sportifs »',
+      documentPapier: false,
+      document: { sha256: pdf.sha256, size: pdf.size, name: 'budget.pdf', mediaType: 'application/pdf' },
+      annexes: [{ file: { sha256: png.sha256, size: png.size, name: 'plan.png', mediaType: 'image/png' }, typePJ: '41_NC' }],
+    };
+    const at = new Date().toISOString();
+    await this.commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren: SIREN, acte } });
+    await this.commands.execute({ type: 'RecordValidation', data: { transmissionId: id, at, errors: [] } });
+    await this.commands.execute({ type: 'Route', data: { transmissionId: id, at, endpointId, channel: 'actes' } });
+    return id;
+  }
+
+  async events(id: string): Promise<TransmissionEvent[]> {
+    return [...(await this.commands.load(id)).events];
+  }
+
+  /** Waits until the transmission's status is `status`; returns its state. */
+  async settled(id: string, status: string): Promise<TransmissionState> {
+    return waitFor(`transmission ${id} to be ${status}`, async () => {
+      const { state } = await this.commands.load(id);
+      return state.status === status && state;
+    });
+  }
+
+  /**
+   * Publishes the transmission's event of type `type` again, as a copy that arrives after the
+   * broker's duplicate window would (another message id); resolves once the consumer acked it.
+   */
+  async redeliver(id: string, type: TransmissionEvent['type'], consumer: string): Promise<void> {
+    const stored = (await this.store.readStream(transmissionStreamId(id))).find((event) => event.type === transmissionWireType(type));
+    if (stored === undefined) throw new Error(`transmission ${id} has no ${type}`);
+    const names = new MessagingNames(this.ns.namespace);
+    const outgoing = toOutgoing(stored, names, defaultEventSubject);
+    const ack = await new JetStreamPublisher(this.ns.nc).publish(outgoing.subject, outgoing.payload, {
+      ...(outgoing.headers === undefined ? {} : { headers: outgoing.headers }),
+      msgId: randomUUID(),
+    });
+    const jsm = await jetstreamManager(this.ns.nc);
+    await waitFor(`${consumer} to ack stream sequence ${ack.seq}`, async () => {
+      const info = await jsm.consumers.info(names.stream(StreamNames.EVENTS), names.durable(consumer));
+      return info.ack_floor.stream_seq >= ack.seq;
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const app of this.transmitters.splice(0)) await app.close();
+    await Promise.all([...this.processes].map((child) => this.kill(child)));
+    await this.relay.stop();
+    await this.store.close();
+    await this.proxy.close();
+    await this.sim.close();
+    await this.db.drop();
+    await this.ns.cleanup();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
