@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import type { TransmissionReceived } from '@relais/domain';
+import { DecodeError, JetStreamHandler, type EventEnvelope, type MessageContext } from '@relais/messaging';
+import { decodeTransmissionEvent, transmissionEvents } from '@relais/service-kit';
+import { ValidationHandler } from './validation.handler.js';
+
+/** The relayed envelope as a TransmissionReceived; anything else is dead-lettered undecoded. */
+export function decodeReceived(envelope: EventEnvelope): TransmissionReceived {
+  const event = decodeTransmissionEvent(envelope);
+  if (event.type !== 'TransmissionReceived') throw new DecodeError(`Expected TransmissionReceived, got ${event.type}`);
+  return event;
+}
+
+/** Transport only: every TransmissionReceived relayed from the log goes to the handler. */
+@Injectable()
+export class ValidationController {
+  constructor(private readonly handler: ValidationHandler) {}
+
+  @JetStreamHandler({
+    consumer: 'validator',
+    filterSubject: transmissionEvents('TransmissionReceived'),
+    decode: decodeReceived,
+  })
+  async onReceived(event: TransmissionReceived, context: MessageContext): Promise<void> {
+    await this.handler.handle(event, context.messageId);
+  }
+}

@@ -1,0 +1,91 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TransmissionError, type ActeSubmission, type ErrorDetail, type TransmissionReceived } from '@relais/domain';
+import { PermanentError } from '@relais/messaging';
+import { ValidatorResources } from '../validator.resources.js';
+import { acteErrors, type ActeFiles } from './acte-verdict.js';
+import { readFileEnds } from './file-ends.js';
+
+/** A file a received acte names is not in the blob store: retried, then dead-lettered for an operator. */
+export class FileNotStoredError extends Error {
+  readonly code = 'VALIDATOR.FILE_NOT_STORED';
+  constructor(transmissionId: string, sha256: string) {
+    super(`transmission ${transmissionId}: file ${sha256} is not in the blob store`);
+    this.name = 'FileNotStoredError';
+  }
+}
+
+/** What handling one TransmissionReceived did. */
+export type ValidationOutcome = 'validated' | 'rejected' | 'already_decided' | 'skipped_pes';
+
+/** The actor recorded in the metadata of the events the validator appends. */
+const ACTOR = 'validator';
+
+/**
+ * Validates one received acte and records the verdict. Idempotent: a transmission that already has a
+ * verdict is left as it is, and the numéro interne is claimed only once every other rule passed, by
+ * this transmission alone, so a redelivery finds its own claim and gives the same verdict.
+ */
+@Injectable()
+export class ValidationHandler {
+  private readonly logger = new Logger('Validation');
+
+  constructor(private readonly resources: ValidatorResources) {}
+
+  async handle(event: TransmissionReceived, messageId: string): Promise<ValidationOutcome> {
+    const { transmissionId, siren, submission } = event.data;
+    // PES files get their own validator in a later issue; until then they stay `received`.
+    if (submission.kind === 'pes') return 'skipped_pes';
+    const { state } = await this.resources.commands.load(transmissionId);
+    if (state.status === 'none') throw new Error(`transmission ${transmissionId} is not in the log yet`);
+    if (state.validationErrors !== undefined || state.status !== 'received') return 'already_decided';
+
+    const files = await this.files(transmissionId, submission);
+    const errors = await this.verdict(transmissionId, siren, submission, files, event.data.at);
+    try {
+      await this.resources.commands.execute(
+        { type: 'RecordValidation', data: { transmissionId, at: new Date().toISOString(), errors } },
+        { causationId: messageId, actor: ACTOR },
+      );
+    } catch (error) {
+      // Another verdict got there first (a concurrent replica with other rules): retrying cannot help.
+      if (error instanceof TransmissionError) throw new PermanentError(error.message, error.code, { cause: error });
+      throw error;
+    }
+    if (errors.length > 0) {
+      this.logger.log(`transmission ${transmissionId} rejected: ${errors.map((e) => e.code).join(', ')}`);
+      return 'rejected';
+    }
+    return 'validated';
+  }
+
+  private async verdict(
+    transmissionId: string,
+    siren: string,
+    submission: ActeSubmission,
+    files: ActeFiles,
+    receivedAt: string,
+  ): Promise<ErrorDetail[]> {
+    const { claims, classification } = this.resources;
+    const numero = submission.numeroInterne;
+    const holder = await claims.holder(siren, numero);
+    const input = { submission, files, receivedAt, classification, numeroTakenByOther: holder !== undefined && holder !== transmissionId };
+    const errors = acteErrors(input);
+    if (errors.length > 0 || holder === transmissionId) return errors;
+    // Every other rule passed: take the numéro. Losing a race to another transmission makes it a duplicate.
+    const winner = await claims.claim(siren, numero, transmissionId);
+    return winner === transmissionId ? errors : acteErrors({ ...input, numeroTakenByOther: true });
+  }
+
+  private async files(transmissionId: string, submission: ActeSubmission): Promise<ActeFiles> {
+    const { blobs } = this.resources;
+    const read = async (file: ActeSubmission['document']) => {
+      const ends = await readFileEnds(blobs, file);
+      if (ends === undefined) throw new FileNotStoredError(transmissionId, file.sha256);
+      return ends;
+    };
+    const document = await read(submission.document);
+    const annexes = [];
+    for (const annexe of submission.annexes) annexes.push(await read(annexe.file));
+    return { document, annexes };
+  }
+}

@@ -1,0 +1,171 @@
+import 'reflect-metadata';
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { PostgresBlobStore } from '@relais/blob-store';
+import type { ActeSubmission, TransmissionEvent } from '@relais/domain';
+import { acte, at, pes, siren } from '@relais/domain/testing';
+import { PostgresEventStore } from '@relais/event-store';
+import { MessagingNames, type MessagingLogger } from '@relais/messaging';
+import { askHealth, TransmissionCommands } from '@relais/service-kit';
+import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace } from '@relais/testing';
+import { pdfBytes, quiet, relay, storedEvent, storeFile, TEST_LIMITS, transmissionEvents, waitFor, waitUntilAcked } from '../../test/flow.js';
+import { AppModule } from '../app.module.js';
+import { DEFAULT_CLASSIFICATION_FILE } from '../config.js';
+import { NumeroClaims } from '../numeros/numero-claims.js';
+
+/** The validator application against its own database and NATS namespace, fed as the relay feeds it. */
+describe('relais-validator', () => {
+  let db: TestDatabase;
+  let ns: TestNamespace;
+  let app: INestApplicationContext;
+  let store: PostgresEventStore;
+  let blobs: PostgresBlobStore;
+  let commands: TransmissionCommands;
+  let claims: NumeroClaims;
+  const messagingLines: string[] = [];
+  const messagingLogger: MessagingLogger = {
+    log: (line) => messagingLines.push(line),
+    warn: (line) => messagingLines.push(line),
+    error: (line) => messagingLines.push(line),
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('relais_validator');
+    ns = await createTestNamespace();
+    const config = { databaseUrl: db.url, natsUrl: ns.natsUrl, namespace: ns.namespace, classificationFile: DEFAULT_CLASSIFICATION_FILE };
+    app = await NestFactory.createApplicationContext(AppModule.forConfig(config, { streamLimits: TEST_LIMITS, logger: messagingLogger }), quiet());
+    // The application migrated the schema while starting.
+    store = new PostgresEventStore(db.pool);
+    blobs = new PostgresBlobStore(db.pool);
+    commands = new TransmissionCommands(store);
+    claims = new NumeroClaims(db.pool);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+    await db.drop();
+    await ns.cleanup();
+  });
+
+  /** Records a received acte as the gateway does and relays its TransmissionReceived; returns its id. */
+  async function receive(changes: Partial<ActeSubmission> = {}, bytes = pdfBytes()): Promise<string> {
+    const id = randomUUID();
+    const document = await storeFile(blobs, 'acte.pdf', bytes);
+    await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: { ...acte, document, ...changes } } });
+    await relay(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
+    return id;
+  }
+
+  /** Waits for the transmission's verdict event. */
+  function verdict(id: string): Promise<TransmissionEvent> {
+    return waitFor(`the verdict on ${id}`, async () =>
+      (await transmissionEvents(store, id)).find((e) => e.type === 'TransmissionValidated' || e.type === 'TransmissionRejected'),
+    );
+  }
+
+  function errorsOf(event: TransmissionEvent): unknown {
+    return event.type === 'TransmissionRejected' ? event.data.errors : [];
+  }
+
+  it('validates a well-formed acte and claims its numéro interne', async () => {
+    const id = await receive({ numeroInterne: 'DEL2026_100' });
+    expect((await verdict(id)).type).toBe('TransmissionValidated');
+    expect(await claims.holder(siren, 'DEL2026_100')).toBe(id);
+  });
+
+  it('rejects an objet of 600 characters with its code, claiming nothing', async () => {
+    const id = await receive({ numeroInterne: 'DEL2026_101', objet: 'x'.repeat(600) });
+    const event = await verdict(id);
+    expect(event.type).toBe('TransmissionRejected');
+    expect(errorsOf(event)).toEqual([expect.objectContaining({ code: 'ACTE.OBJET_TOO_LONG', field: 'objet' })]);
+    expect(await claims.holder(siren, 'DEL2026_101')).toBeUndefined();
+  });
+
+  it('rejects a second transmission with a numéro interne already granted to another one', async () => {
+    const first = await receive({ numeroInterne: 'DEL2026_102' });
+    expect((await verdict(first)).type).toBe('TransmissionValidated');
+    const second = await receive({ numeroInterne: 'DEL2026_102', objet: 'Budget supplémentaire 2026' });
+    const event = await verdict(second);
+    expect(errorsOf(event)).toEqual([expect.objectContaining({ code: 'ACTE.NUMERO_INTERNE_DUPLICATE', field: 'numeroInterne' })]);
+    expect(await claims.holder(siren, 'DEL2026_102')).toBe(first);
+  });
+
+  it('rejects a document whose bytes are text, whatever its name, leaving its numéro free', async () => {
+    const fake = await receive({ numeroInterne: 'DEL2026_103' }, Buffer.from('Ceci est un acte, promis.\n'.repeat(80)));
+    expect(errorsOf(await verdict(fake))).toEqual([expect.objectContaining({ code: 'ACTE.DOCUMENT_NOT_PDF', field: 'document' })]);
+    // The refused transmission never took the numéro: the corrected one gets it.
+    const corrected = await receive({ numeroInterne: 'DEL2026_103' });
+    expect((await verdict(corrected)).type).toBe('TransmissionValidated');
+  });
+
+  it('rejects a PDF cut short (no %%EOF at its end)', async () => {
+    const whole = pdfBytes();
+    const id = await receive({ numeroInterne: 'DEL2026_104' }, whole.subarray(0, whole.length - 20));
+    expect(errorsOf(await verdict(id))).toEqual([expect.objectContaining({ code: 'ACTE.DOCUMENT_TRUNCATED' })]);
+  });
+
+  it('rejects a classification the default classification does not have', async () => {
+    const id = await receive({ numeroInterne: 'DEL2026_105', classification: '7.99' });
+    expect(errorsOf(await verdict(id))).toEqual([expect.objectContaining({ code: 'ACTE.CLASSIFICATION_UNKNOWN', field: 'classification' })]);
+  });
+
+  it('records nothing twice when the same message is delivered again', async () => {
+    const id = await receive({ numeroInterne: 'DEL2026_106' });
+    expect((await verdict(id)).type).toBe('TransmissionValidated');
+    const received = await storedEvent(store, id, 'TransmissionReceived');
+    // Once with the same id (JetStream drops it) and once with another (a copy after the duplicate window).
+    await relay(ns.nc, ns.namespace, received);
+    const seq = await relay(ns.nc, ns.namespace, received, `${received.eventId}-again`);
+    await waitUntilAcked(ns.nc, ns.namespace, 'validator', seq);
+    expect((await transmissionEvents(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived', 'TransmissionValidated']);
+    expect(await claims.holder(siren, 'DEL2026_106')).toBe(id);
+  });
+
+  it('validates a transmission that finds its own claim (a crash after claiming, before recording)', async () => {
+    const id = randomUUID();
+    await claims.claim(siren, 'DEL2026_107', id);
+    const document = await storeFile(blobs, 'acte.pdf', pdfBytes());
+    await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: { ...acte, numeroInterne: 'DEL2026_107', document } } });
+    await relay(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
+    expect((await verdict(id)).type).toBe('TransmissionValidated');
+  });
+
+  it('leaves a PES file received, for the PES validator to come', async () => {
+    const id = randomUUID();
+    const file = await storeFile(blobs, 'pes.xml', Buffer.from('<?xml version="1.0"?><PES_Aller/>'), 'application/xml');
+    await commands.execute({ type: 'SubmitPes', data: { transmissionId: id, at, siren, pes: { ...pes, file } } });
+    const seq = await relay(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
+    await waitUntilAcked(ns.nc, ns.namespace, 'validator', seq);
+    expect((await transmissionEvents(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived']);
+  });
+
+  it('retries a transmission whose file is not stored yet, and validates it once it is', async () => {
+    const id = randomUUID();
+    const bytes = pdfBytes(`Acte ${id}`);
+    const document = { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, name: 'acte.pdf', mediaType: 'application/pdf' };
+    await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: { ...acte, numeroInterne: 'DEL2026_108', document } } });
+    await relay(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
+    await waitFor('the first delivery to fail', () => Promise.resolve(messagingLines.find((line) => line.includes(`FileNotStoredError: transmission ${id}`))));
+    expect((await transmissionEvents(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived']);
+    await storeFile(blobs, 'acte.pdf', bytes);
+    expect((await verdict(id)).type).toBe('TransmissionValidated');
+  });
+
+  it('goes on validating after its database connections were cut', async () => {
+    const { rows } = await db.pool.query<{ cut: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'relais-validator'`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    const id = await receive({ numeroInterne: 'DEL2026_109' });
+    expect((await verdict(id)).type).toBe('TransmissionValidated');
+  });
+
+  it('answers health questions while its database answers', async () => {
+    const reports = await askHealth(ns.nc, new MessagingNames(ns.namespace), ['validator'], 5_000);
+    expect(reports['validator']).toMatchObject({ status: 'ok', detail: 'default classification of 2019-03-01' });
+  });
+});

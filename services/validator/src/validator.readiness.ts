@@ -1,0 +1,28 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { MessagingNames, NATS_CONNECTION } from '@relais/messaging';
+import { serveHealth } from '@relais/service-kit';
+import { ValidatorResources } from './validator.resources.js';
+
+/** Answers the gateway's health questions: ready while the database answers. */
+@Injectable()
+export class ValidatorReadiness implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription: Subscription | undefined;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly names: MessagingNames,
+    private readonly resources: ValidatorResources,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = serveHealth(this.nc, this.names, 'validator', async () => {
+      await this.resources.pool.query('SELECT 1');
+      return `default classification of ${this.resources.classification.version}`;
+    });
+  }
+
+  onApplicationShutdown(): void {
+    if (!this.nc.isClosed()) this.subscription?.unsubscribe();
+  }
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
+import { migrate, PostgresEventStore } from '@relais/event-store';
+import { TransmissionCommands } from '@relais/service-kit';
+import pg from 'pg';
+import { loadClassificationFile, type ClassificationCatalogue } from './classification/classification-catalogue.js';
+import type { ValidatorConfig } from './config.js';
+import { migrateValidator } from './migrations/migrate.js';
+import { NumeroClaims } from './numeros/numero-claims.js';
+import { VALIDATOR_CONFIG } from './tokens.js';
+
+/**
+ * What the validator reads and writes, ready before any consumer starts (module init precedes the
+ * messaging module's bootstrap) and closed after every consumer stopped (shutdown follows
+ * `beforeApplicationShutdown`): the pool, the schema, the event log, the blob store, the numéro claims
+ * and the default classification.
+ */
+@Injectable()
+export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Validator');
+  private state:
+    | {
+        readonly pool: pg.Pool;
+        readonly store: PostgresEventStore;
+        readonly commands: TransmissionCommands;
+        readonly blobs: PostgresBlobStore;
+        readonly claims: NumeroClaims;
+        readonly classification: ClassificationCatalogue;
+      }
+    | undefined;
+
+  constructor(@Inject(VALIDATOR_CONFIG) private readonly config: ValidatorConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    const classification = await loadClassificationFile(this.config.classificationFile);
+    const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 4, application_name: 'relais-validator' });
+    // A connection dropped while idle (PostgreSQL restarted) is replaced by the pool; without a
+    // listener its error would end the process.
+    pool.on('error', (error) => { this.logger.warn(`idle database connection lost: ${error.message}`); });
+    try {
+      await migrate(pool);
+      await migrateBlobStore(pool);
+      await migrateValidator(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    const store = new PostgresEventStore(pool);
+    this.state = {
+      pool,
+      store,
+      commands: new TransmissionCommands(store),
+      blobs: new PostgresBlobStore(pool),
+      claims: new NumeroClaims(pool),
+      classification,
+    };
+  }
+
+  private get ready(): NonNullable<ValidatorResources['state']> {
+    if (this.state === undefined) throw new Error('validator resources used before module init');
+    return this.state;
+  }
+
+  get pool(): pg.Pool {
+    return this.ready.pool;
+  }
+
+  get commands(): TransmissionCommands {
+    return this.ready.commands;
+  }
+
+  get blobs(): PostgresBlobStore {
+    return this.ready.blobs;
+  }
+
+  get claims(): NumeroClaims {
+    return this.ready.claims;
+  }
+
+  get classification(): ClassificationCatalogue {
+    return this.ready.classification;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const state = this.state;
+    this.state = undefined;
+    await state?.store.close();
+    await state?.pool.end();
+  }
+}
