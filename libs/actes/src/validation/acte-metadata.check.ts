@@ -71,6 +71,18 @@ function checkObjet(objet: string, context: ActeValidationContext, report: Repor
   if (LINE_BREAK.test(objet)) {
     report(Code.ObjetLineBreak, "L'objet doit tenir sur une seule ligne, sans retour à la ligne.", 'objet');
   }
+  // Line breaks and invisible characters have their own codes; every other character past U+00FF cannot be encoded.
+  const outside = [
+    ...new Set(Array.from(objet).filter((char) => (char.codePointAt(0) ?? 0) > 0xff && !LINE_BREAK.test(char) && !INVALID_CHARACTER.test(char))),
+  ];
+  if (outside.length > 0) {
+    report(
+      Code.ObjetNotLatin1,
+      `L'objet contient ${outside.map((c) => `« ${c} »`).join(', ')}, que @ctes (ISO-8859-1) ne sait pas transmettre : ` +
+        "remplacer par exemple l'apostrophe courbe par ', « œ » par « oe », le tiret long par -.",
+      'objet',
+    );
+  }
   if (INVALID_CHARACTER.test(objet)) {
     report(
       Code.ObjetInvalidCharacter,

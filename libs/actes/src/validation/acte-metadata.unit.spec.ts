@@ -92,8 +92,8 @@ describe('nature and classification', () => {
 });
 
 describe('objet', () => {
-  it('accepts 499 characters, counting « œ » as one, and refuses 500', () => {
-    expect(errorsOf(validate({ objet: 'œ'.repeat(499) }))).toEqual([]);
+  it('accepts 499 characters, counting « é » as one, and refuses 500', () => {
+    expect(errorsOf(validate({ objet: 'é'.repeat(499) }))).toEqual([]);
     expect(errorsOf(validate({ objet: 'a'.repeat(500) }))).toEqual(['ACTE.OBJET_TOO_LONG objet']);
   });
 
@@ -104,6 +104,14 @@ describe('objet', () => {
 
   it.each(['Budget\n2026', 'Budget\r\n2026', 'Budget\r2026', 'Budget\u20282026'])('refuses the line break in %j', (objet) => {
     expect(errorsOf(validate({ objet }))).toEqual(['ACTE.OBJET_LINE_BREAK objet']);
+  });
+
+  it('refuses what ISO-8859-1 cannot carry, naming each character once', () => {
+    const [error] = validate({ objet: 'L’œuvre d’art — 2026 🎨' }).errors;
+    expect(error).toMatchObject({ code: 'ACTE.OBJET_NOT_LATIN1', field: 'objet' });
+    expect(error?.message).toContain('« ’ », « œ », « — », « 🎨 »');
+    expect(errorsOf(validate({ objet: 'Délibération « budget » à 100 € ?' }))).toEqual(['ACTE.OBJET_NOT_LATIN1 objet']);
+    expect(errorsOf(validate({ objet: 'Délibération « budget » n°3, coût 100 F' }))).toEqual([]);
   });
 
   it('refuses control characters and broken surrogates but not a tab', () => {

@@ -22,6 +22,8 @@ export const ActeErrorCode = {
   ObjetLineBreak: 'ACTE.OBJET_LINE_BREAK',
   /** The objet holds a control character or a lone surrogate that XML cannot carry. */
   ObjetInvalidCharacter: 'ACTE.OBJET_INVALID_CHARACTER',
+  /** The objet holds a character ISO-8859-1 has not (the @ctes XML encoding): a curly apostrophe, « œ », an emoji… */
+  ObjetNotLatin1: 'ACTE.OBJET_NOT_LATIN1',
   /** A piece type (`typePJ`, `annexesTypePJ[i]`) breaks `ActesRules.typePJPattern`. */
   TypePJInvalid: 'ACTE.TYPE_PJ_INVALID',
   /** `annexesTypePJ` has not one entry per annexe. */
