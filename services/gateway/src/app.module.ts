@@ -1,0 +1,64 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { MessagingModule } from '@relais/messaging';
+import { ActesController } from './actes/actes.controller.js';
+import { IdempotencyRepository } from './actes/idempotency.repository.js';
+import { SubmitActeHandler } from './actes/submit-acte.handler.js';
+import { AdminController } from './admin/admin.controller.js';
+import { AdminBootstrapService } from './auth/admin-bootstrap.service.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import type { Clock } from './auth/rate-limiter.js';
+import { TokenRepository } from './auth/token.repository.js';
+import type { GatewayConfig } from './config.js';
+import { ApiExceptionFilter } from './errors/api-exception.filter.js';
+import { HealthController } from './health/health.controller.js';
+import { HealthService } from './health/health.service.js';
+import { OpenApiController } from './openapi/openapi.controller.js';
+import { platformProviders } from './platform/platform.providers.js';
+import { CLOCK, GATEWAY_CONFIG } from './tokens.js';
+import { TransmissionsController } from './transmissions/transmissions.controller.js';
+import { TransmissionsReader } from './transmissions/transmissions.reader.js';
+
+/** What a test may put in place of the real thing. */
+export interface GatewayOverrides {
+  /** The rate limiter's clock (the system clock by default). */
+  readonly clock?: Clock;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The gateway process: its checked settings, storage (migrated before use), NATS for health, the
+ * token guard on every route, one error shape for every failure, and the API's controllers.
+ */
+@Module({})
+export class AppModule {
+  static forConfig(config: GatewayConfig, overrides: GatewayOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        MessagingModule.forRoot({
+          natsUrl: config.natsUrl,
+          namespace: config.namespace,
+          connectionName: `relais-gateway-${config.namespace}`,
+          // The gateway neither publishes to nor consumes the JetStream streams.
+          ensureStreams: false,
+        }),
+      ],
+      controllers: [AdminController, ActesController, TransmissionsController, HealthController, OpenApiController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: overrides.clock ?? systemClock },
+        ...platformProviders,
+        TokenRepository,
+        AdminBootstrapService,
+        IdempotencyRepository,
+        SubmitActeHandler,
+        TransmissionsReader,
+        HealthService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import type { IncomingMessage } from 'node:http';
+import type { Role } from './token.js';
+
+/** Who is calling: the token that authenticated the request. */
+export interface Principal {
+  readonly tokenId: string;
+  readonly role: Role;
+  /** Set for (and only for) the collectivite role. */
+  readonly siren: string | undefined;
+}
+
+/** A request once the guard has authenticated it. */
+export type AuthenticatedRequest = IncomingMessage & { principal?: Principal };
+
+/** The actor recorded in events' metadata. */
+export function actorOf(principal: Principal): string {
+  return `token:${principal.tokenId}`;
+}

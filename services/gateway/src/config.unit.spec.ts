@@ -1,0 +1,42 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_MAX_UPLOAD_BYTES, readConfig } from './config.js';
+
+describe('readConfig', () => {
+  it('has API.md’s defaults, the token file under the working directory', () => {
+    expect(readConfig({}, '/srv/relais')).toEqual({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/relais',
+      natsUrl: 'nats://127.0.0.1:4222',
+      namespace: 'relais',
+      port: 3000,
+      adminToken: undefined,
+      adminTokenFile: '/srv/relais/.relais/admin-token',
+      maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+      rateLimitPerSecond: 20,
+      rateLimitBurst: 100,
+    });
+    expect(DEFAULT_MAX_UPLOAD_BYTES).toBe(150 * 1024 * 1024);
+  });
+
+  it('reads every setting', () => {
+    const config = readConfig(
+      {
+        PORT: '8080',
+        RELAIS_ADMIN_TOKEN: 'a-long-enough-admin-token',
+        RELAIS_ADMIN_TOKEN_FILE: 'secrets/admin',
+        RELAIS_MAX_UPLOAD_BYTES: '1048576',
+        RELAIS_NAMESPACE: 'staging',
+      },
+      '/srv',
+    );
+    expect(config).toEqual(
+      expect.objectContaining({ port: 8080, adminToken: 'a-long-enough-admin-token', adminTokenFile: '/srv/secrets/admin', maxUploadBytes: 1048576, namespace: 'staging' }),
+    );
+  });
+
+  it('names every bad setting at once', () => {
+    expect(() => readConfig({ PORT: 'x', RELAIS_ADMIN_TOKEN: 'short', DATABASE_URL: 'mysql://db' })).toThrow(
+      /PORT[\s\S]*RELAIS_ADMIN_TOKEN|RELAIS_ADMIN_TOKEN[\s\S]*PORT/,
+    );
+    expect(() => readConfig({ RELAIS_MAX_UPLOAD_BYTES: '0' })).toThrow(/RELAIS_MAX_UPLOAD_BYTES/);
+  });
+});

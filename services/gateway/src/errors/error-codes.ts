@@ -1,0 +1,47 @@
+/**
+ * Every stable code the gateway itself answers with (API.md: each 4xx body is
+ * `{errors: [{code, message, field?}]}`). Codes of the libraries (`TRANSMISSION.*`,
+ * `COLLECTIVITE.ALREADY_REGISTERED`, `TRANSMISSIONS.INVALID_*`) pass through unchanged.
+ */
+export const GatewayErrorCode = {
+  MissingToken: 'AUTH.MISSING_TOKEN',
+  InvalidToken: 'AUTH.INVALID_TOKEN',
+  Forbidden: 'AUTH.FORBIDDEN',
+  RateLimited: 'AUTH.RATE_LIMITED',
+  NotMultipart: 'REQUEST.NOT_MULTIPART',
+  MalformedMultipart: 'REQUEST.MALFORMED_MULTIPART',
+  MissingMetadata: 'REQUEST.MISSING_METADATA',
+  MetadataNotJson: 'REQUEST.METADATA_NOT_JSON',
+  MetadataTooLarge: 'REQUEST.METADATA_TOO_LARGE',
+  DuplicatePart: 'REQUEST.DUPLICATE_PART',
+  PartNotAFile: 'REQUEST.PART_NOT_A_FILE',
+  ClientAborted: 'REQUEST.ABORTED',
+  MissingDocument: 'REQUEST.MISSING_DOCUMENT',
+  TooManyParts: 'REQUEST.TOO_MANY_PARTS',
+  UploadTooLarge: 'REQUEST.UPLOAD_TOO_LARGE',
+  BodyTooLarge: 'REQUEST.BODY_TOO_LARGE',
+  InvalidJson: 'REQUEST.INVALID_JSON',
+  InvalidBody: 'REQUEST.INVALID_BODY',
+  InvalidQuery: 'REQUEST.INVALID_QUERY',
+  InvalidIdempotencyKey: 'REQUEST.INVALID_IDEMPOTENCY_KEY',
+  IdempotencyInProgress: 'IDEMPOTENCY.IN_PROGRESS',
+  InvalidMetadata: 'METADATA.INVALID',
+  MissingField: 'METADATA.MISSING_FIELD',
+  InvalidType: 'METADATA.INVALID_TYPE',
+  UnknownNature: 'METADATA.UNKNOWN_NATURE',
+  AnnexesTypePJMismatch: 'METADATA.ANNEXES_TYPEPJ_MISMATCH',
+  CollectiviteNotFound: 'COLLECTIVITE.NOT_FOUND',
+  TokenNotFound: 'TOKEN.NOT_FOUND',
+  SirenRequired: 'TOKEN.SIREN_REQUIRED',
+  SirenNotAllowed: 'TOKEN.SIREN_NOT_ALLOWED',
+  ExpiryInPast: 'TOKEN.EXPIRY_IN_PAST',
+  FileNotFound: 'FILE.NOT_FOUND',
+  RouteNotFound: 'ROUTE.NOT_FOUND',
+  MethodNotAllowed: 'ROUTE.METHOD_NOT_ALLOWED',
+  UnsupportedMediaType: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+  BadRequest: 'REQUEST.BAD_REQUEST',
+  Internal: 'INTERNAL.ERROR',
+} as const;
+
+/** One of the gateway's codes. */
+export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];

@@ -1,0 +1,335 @@
+/**
+ * The OpenAPI 3.1 description of every route the gateway serves, written by hand beside the
+ * controllers (API.md: everything the gateway adds is described here).
+ */
+
+const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
+const errorResponse = (description: string): object => ({ description, content: { 'application/json': { schema: ref('Errors') } } });
+const json = (description: string, schema: object): object => ({ description, content: { 'application/json': { schema } } });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const common = {
+  '401': errorResponse('No token, or an unknown, revoked or expired one (AUTH.MISSING_TOKEN, AUTH.INVALID_TOKEN)'),
+  '403': errorResponse('The role may not make this call (AUTH.FORBIDDEN)'),
+  '429': errorResponse('Past 20 requests per second with bursts of 100 for this token (AUTH.RATE_LIMITED); see Retry-After'),
+};
+
+const schemas = {
+  Error: {
+    type: 'object',
+    required: ['code', 'message'],
+    properties: { code: { type: 'string', examples: ['TRANSMISSION.NOT_FOUND'] }, message: { type: 'string' }, field: { type: 'string' } },
+  },
+  Errors: { type: 'object', required: ['errors'], properties: { errors: { type: 'array', items: ref('Error') } } },
+  HeliosBudget: {
+    type: 'object',
+    required: ['idPost', 'codCol', 'codBud', 'siret'],
+    properties: {
+      idPost: { type: 'string', pattern: '^[0-9]{6}$' },
+      codCol: { type: 'string', pattern: '^[0-9A-Z]{3}$' },
+      codBud: { type: 'string', pattern: '^[0-9A-Z]{2}$' },
+      siret: { type: 'string', pattern: '^[0-9]{14}$' },
+    },
+  },
+  NewCollectivite: {
+    type: 'object',
+    required: ['siren', 'nom', 'departement', 'arrondissement', 'nature'],
+    additionalProperties: false,
+    properties: {
+      siren: { type: 'string', pattern: '^[0-9]{9}$' },
+      nom: { type: 'string', minLength: 1, maxLength: 200 },
+      departement: { type: 'string', pattern: '^(0[0-9][0-9AB]|9[0-9]{2})$', examples: ['021', '02A', '974'] },
+      arrondissement: { type: 'string', pattern: '^[0-9]$' },
+      nature: { type: 'string', pattern: '^[0-9]{2}$', examples: ['31'] },
+      helios: { type: 'array', items: ref('HeliosBudget') },
+    },
+  },
+  Collectivite: {
+    allOf: [
+      ref('NewCollectivite'),
+      {
+        type: 'object',
+        required: ['helios', 'registeredAt', 'registeredBy'],
+        properties: { registeredAt: { type: 'string', format: 'date-time' }, registeredBy: { type: 'string' } },
+      },
+    ],
+  },
+  NewToken: {
+    type: 'object',
+    required: ['role'],
+    additionalProperties: false,
+    properties: {
+      role: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] },
+      siren: { type: 'string', pattern: '^[0-9]{9}$', description: 'Required for (and only for) the collectivite role; a registered SIREN' },
+      expiresAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  IssuedToken: {
+    type: 'object',
+    required: ['id', 'token', 'role'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      token: { type: 'string', description: 'The bearer secret; shown once, only its SHA-256 is kept' },
+      role: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] },
+      siren: { type: 'string' },
+      expiresAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  ActeMetadata: {
+    type: 'object',
+    required: ['numeroInterne', 'dateDecision', 'nature', 'classification', 'objet'],
+    properties: {
+      numeroInterne: { type: 'string', pattern: '^[A-Z0-9]([A-Z0-9_]{0,13}[A-Z0-9])?$', description: 'Unique per collectivité' },
+      dateDecision: { type: 'string', format: 'date' },
+      nature: { oneOf: [{ type: 'integer', minimum: 1, maximum: 6 }, { enum: ['DE', 'AR', 'AI', 'CC', 'BF', 'AU'] }] },
+      classification: { type: 'string', pattern: '^\\d+(\\.\\d+){1,4}$', examples: ['7.1'] },
+      objet: { type: 'string', minLength: 1, maxLength: 499, description: 'No line break' },
+      documentPapier: { type: 'boolean' },
+      typePJ: { type: 'string', description: "Default: the nature's generic piece type (DE 99_DE, AR 99_AR, AI 99_AI, CC 99_DC, BF 99_BU, AU 99_AU)" },
+      annexesTypePJ: { type: 'array', items: { type: 'string' }, description: 'One per annexe, in order' },
+    },
+  },
+  Accepted: {
+    type: 'object',
+    required: ['id', 'status'],
+    properties: { id: { type: 'string' }, status: { type: 'string', examples: ['received'] } },
+  },
+  Transmission: {
+    type: 'object',
+    required: ['id', 'kind', 'siren', 'status', 'createdAt', 'updatedAt', 'errors'],
+    properties: {
+      id: { type: 'string' },
+      kind: { enum: ['acte', 'pes'] },
+      siren: { type: 'string' },
+      status: {
+        enum: ['received', 'validated', 'routed', 'sent', 'acknowledged', 'rejected', 'nacked', 'partially_accepted', 'failed', 'cancelled'],
+      },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
+      errors: { type: 'array', items: ref('Error') },
+      acte: {
+        type: 'object',
+        required: ['numeroInterne', 'nature', 'classification', 'objet'],
+        properties: {
+          numeroInterne: { type: 'string' },
+          nature: { enum: ['DE', 'AR', 'AI', 'CC', 'BF', 'AU'] },
+          classification: { type: 'string' },
+          objet: { type: 'string' },
+          idActe: { type: 'string', description: 'DPT-SIREN-YYYYMMDD-NUMERO-NAT, from the préfecture’s AR' },
+        },
+      },
+      pes: {
+        type: 'object',
+        required: ['nomFic', 'codCol', 'idPost'],
+        properties: { nomFic: { type: 'string' }, codCol: { type: 'string' }, idPost: { type: 'string' }, outcomes: { type: 'array', items: { type: 'object' } } },
+      },
+      acknowledgment: { type: 'object', required: ['at'], properties: { at: { type: 'string', format: 'date-time' } } },
+    },
+  },
+  TransmissionPage: {
+    type: 'object',
+    required: ['items'],
+    properties: { items: { type: 'array', items: ref('Transmission') }, next: { type: 'string', description: 'Opaque cursor: pass as `after`' } },
+  },
+  TransmissionEvents: {
+    type: 'object',
+    required: ['items'],
+    properties: {
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['position', 'type', 'recordedAt', 'data'],
+          properties: {
+            position: { type: 'string', description: 'The event’s global_position in the log' },
+            type: { type: 'string', examples: ['TransmissionReceived'] },
+            recordedAt: { type: 'string', format: 'date-time' },
+            data: { type: 'object' },
+          },
+        },
+      },
+    },
+  },
+  HealthReport: {
+    type: 'object',
+    required: ['service', 'status'],
+    properties: {
+      service: { type: 'string' },
+      status: { enum: ['ok', 'down'] },
+      detail: { type: 'string' },
+      pid: { type: 'integer' },
+      instance: { type: 'string' },
+      startedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  Health: {
+    type: 'object',
+    required: ['status', 'services'],
+    properties: { status: { enum: ['ok', 'down'] }, services: { type: 'object', additionalProperties: ref('HealthReport') } },
+  },
+};
+
+const following = ['collectivite', 'supervisor', 'auditor'];
+
+/** The document `GET /api/v1/openapi.json` serves. */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Relais',
+    version: '1.0.0',
+    description:
+      'Carries collectivités’ actes to the préfecture (@ctes) and PES files to the DGFiP, recording every step as an event. ' +
+      'Every 4xx and 5xx answer has the body {errors: [{code, message, field?}]} with a stable code.',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token of one role: admin, collectivite (one SIREN), supervisor, auditor' } },
+    schemas,
+  },
+  paths: {
+    '/health': {
+      get: {
+        summary: 'Readiness of every platform service',
+        security: [],
+        responses: { '200': json('Every service is ready', ref('Health')), '503': json('Some service is not ready (named in services)', ref('Health')) },
+      },
+    },
+    '/api/v1/openapi.json': {
+      get: { summary: 'This document (any role)', responses: { '200': json('OpenAPI 3.1', { type: 'object' }), ...common } },
+    },
+    '/api/v1/admin/collectivites': {
+      post: {
+        summary: 'Register a collectivité (admin)',
+        'x-roles': ['admin'],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('NewCollectivite') } } },
+        responses: {
+          '201': json('Registered', ref('Collectivite')),
+          '400': errorResponse('A field is malformed (REQUEST.INVALID_BODY, REQUEST.INVALID_JSON)'),
+          '409': errorResponse('The SIREN is already registered (COLLECTIVITE.ALREADY_REGISTERED)'),
+          ...common,
+        },
+      },
+    },
+    '/api/v1/admin/tokens': {
+      post: {
+        summary: 'Issue a token (admin)',
+        'x-roles': ['admin'],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('NewToken') } } },
+        responses: {
+          '201': json('Issued; the token is shown this once', ref('IssuedToken')),
+          '400': errorResponse('A field is malformed (REQUEST.INVALID_BODY)'),
+          '422': errorResponse('TOKEN.SIREN_REQUIRED, TOKEN.SIREN_NOT_ALLOWED, COLLECTIVITE.NOT_FOUND, TOKEN.EXPIRY_IN_PAST'),
+          ...common,
+        },
+      },
+    },
+    '/api/v1/admin/tokens/{id}': {
+      delete: {
+        summary: 'Revoke a token at once (admin)',
+        'x-roles': ['admin'],
+        parameters: [idParam],
+        responses: { '204': { description: 'Revoked' }, '404': errorResponse('No such token (TOKEN.NOT_FOUND)'), ...common },
+      },
+    },
+    '/api/v1/actes': {
+      post: {
+        summary: 'Submit an acte (collectivite)',
+        'x-roles': ['collectivite'],
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            schema: { type: 'string', maxLength: 255 },
+            description: 'A retry with the same key returns the first answer and creates nothing new',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['metadata', 'document'],
+                properties: {
+                  metadata: ref('ActeMetadata'),
+                  document: { type: 'string', contentMediaType: 'application/octet-stream', description: 'The acte itself (one file)' },
+                  annexes: { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' } },
+                },
+              },
+              encoding: { metadata: { contentType: 'application/json' } },
+            },
+          },
+        },
+        responses: {
+          '202': json('Received; the @ctes rules are checked next, and a breach ends in status rejected with errors', ref('Accepted')),
+          '400': errorResponse(
+            'Unreadable: REQUEST.NOT_MULTIPART, REQUEST.MALFORMED_MULTIPART, REQUEST.MISSING_METADATA, REQUEST.METADATA_NOT_JSON, REQUEST.MISSING_DOCUMENT, REQUEST.DUPLICATE_PART, REQUEST.PART_NOT_A_FILE, REQUEST.TOO_MANY_PARTS, REQUEST.INVALID_IDEMPOTENCY_KEY',
+          ),
+          '409': errorResponse('IDEMPOTENCY.IN_PROGRESS: a request with this key is still running'),
+          '413': errorResponse('REQUEST.UPLOAD_TOO_LARGE: the files together exceed the limit (150 MiB by default); nothing is recorded'),
+          '422': errorResponse('The metadata cannot form a submission: METADATA.INVALID, METADATA.MISSING_FIELD, METADATA.INVALID_TYPE, METADATA.UNKNOWN_NATURE, METADATA.ANNEXES_TYPEPJ_MISMATCH'),
+          ...common,
+        },
+      },
+    },
+    '/api/v1/transmissions': {
+      get: {
+        summary: 'List transmissions, newest first (a collectivité: its own)',
+        'x-roles': following,
+        parameters: [
+          { name: 'status', in: 'query', schema: schemas.Transmission.properties.status },
+          { name: 'kind', in: 'query', schema: { enum: ['acte', 'pes'] } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
+          { name: 'after', in: 'query', schema: { type: 'string' }, description: 'The next of the previous page' },
+        ],
+        responses: {
+          '200': json('A page', ref('TransmissionPage')),
+          '400': errorResponse('REQUEST.INVALID_QUERY, TRANSMISSIONS.INVALID_CURSOR, TRANSMISSIONS.INVALID_LIMIT'),
+          ...common,
+        },
+      },
+    },
+    '/api/v1/transmissions/{id}': {
+      get: {
+        summary: 'One transmission',
+        'x-roles': following,
+        parameters: [idParam],
+        responses: { '200': json('The transmission', ref('Transmission')), '404': errorResponse('TRANSMISSION.NOT_FOUND (also another collectivité’s)'), ...common },
+      },
+    },
+    '/api/v1/transmissions/{id}/events': {
+      get: {
+        summary: 'The transmission’s events, in order',
+        'x-roles': following,
+        parameters: [idParam],
+        responses: { '200': json('Its events', ref('TransmissionEvents')), '404': errorResponse('TRANSMISSION.NOT_FOUND'), ...common },
+      },
+    },
+    '/api/v1/transmissions/{id}/files/{sha256}': {
+      get: {
+        summary: 'A file the transmission carries (document, annexe, PES file), streamed',
+        'x-roles': following,
+        parameters: [idParam, { name: 'sha256', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }],
+        responses: {
+          '200': { description: 'The bytes', content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } },
+          '404': errorResponse('TRANSMISSION.NOT_FOUND, FILE.NOT_FOUND'),
+          ...common,
+        },
+      },
+    },
+    '/api/v1/transmissions/{id}/retry': {
+      post: {
+        summary: 'Deliver a failed transmission again (admin, supervisor)',
+        'x-roles': ['admin', 'supervisor'],
+        parameters: [idParam],
+        responses: {
+          '202': json('Delivery starts again', ref('Accepted')),
+          '404': errorResponse('TRANSMISSION.NOT_FOUND'),
+          '409': errorResponse('TRANSMISSION.INVALID_TRANSITION: it has not failed'),
+          ...common,
+        },
+      },
+    },
+  },
+} as const;

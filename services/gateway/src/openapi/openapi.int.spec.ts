@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startGateway, type TestGateway } from '../../test/gateway.js';
+
+let gw: TestGateway;
+
+beforeAll(async () => {
+  gw = await startGateway();
+});
+
+afterAll(async () => {
+  await gw.close();
+});
+
+describe('GET /api/v1/openapi.json', () => {
+  it('serves an OpenAPI 3.1 document describing every route the gateway serves', async () => {
+    const { token } = await gw.issueToken('auditor');
+    const response = await gw.call('/api/v1/openapi.json', { token });
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(document.openapi).toBe('3.1.0');
+    const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual(
+      [
+        'GET /health',
+        'GET /api/v1/openapi.json',
+        'POST /api/v1/admin/collectivites',
+        'POST /api/v1/admin/tokens',
+        'DELETE /api/v1/admin/tokens/{id}',
+        'POST /api/v1/actes',
+        'GET /api/v1/transmissions',
+        'GET /api/v1/transmissions/{id}',
+        'GET /api/v1/transmissions/{id}/events',
+        'GET /api/v1/transmissions/{id}/files/{sha256}',
+        'POST /api/v1/transmissions/{id}/retry',
+      ].sort(),
+    );
+  });
+});

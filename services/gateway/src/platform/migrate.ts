@@ -1,0 +1,18 @@
+import { migrateBlobStore } from '@relais/blob-store';
+import { migrate, runMigrations } from '@relais/event-store';
+import { migrateReadModels } from '@relais/read-models';
+import type pg from 'pg';
+import { CreateGatewayTables1764400000000 } from './migrations/1764400000000-create-gateway-tables.js';
+
+/** Creates or upgrades the gateway's own tables (history in `gateway_migrations`). */
+export function migrateGateway(pool: pg.Pool): Promise<void> {
+  return runMigrations(pool, { migrations: [CreateGatewayTables1764400000000], tableName: 'gateway_migrations' });
+}
+
+/** Every schema the gateway reads or writes: the event log, the blob store, the read models, its own. */
+export async function migrateAll(pool: pg.Pool): Promise<void> {
+  await migrate(pool);
+  await migrateBlobStore(pool);
+  await migrateReadModels(pool);
+  await migrateGateway(pool);
+}

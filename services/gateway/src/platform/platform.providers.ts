@@ -1,0 +1,51 @@
+import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { PostgresBlobStore } from '@relais/blob-store';
+import { PostgresEventStore } from '@relais/event-store';
+import { TransmissionCommands } from '@relais/service-kit';
+import pg from 'pg';
+import type { GatewayConfig } from '../config.js';
+import { GATEWAY_CONFIG, PG_POOL } from '../tokens.js';
+import { migrateAll } from './migrate.js';
+
+/** Closes the event store, then the pool, when the application stops. */
+@Injectable()
+export class PlatformLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly store: PostgresEventStore,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    await this.pool.end();
+  }
+}
+
+/**
+ * The storage every feature shares: one pool (handed out only once every schema is migrated), the
+ * event log, the blob store and the transmission command handler over the log.
+ */
+export const platformProviders: Provider[] = [
+  {
+    provide: PG_POOL,
+    inject: [GATEWAY_CONFIG],
+    useFactory: async (config: GatewayConfig): Promise<pg.Pool> => {
+      const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+      try {
+        await migrateAll(pool);
+      } catch (error) {
+        await pool.end();
+        throw error;
+      }
+      return pool;
+    },
+  },
+  { provide: PostgresEventStore, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new PostgresEventStore(pool) },
+  { provide: PostgresBlobStore, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new PostgresBlobStore(pool) },
+  {
+    provide: TransmissionCommands,
+    inject: [PostgresEventStore],
+    useFactory: (store: PostgresEventStore) => new TransmissionCommands(store),
+  },
+  PlatformLifecycle,
+];

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { fromStored, TransmissionErrorCode, type FileRef, type TransmissionEvent } from '@relais/domain';
+import { PostgresEventStore, type StoredEvent } from '@relais/event-store';
+import {
+  evolveTransmissionView,
+  getTransmission,
+  listTransmissions,
+  type ListTransmissionsQuery,
+  type TransmissionPage,
+  type TransmissionView,
+} from '@relais/read-models';
+import { transmissionStreamId } from '@relais/service-kit';
+import type pg from 'pg';
+import type { Principal } from '../auth/principal.js';
+import { ApiError } from '../errors/api-error.js';
+import { GatewayErrorCode } from '../errors/error-codes.js';
+import { PG_POOL } from '../tokens.js';
+import { filesOf } from './transmission-files.js';
+
+/** One event as `GET /api/v1/transmissions/{id}/events` lists it. */
+export interface EventItem {
+  readonly position: string;
+  readonly type: TransmissionEvent['type'];
+  readonly recordedAt: string;
+  readonly data: TransmissionEvent['data'];
+}
+
+/** Ids the gateway makes are UUIDs; anything outside this shape cannot name a transmission. */
+const TRANSMISSION_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** Whether `id` can name a transmission at all (what cannot is answered 404 without a query). */
+export function isTransmissionId(id: string): boolean {
+  return TRANSMISSION_ID.test(id);
+}
+
+interface History {
+  readonly stored: readonly StoredEvent[];
+  readonly events: readonly TransmissionEvent[];
+}
+
+/**
+ * What the following calls read. A collectivité sees only its own transmissions: another's id answers
+ * exactly as an unknown one (404). The view comes from the read model; when the projector has not
+ * caught up yet (just after a 202), it is folded from the event log with the projector's own function,
+ * so a transmission is readable as soon as its submission was answered.
+ */
+@Injectable()
+export class TransmissionsReader {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly store: PostgresEventStore,
+  ) {}
+
+  async get(id: string, principal: Principal): Promise<TransmissionView> {
+    const siren = ownSiren(principal);
+    if (TRANSMISSION_ID.test(id)) {
+      const view = await getTransmission(this.pool, id, siren === undefined ? {} : { siren });
+      if (view !== null) return view;
+      const { stored, events } = await this.history(id);
+      let folded: TransmissionView | undefined;
+      events.forEach((event, i) => {
+        const meta = stored[i];
+        if (meta !== undefined) folded = evolveTransmissionView(folded, event, { recordedAt: meta.recordedAt, streamId: meta.streamId });
+      });
+      if (folded !== undefined && (siren === undefined || folded.siren === siren)) return folded;
+    }
+    throw notFound(id);
+  }
+
+  list(principal: Principal, query: Omit<ListTransmissionsQuery, 'siren'>): Promise<TransmissionPage> {
+    const siren = ownSiren(principal);
+    return listTransmissions(this.pool, siren === undefined ? query : { ...query, siren });
+  }
+
+  /** The transmission's events in stream order, from the event log. */
+  async events(id: string, principal: Principal): Promise<readonly EventItem[]> {
+    const { stored, events } = await this.visibleHistory(id, principal);
+    return events.flatMap((event, i) => {
+      const row = stored[i];
+      return row === undefined
+        ? []
+        : [{ position: row.globalPosition.toString(), type: event.type, recordedAt: row.recordedAt.toISOString(), data: event.data }];
+    });
+  }
+
+  /** One of the files the transmission carries, by its sha256; 404 for any other. */
+  async file(id: string, sha256: string, principal: Principal): Promise<FileRef> {
+    const { events } = await this.visibleHistory(id, principal);
+    const received = events.find((event) => event.type === 'TransmissionReceived');
+    const wanted = sha256.toLowerCase();
+    const file = received === undefined ? undefined : filesOf(received.data.submission).find((ref) => ref.sha256 === wanted);
+    if (file === undefined) throw ApiError.of(404, GatewayErrorCode.FileNotFound, `Transmission ${id} carries no file ${sha256}`);
+    return file;
+  }
+
+  private async visibleHistory(id: string, principal: Principal): Promise<History> {
+    if (!TRANSMISSION_ID.test(id)) throw notFound(id);
+    const history = await this.history(id);
+    const received = history.events.find((event) => event.type === 'TransmissionReceived');
+    const siren = ownSiren(principal);
+    if (received === undefined || (siren !== undefined && received.data.siren !== siren)) throw notFound(id);
+    return history;
+  }
+
+  private async history(id: string): Promise<History> {
+    const stored = await this.store.readStream(transmissionStreamId(id));
+    return { stored, events: stored.map((event) => fromStored(event.type, event.data)) };
+  }
+}
+
+/** The siren a reader is confined to: a collectivité's own; none for supervisors and auditors. */
+function ownSiren(principal: Principal): string | undefined {
+  return principal.role === 'collectivite' ? (principal.siren ?? '') : undefined;
+}
+
+/** The 404 of a transmission the caller may not see or that does not exist: the same answer for both. */
+export function notFound(id: string): ApiError {
+  return ApiError.of(404, TransmissionErrorCode.NotFound, `No transmission ${id}`);
+}
