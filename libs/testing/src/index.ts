@@ -6,7 +6,7 @@ export { testServers, type TestServers } from './servers.js';
 export { createTestDatabase, withDatabase, type TestDatabase } from './database.js';
 export { createTestNamespace, type TestNamespace } from './nats.js';
 export { FakeClock, type Clock } from './clock.js';
-export { minimalPdf } from './pdf.js';
+export { checkPdf, makePdf, minimalPdf, type PdfCheck, type PdfSpec } from './pdf.js';
 export { actesSchemaErrors } from './actes-xsd.js';
 export {
   DeciderSpecification,
