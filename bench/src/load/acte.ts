@@ -12,7 +12,7 @@ import {
   type NatureAbbrev,
   type Random,
 } from './corpus.js';
-import { makePdf } from '@relais/testing';
+import { makePdf } from '@relais/testing/pdf';
 
 export interface ActeMetadata {
   readonly numeroInterne: string;

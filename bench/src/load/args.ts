@@ -25,8 +25,8 @@ and reports rates, latencies (received -> acknowledged) and the State simulator'
   --start-rate N         first --find-max rate (default 5)
   --max-rate N           last --find-max rate (default 1280)
   --seed N               seed of the generated actes (default: random)
-  --classification-file  a 7-2 RetourClassification to draw classifications from (default: the
-                         platform's sample ../shared/data/actes/RetourClassification_example.xml)
+  --classification-file  a 7-2 RetourClassification (XML) or the platform's JSON form to draw
+                         classifications from (default: config/classification-default.json)
   --json FILE            also write the report as JSON
   --help`;
 

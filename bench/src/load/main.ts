@@ -40,10 +40,13 @@ function adminToken(options: LoadOptions): string {
 function classifications(options: LoadOptions): { codes: readonly string[]; source: string } {
   const candidates = options.classificationFile !== undefined
     ? [resolve(options.classificationFile)]
-    : [join(repoRoot, '../shared/data/actes/RetourClassification_example.xml'), resolve('../shared/data/actes/RetourClassification_example.xml')];
+    : [join(repoRoot, 'config/classification-default.json')];
   for (const file of candidates) {
     if (!existsSync(file)) continue;
-    const codes = classificationsFromRetour(readFileSync(file, 'latin1'));
+    // The platform's JSON form ({version, codes}: levels from one), or a préfecture's 7-2 XML.
+    const codes = file.endsWith('.json')
+      ? ((JSON.parse(readFileSync(file, 'utf8')) as { codes?: unknown }).codes as string[] | undefined ?? []).filter((c) => c.includes('.'))
+      : classificationsFromRetour(readFileSync(file, 'latin1'));
     if (codes.length > 0) return { codes, source: file };
   }
   if (options.classificationFile !== undefined) fail(`No classification found in ${options.classificationFile}`);
