@@ -21,7 +21,7 @@ export class RouterResources implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 4, application_name: 'relais-router' });
+    const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 18, application_name: 'relais-router' });
     // A connection dropped while idle (PostgreSQL restarted) is replaced by the pool; without a
     // listener its error would end the process.
     pool.on('error', (error) => { this.logger.warn(`idle database connection lost: ${error.message}`); });

@@ -33,7 +33,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const classification = await loadClassificationFile(this.config.classificationFile);
-    const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 4, application_name: 'relais-validator' });
+    const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 18, application_name: 'relais-validator' });
     // A connection dropped while idle (PostgreSQL restarted) is replaced by the pool; without a
     // listener its error would end the process.
     pool.on('error', (error) => { this.logger.warn(`idle database connection lost: ${error.message}`); });

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
-import { constants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants, gzip } from 'node:zlib';
+
+/* Off the event loop: a transmitter packs archives while it delivers others and reads replies. */
+const gzipAsync = promisify(gzip);
 import { pack } from 'tar-stream';
 
 import { acteXml } from './archive.acte-xml.js';
@@ -150,7 +154,9 @@ export async function buildActeArchive(input: ActeArchiveInput): Promise<ActeArc
   ];
   compactDate(input.dateEnvoi, 'dateEnvoi');
   const mtime = new Date(`${input.dateEnvoi}T00:00:00Z`);
-  const bytes = gzipSync(await tarOf(entries, mtime), { level: constants.Z_BEST_COMPRESSION });
+  // PDFs are compressed already: the best level costs several times the CPU of the default for a few
+  // bytes (the transmitter's throughput was bound by it).
+  const bytes = await gzipAsync(await tarOf(entries, mtime), { level: constants.Z_DEFAULT_COMPRESSION });
   bytes[GZIP_OS_OFFSET] = GZIP_OS_UNIX;
   return {
     name,

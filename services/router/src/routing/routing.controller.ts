@@ -20,6 +20,8 @@ export class RoutingController {
     consumer: 'router',
     filterSubject: transmissionEvents('TransmissionValidated'),
     decode: decodeValidated,
+    // Transmissions are independent: each Route is appended against its own stream's version.
+    concurrency: 16,
   })
   async onValidated(event: TransmissionValidated, context: MessageContext): Promise<void> {
     await this.handler.handle(event.data.transmissionId, context.messageId);

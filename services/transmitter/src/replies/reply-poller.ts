@@ -10,6 +10,9 @@ import { matchReply } from './reply.match.js';
 import { parseReply } from './reply.parse.js';
 import { ReplyFormatError } from './reply.xml.js';
 
+
+/** Replies recorded at once. */
+const REPLIES_AT_ONCE = 16;
 /** First key of the two-int advisory lock space for the mailbox reader: "TRNS" as an int4. */
 const MAILBOX_LOCK_CLASS = 0x54524e53;
 const MAILBOX_LOCK_NAME = 'transmitter-mailbox';
@@ -81,15 +84,22 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
     for (const url of urls) {
       const mailbox = new MailboxClient(url, this.config.deliveryTimeoutMs);
       try {
+        // Replies concern different transmissions: several are recorded at once (each against its own
+        // stream's version), as one at a time would cap acknowledgments at one per few round trips.
+        const inFlight = new Set<Promise<void>>();
         for await (const item of mailbox.pending()) {
-          if (this.stopping.signal.aborted) return;
-          try {
-            await this.handle(mailbox, item);
-          } catch (error) {
-            // Left where it is: the next poll tries again.
-            this.reportOnce(`${url}#${item.id}`, 'warn', `reply ${item.id} in the mailbox of ${url} not handled: ${describe(error)}`);
-          }
+          if (this.stopping.signal.aborted) break;
+          const task: Promise<void> = this.handle(mailbox, item)
+            .catch((error: unknown) => {
+              // Left where it is: the next poll tries again.
+              this.reportOnce(`${url}#${item.id.toString()}`, 'warn', `reply ${item.id.toString()} in the mailbox of ${url} not handled: ${describe(error)}`);
+            })
+            .finally(() => inFlight.delete(task));
+          inFlight.add(task);
+          if (inFlight.size >= REPLIES_AT_ONCE) await Promise.race(inFlight);
         }
+        await Promise.all(inFlight);
+        if (this.stopping.signal.aborted) return;
         this.reported.delete(url);
       } catch (error) {
         this.reportOnce(url, 'warn', `mailbox of ${url} not read: ${describe(error)}`);

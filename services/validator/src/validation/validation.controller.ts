@@ -20,6 +20,10 @@ export class ValidationController {
     consumer: 'validator',
     filterSubject: transmissionEvents('TransmissionReceived'),
     decode: decodeReceived,
+    // Transmissions are independent (each append is checked against its own stream's version, each
+    // numéro claim is one atomic insert): one at a time would cap the platform at one validation per
+    // round trip.
+    concurrency: 16,
   })
   async onReceived(event: TransmissionReceived, context: MessageContext): Promise<void> {
     await this.handler.handle(event, context.messageId);
