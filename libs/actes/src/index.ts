@@ -1,7 +1,7 @@
 /**
  * @ctes for the outbound 1-1 transmission: naming (IDActe, business files, envelope, archive), the
  * `EnveloppeCLMISILL` and `Acte` messages in ISO-8859-1, and the deterministic tar.gz archive; plus the
- * validation rules of an acte submission.
+ * validation rules of an acte submission; and reading @ctes XML files (ISO-8859-1, no DOCTYPE).
  */
 export { ActesArchiveError, ActesArchiveErrorCode } from './archive/archive.errors.js';
 export {
@@ -51,4 +51,13 @@ export {
   type ActeArchiveInput,
   type ActeDocument,
 } from './archive/archive.build.js';
+export {
+  ActesXmlError,
+  ActesXmlErrorCode,
+  decodeXmlText,
+  isXmlElement,
+  parseActesXml,
+  type ActesXmlOptions,
+  type ActesXmlTree,
+} from './xml/actes-xml.read.js';
 export * from './validation/index.js';

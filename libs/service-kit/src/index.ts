@@ -1,7 +1,8 @@
 /**
  * What every Relais service shares: its settings from the environment, the transmission command
  * handler over the event log (load, decide, append under optimistic concurrency), the streams and
- * subjects of transmission events, collectivités' registrations, and readiness over NATS.
+ * subjects of transmission events, collectivités' registrations, readiness over NATS, and a service's
+ * database pool opened with its schemas migrated.
  */
 export { readServiceConfig, readServiceSettings, SettingsReader, type ServiceConfig } from './config.js';
 export {
@@ -32,3 +33,4 @@ export {
   type HeliosBudget,
 } from './collectivites.js';
 export { askHealth, PLATFORM_SERVICES, serveHealth, type HealthReport, type ReadinessCheck } from './health.js';
+export { openDatabase, type OpenDatabaseOptions } from './database.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { RoutingTableSource } from '@relais/routing';
-import { TransmissionCommands } from '@relais/service-kit';
-import pg from 'pg';
+import { openDatabase, TransmissionCommands } from '@relais/service-kit';
+import type pg from 'pg';
 import type { RouterConfig } from './config.js';
 import { ROUTER_CONFIG } from './tokens.js';
 
@@ -21,16 +21,7 @@ export class RouterResources implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 18, application_name: 'relais-router' });
-    // A connection dropped while idle (PostgreSQL restarted) is replaced by the pool; without a
-    // listener its error would end the process.
-    pool.on('error', (error) => { this.logger.warn(`idle database connection lost: ${error.message}`); });
-    try {
-      await migrate(pool);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
+    const pool = await openDatabase({ url: this.config.databaseUrl, max: 18, applicationName: 'relais-router', logger: this.logger, migrate: [migrate] });
     const store = new PostgresEventStore(pool);
     this.state = { pool, store, commands: new TransmissionCommands(store) };
     // A broken table does not stop the process: an operator fixes the file, the next message uses it.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
-import { ENDPOINTS, Platform, waitFor } from '../test/harness.js';
+import { waitFor } from '@relais/service-kit/testing';
+import { ENDPOINTS, Platform } from '../test/harness.js';
 
 /** The transmitter as the platform runs it: a `relais-transmitter` process, killed mid-delivery. */
 describe('relais-transmitter process', () => {

@@ -7,35 +7,27 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
-import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestApplicationContextOptions } from '@nestjs/common/interfaces/nest-application-context-options.interface.js';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import type { ActeSubmission, TransmissionEvent, TransmissionState } from '@relais/domain';
 import { migrate, PostgresEventStore } from '@relais/event-store';
+import type { OutboxRelay } from '@relais/messaging';
+import { registerCollectivite, TransmissionCommands } from '@relais/service-kit';
 import {
-  createPostgresRelay,
-  defaultEventSubject,
-  JetStreamPublisher,
-  MessagingNames,
-  migrateMessaging,
-  StreamNames,
-  toOutgoing,
-  type OutboxRelay,
-  type StreamLimits,
-} from '@relais/messaging';
-import { registerCollectivite, TransmissionCommands, transmissionStreamId, transmissionWireType } from '@relais/service-kit';
+  RecordingLogger,
+  recordingTo,
+  relayEvent,
+  startTestRelay,
+  storedEvent,
+  TEST_LIMITS,
+  waitFor,
+  waitUntilAcked,
+} from '@relais/service-kit/testing';
 import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace } from '@relais/testing';
 import { AppModule } from '../src/app.module.js';
 import { readConfig } from '../src/config.js';
 import { AnswerSwallowingProxy, StateSim } from './state-sim.js';
-
-/** Small limits: test streams must not reserve gigabytes on a server others share. */
-export const TEST_LIMITS: { events: StreamLimits; dlq: StreamLimits } = {
-  events: { duplicateWindowMs: 120_000, maxAgeMs: 3_600_000, maxBytes: 64 * 1024 * 1024, maxMsgSize: 256 * 1024 },
-  dlq: { duplicateWindowMs: 120_000, maxAgeMs: 3_600_000, maxBytes: 16 * 1024 * 1024, maxMsgSize: 256 * 1024 },
-};
 
 export const SIREN = '212102313';
 /** The endpoints of the test routing table: the simulator, the simulator behind a lossy link, a wrong address. */
@@ -53,34 +45,6 @@ export const TEST_SETTINGS = {
 
 /** The built service, as `npm start` runs it. */
 export const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
-
-/** Polls `probe` until it gives something (not undefined/false), or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** A Nest logger that keeps every line (`<context>: <message>`) instead of printing it. */
-export class RecordingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log(message: unknown, context?: string): void {
-    this.keep(message, context);
-  }
-  error(message: unknown, ...rest: unknown[]): void {
-    this.keep(message, rest.at(-1));
-  }
-  warn(message: unknown, context?: string): void {
-    this.keep(message, context);
-  }
-  private keep(message: unknown, context: unknown): void {
-    this.lines.push(`${typeof context === 'string' ? context : ''}: ${String(message)}`);
-  }
-}
 
 /**
  * The piece of the platform around the transmitter, for one test file: its own database and NATS
@@ -126,10 +90,7 @@ export class Platform {
     );
     await migrate(db.pool);
     await migrateBlobStore(db.pool);
-    await migrateMessaging(db.pool);
-    const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
-    const relay = createPostgresRelay({ pool: db.pool, nc: ns.nc, namespace: ns.namespace, streamLimits: TEST_LIMITS, logger: quiet, pollIntervalMs: 20 });
-    relay.start();
+    const relay = await startTestRelay(db.pool, ns);
     const platform = new Platform(db, ns, sim, proxy, dir, relay);
     await registerCollectivite(platform.store, {
       siren: SIREN,
@@ -154,7 +115,7 @@ export class Platform {
     });
     const app = await NestFactory.createApplicationContext(
       AppModule.forConfig({ ...config, streamLimits: TEST_LIMITS }),
-      Object.assign(new NestApplicationContextOptions(), { logger: this.logger }),
+      recordingTo(this.logger),
     );
     await app.init();
     this.transmitters.push(app);
@@ -232,19 +193,9 @@ export class Platform {
    * broker's duplicate window would (another message id); resolves once the consumer acked it.
    */
   async redeliver(id: string, type: TransmissionEvent['type'], consumer: string): Promise<void> {
-    const stored = (await this.store.readStream(transmissionStreamId(id))).find((event) => event.type === transmissionWireType(type));
-    if (stored === undefined) throw new Error(`transmission ${id} has no ${type}`);
-    const names = new MessagingNames(this.ns.namespace);
-    const outgoing = toOutgoing(stored, names, defaultEventSubject);
-    const ack = await new JetStreamPublisher(this.ns.nc).publish(outgoing.subject, outgoing.payload, {
-      ...(outgoing.headers === undefined ? {} : { headers: outgoing.headers }),
-      msgId: randomUUID(),
-    });
-    const jsm = await jetstreamManager(this.ns.nc);
-    await waitFor(`${consumer} to ack stream sequence ${ack.seq}`, async () => {
-      const info = await jsm.consumers.info(names.stream(StreamNames.EVENTS), names.durable(consumer));
-      return info.ack_floor.stream_seq >= ack.seq;
-    });
+    const stored = await storedEvent(this.store, id, type);
+    const seq = await relayEvent(this.ns.nc, this.ns.namespace, stored, randomUUID());
+    await waitUntilAcked(this.ns.nc, this.ns.namespace, consumer, seq);
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import { migrate, PostgresEventStore } from '@relais/event-store';
-import { TransmissionCommands } from '@relais/service-kit';
-import pg from 'pg';
+import { openDatabase, TransmissionCommands } from '@relais/service-kit';
+import type pg from 'pg';
 import { loadClassificationFile, type ClassificationCatalogue } from './classification/classification-catalogue.js';
 import type { ValidatorConfig } from './config.js';
 import { migrateValidator } from './migrations/migrate.js';
@@ -33,18 +33,13 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const classification = await loadClassificationFile(this.config.classificationFile);
-    const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 18, application_name: 'relais-validator' });
-    // A connection dropped while idle (PostgreSQL restarted) is replaced by the pool; without a
-    // listener its error would end the process.
-    pool.on('error', (error) => { this.logger.warn(`idle database connection lost: ${error.message}`); });
-    try {
-      await migrate(pool);
-      await migrateBlobStore(pool);
-      await migrateValidator(pool);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
+    const pool = await openDatabase({
+      url: this.config.databaseUrl,
+      max: 18,
+      applicationName: 'relais-validator',
+      logger: this.logger,
+      migrate: [migrate, migrateBlobStore, migrateValidator],
+    });
     const store = new PostgresEventStore(pool);
     this.state = {
       pool,

@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { PostgresBlobStore } from '@relais/blob-store';
 import { PostgresEventStore } from '@relais/event-store';
-import { TransmissionCommands } from '@relais/service-kit';
-import pg from 'pg';
+import { openDatabase, TransmissionCommands } from '@relais/service-kit';
+import type pg from 'pg';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG, PG_POOL } from '../tokens.js';
 import { migrateAll } from './migrate.js';
@@ -29,16 +29,8 @@ export const platformProviders: Provider[] = [
   {
     provide: PG_POOL,
     inject: [GATEWAY_CONFIG],
-    useFactory: async (config: GatewayConfig): Promise<pg.Pool> => {
-      const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
-      try {
-        await migrateAll(pool);
-      } catch (error) {
-        await pool.end();
-        throw error;
-      }
-      return pool;
-    },
+    useFactory: (config: GatewayConfig): Promise<pg.Pool> =>
+      openDatabase({ url: config.databaseUrl, max: 20, logger: new Logger('Gateway'), migrate: [migrateAll] }),
   },
   { provide: PostgresEventStore, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new PostgresEventStore(pool) },
   { provide: PostgresBlobStore, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new PostgresBlobStore(pool) },

@@ -11,8 +11,8 @@ import { acte, at } from '@relais/domain/testing';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { MessagingNames } from '@relais/messaging';
 import { askHealth, registerCollectivite, TransmissionCommands } from '@relais/service-kit';
+import { historyOf, RecordingLogger, recordingTo, relayEvent, storedEvent, TEST_LIMITS, waitFor, waitUntilAcked } from '@relais/service-kit/testing';
 import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace } from '@relais/testing';
-import { RecordingLogger, recordingTo, relay, storedEvent, TEST_LIMITS, transmissionEvents, waitFor, waitUntilAcked } from '../../test/flow.js';
 import { AppModule } from '../app.module.js';
 
 const endpoints = [
@@ -52,12 +52,12 @@ describe('relais-router', () => {
     const id = randomUUID();
     await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: { ...acte, numeroInterne: `N${id.slice(0, 8).toUpperCase()}` } } });
     await commands.execute({ type: 'RecordValidation', data: { transmissionId: id, at, errors: [] } });
-    await relay(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionValidated'));
+    await relayEvent(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionValidated'));
     return id;
   }
 
   function routed(id: string): Promise<TransmissionEvent> {
-    return waitFor(`the route of ${id}`, async () => (await transmissionEvents(store, id)).find((e) => e.type === 'TransmissionRouted'));
+    return waitFor(`the route of ${id}`, async () => (await historyOf(store, id)).find((e) => e.type === 'TransmissionRouted'));
   }
 
   function endpointOf(event: TransmissionEvent): string | undefined {
@@ -101,7 +101,7 @@ describe('relais-router', () => {
     await register('217500016', '075', '1');
     const id = await validated('217500016');
     await logged(`ROUTING.NO_RULE: transmission ${id}`);
-    expect((await transmissionEvents(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived', 'TransmissionValidated']);
+    expect((await historyOf(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived', 'TransmissionValidated']);
 
     await writeTable([...rules021, { channel: 'actes', departement: '075', endpoint: 'pref-075' }]);
     // The next redelivery (backoff 1 s after the first failure) reads the edited table.
@@ -126,9 +126,9 @@ describe('relais-router', () => {
     const id = await validated('212102313');
     await routed(id);
     const event = await storedEvent(store, id, 'TransmissionValidated');
-    const seq = await relay(ns.nc, ns.namespace, event, `${event.eventId}-again`);
+    const seq = await relayEvent(ns.nc, ns.namespace, event, `${event.eventId}-again`);
     await waitUntilAcked(ns.nc, ns.namespace, 'router', seq);
-    expect((await transmissionEvents(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived', 'TransmissionValidated', 'TransmissionRouted']);
+    expect((await historyOf(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived', 'TransmissionValidated', 'TransmissionRouted']);
   });
 
   it('answers health questions: ready while the database answers and the table loads', async () => {

@@ -1,9 +1,9 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { RoutingTableSource } from '@relais/routing';
-import { TransmissionCommands } from '@relais/service-kit';
-import pg from 'pg';
+import { openDatabase, TransmissionCommands } from '@relais/service-kit';
+import type pg from 'pg';
 import { ArchiveRegistry } from '../archives/archive-registry.js';
 import type { TransmitterConfig } from '../config.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
@@ -25,6 +25,7 @@ interface Resources {
  */
 @Injectable()
 export class TransmitterResources implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Transmitter');
   private state: Resources | undefined;
 
   constructor(@Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig) {}
@@ -32,15 +33,12 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
   async onModuleInit(): Promise<void> {
     const routing = new RoutingTableSource(this.config.routingFile);
     await routing.current();
-    const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: Math.max(4, this.config.concurrency + 2) });
-    try {
-      await migrate(pool);
-      await migrateBlobStore(pool);
-      await migrateTransmitter(pool);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
+    const pool = await openDatabase({
+      url: this.config.databaseUrl,
+      max: Math.max(4, this.config.concurrency + 2),
+      logger: this.logger,
+      migrate: [migrate, migrateBlobStore, migrateTransmitter],
+    });
     const store = new PostgresEventStore(pool);
     this.state = {
       pool,

@@ -3,7 +3,8 @@ import { buildActeArchive } from '@relais/actes';
 import type { TransmissionEvent } from '@relais/domain';
 import { MessagingNames } from '@relais/messaging';
 import { askHealth } from '@relais/service-kit';
-import { Platform, waitFor } from '../../test/harness.js';
+import { waitFor } from '@relais/service-kit/testing';
+import { Platform } from '../../test/harness.js';
 
 function answers(events: readonly TransmissionEvent[]): TransmissionEvent[] {
   return events.filter((event) => event.type === 'TransmissionAcknowledged' || event.type === 'TransmissionNacked');

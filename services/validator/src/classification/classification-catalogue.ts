@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { XMLParser } from 'fast-xml-parser';
+import { ActesXmlError, parseActesXml } from '@relais/actes';
 
 /** A préfecture's classification (matières) as its 7-2 `RetourClassification` lists it. */
 export interface ClassificationCatalogue {
@@ -22,16 +22,7 @@ const LEVELS = ['Matiere1', 'Matiere2', 'Matiere3', 'Matiere4', 'Matiere5'] as c
 const CODE = /^\d+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  // Only codes and a date are read: no entity needs expanding.
-  processEntities: false,
-  isArray: (name) => (LEVELS as readonly string[]).includes(name),
-});
+const isLevel = (name: string): boolean => (LEVELS as readonly string[]).includes(name);
 
 /**
  * Reads a `RetourClassification` (7-2) file: its version and the code of every matière at every level.
@@ -39,9 +30,7 @@ const parser = new XMLParser({
  * matters here. A DOCTYPE is refused: no @ctes message has one.
  */
 export function parseRetourClassification(bytes: Uint8Array): ClassificationCatalogue {
-  const text = Buffer.from(bytes).toString('latin1');
-  if (/<!DOCTYPE/i.test(text)) throw new ClassificationFileError('a DOCTYPE is not accepted');
-  const root = record(record(parser.parse(text) as unknown)['RetourClassification']);
+  const root = record(readXml(bytes)['RetourClassification']);
   const version = root['DateClassification'];
   if (typeof version !== 'string' || !DATE.test(version.trim())) {
     throw new ClassificationFileError('DateClassification is missing or not a YYYY-MM-DD date');
@@ -107,6 +96,17 @@ function collect(parent: Record<string, unknown>, depth: number, prefix: string,
     const path = prefix === '' ? String(Number(code)) : `${prefix}.${String(Number(code))}`;
     codes.add(path);
     collect(node, depth + 1, path, codes);
+  }
+}
+
+/** The parsed file; only codes and a date are read from it, so no entity needs decoding. */
+function readXml(bytes: Uint8Array): Record<string, unknown> {
+  try {
+    // The parser alone judges well-formedness here: whatever it can read yields the codes it finds.
+    return parseActesXml(bytes, { isArray: isLevel, checkWellFormed: false });
+  } catch (error) {
+    if (error instanceof ActesXmlError) throw new ClassificationFileError(error.message);
+    throw error;
   }
 }
 

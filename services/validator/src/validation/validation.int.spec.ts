@@ -9,8 +9,9 @@ import { acte, at, pes, siren } from '@relais/domain/testing';
 import { PostgresEventStore } from '@relais/event-store';
 import { MessagingNames, type MessagingLogger } from '@relais/messaging';
 import { askHealth, TransmissionCommands } from '@relais/service-kit';
+import { historyOf, quiet, relayEvent, storedEvent, TEST_LIMITS, waitFor, waitUntilAcked } from '@relais/service-kit/testing';
 import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace } from '@relais/testing';
-import { pdfBytes, quiet, relay, storedEvent, storeFile, TEST_LIMITS, transmissionEvents, waitFor, waitUntilAcked } from '../../test/flow.js';
+import { pdfBytes, storeFile } from '../../test/flow.js';
 import { AppModule } from '../app.module.js';
 import { DEFAULT_CLASSIFICATION_FILE } from '../config.js';
 import { NumeroClaims } from '../numeros/numero-claims.js';
@@ -55,14 +56,14 @@ describe('relais-validator', () => {
     const id = randomUUID();
     const document = await storeFile(blobs, 'acte.pdf', bytes);
     await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: { ...acte, document, ...changes } } });
-    await relay(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
+    await relayEvent(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
     return id;
   }
 
   /** Waits for the transmission's verdict event. */
   function verdict(id: string): Promise<TransmissionEvent> {
     return waitFor(`the verdict on ${id}`, async () =>
-      (await transmissionEvents(store, id)).find((e) => e.type === 'TransmissionValidated' || e.type === 'TransmissionRejected'),
+      (await historyOf(store, id)).find((e) => e.type === 'TransmissionValidated' || e.type === 'TransmissionRejected'),
     );
   }
 
@@ -117,10 +118,10 @@ describe('relais-validator', () => {
     expect((await verdict(id)).type).toBe('TransmissionValidated');
     const received = await storedEvent(store, id, 'TransmissionReceived');
     // Once with the same id (JetStream drops it) and once with another (a copy after the duplicate window).
-    await relay(ns.nc, ns.namespace, received);
-    const seq = await relay(ns.nc, ns.namespace, received, `${received.eventId}-again`);
+    await relayEvent(ns.nc, ns.namespace, received);
+    const seq = await relayEvent(ns.nc, ns.namespace, received, `${received.eventId}-again`);
     await waitUntilAcked(ns.nc, ns.namespace, 'validator', seq);
-    expect((await transmissionEvents(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived', 'TransmissionValidated']);
+    expect((await historyOf(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived', 'TransmissionValidated']);
     expect(await claims.holder(siren, 'DEL2026_106')).toBe(id);
   });
 
@@ -129,7 +130,7 @@ describe('relais-validator', () => {
     await claims.claim(siren, 'DEL2026_107', id);
     const document = await storeFile(blobs, 'acte.pdf', pdfBytes());
     await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: { ...acte, numeroInterne: 'DEL2026_107', document } } });
-    await relay(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
+    await relayEvent(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
     expect((await verdict(id)).type).toBe('TransmissionValidated');
   });
 
@@ -137,9 +138,9 @@ describe('relais-validator', () => {
     const id = randomUUID();
     const file = await storeFile(blobs, 'pes.xml', Buffer.from('<?xml version="1.0"?><PES_Aller/>'), 'application/xml');
     await commands.execute({ type: 'SubmitPes', data: { transmissionId: id, at, siren, pes: { ...pes, file } } });
-    const seq = await relay(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
+    const seq = await relayEvent(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
     await waitUntilAcked(ns.nc, ns.namespace, 'validator', seq);
-    expect((await transmissionEvents(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived']);
+    expect((await historyOf(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived']);
   });
 
   it('retries a transmission whose file is not stored yet, and validates it once it is', async () => {
@@ -147,9 +148,9 @@ describe('relais-validator', () => {
     const bytes = pdfBytes(`Acte ${id}`);
     const document = { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, name: 'acte.pdf', mediaType: 'application/pdf' };
     await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: { ...acte, numeroInterne: 'DEL2026_108', document } } });
-    await relay(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
+    await relayEvent(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
     await waitFor('the first delivery to fail', () => Promise.resolve(messagingLines.find((line) => line.includes(`FileNotStoredError: transmission ${id}`))));
-    expect((await transmissionEvents(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived']);
+    expect((await historyOf(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived']);
     await storeFile(blobs, 'acte.pdf', bytes);
     expect((await verdict(id)).type).toBe('TransmissionValidated');
   });

@@ -1,11 +1,21 @@
-import type { LoggerService } from '@nestjs/common';
-import { NestApplicationContextOptions } from '@nestjs/common/interfaces/nest-application-context-options.interface.js';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { fromStored, type TransmissionEvent } from '@relais/domain';
 import type { PostgresEventStore, StoredEvent } from '@relais/event-store';
-import { defaultEventSubject, JetStreamPublisher, MessagingNames, StreamNames, toOutgoing, type StreamLimits } from '@relais/messaging';
-import { transmissionStreamId } from '@relais/service-kit';
+import {
+  createPostgresRelay,
+  defaultEventSubject,
+  JetStreamPublisher,
+  MessagingNames,
+  migrateMessaging,
+  StreamNames,
+  toOutgoing,
+  type OutboxRelay,
+  type StreamLimits,
+} from '@relais/messaging';
+import type pg from 'pg';
+import { transmissionStreamId, transmissionWireType } from '../transmission-stream.js';
+import { waitFor } from './wait.js';
 
 /** Small limits: test streams must not reserve gigabytes on a server others share. */
 export const TEST_LIMITS: { events: StreamLimits; dlq: StreamLimits } = {
@@ -13,25 +23,32 @@ export const TEST_LIMITS: { events: StreamLimits; dlq: StreamLimits } = {
   dlq: { duplicateWindowMs: 120_000, maxAgeMs: 3_600_000, maxBytes: 16 * 1024 * 1024, maxMsgSize: 256 * 1024 },
 };
 
-/** Polls `probe` until it gives something (not undefined/false), or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** The NATS side of a test: a connection and the namespace its streams live under (a `TestNamespace`). */
+export interface TestBus {
+  readonly nc: NatsConnection;
+  readonly namespace: string;
 }
 
-/** The domain events of a transmission's stream. */
-export async function transmissionEvents(store: PostgresEventStore, id: string): Promise<TransmissionEvent[]> {
+/**
+ * Migrates the relay's state table and starts the outbox relay over `pool`, quiet and polling every
+ * 20 ms, publishing into the test streams of `bus`. Stop it (`relay.stop()`) before dropping the database.
+ */
+export async function startTestRelay(pool: pg.Pool, bus: TestBus): Promise<OutboxRelay> {
+  await migrateMessaging(pool);
+  const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
+  const relay = createPostgresRelay({ pool, nc: bus.nc, namespace: bus.namespace, streamLimits: TEST_LIMITS, logger: silent, pollIntervalMs: 20 });
+  relay.start();
+  return relay;
+}
+
+/** The domain events of a transmission's stream, in order. */
+export async function historyOf(store: PostgresEventStore, id: string): Promise<TransmissionEvent[]> {
   return (await store.readStream(transmissionStreamId(id))).map((event) => fromStored(event.type, event.data));
 }
 
 /** The stored event of type `type` in a transmission's stream. */
 export async function storedEvent(store: PostgresEventStore, id: string, type: TransmissionEvent['type']): Promise<StoredEvent> {
-  const event = (await store.readStream(transmissionStreamId(id))).find((e) => fromStored(e.type, e.data).type === type);
+  const event = (await store.readStream(transmissionStreamId(id))).find((e) => e.type === transmissionWireType(type));
   if (event === undefined) throw new Error(`transmission ${id} has no ${type}`);
   return event;
 }
@@ -41,7 +58,7 @@ export async function storedEvent(store: PostgresEventStore, id: string, type: T
  * the event id makes JetStream store it again: a copy arriving after the duplicate window.
  * Resolves with its stream sequence.
  */
-export async function relay(nc: NatsConnection, namespace: string, event: StoredEvent, msgId?: string): Promise<number> {
+export async function relayEvent(nc: NatsConnection, namespace: string, event: StoredEvent, msgId?: string): Promise<number> {
   const outgoing = toOutgoing(event, new MessagingNames(namespace), defaultEventSubject);
   const ack = await new JetStreamPublisher(nc).publish(outgoing.subject, outgoing.payload, {
     ...(outgoing.headers === undefined ? {} : { headers: outgoing.headers }),
@@ -58,26 +75,4 @@ export async function waitUntilAcked(nc: NatsConnection, namespace: string, cons
     const info = await jsm.consumers.info(names.stream(StreamNames.EVENTS), names.durable(consumer));
     return info.ack_floor.stream_seq >= seq;
   });
-}
-
-/** A Nest logger that keeps every line (`<context>: <message>`) instead of printing it. */
-export class RecordingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log(message: unknown, context?: string): void {
-    this.keep(message, context);
-  }
-  error(message: unknown, ...rest: unknown[]): void {
-    this.keep(message, rest.at(-1));
-  }
-  warn(message: unknown, context?: string): void {
-    this.keep(message, context);
-  }
-  private keep(message: unknown, context: unknown): void {
-    this.lines.push(`${typeof context === 'string' ? context : ''}: ${String(message)}`);
-  }
-}
-
-/** Application context options logging into `logger`. */
-export function recordingTo(logger: RecordingLogger): NestApplicationContextOptions {
-  return Object.assign(new NestApplicationContextOptions(), { logger });
 }
