@@ -123,6 +123,8 @@ describe('an acte from HTTP submission to the préfecture acknowledgment', () =>
     const otherEvents = await client.call('GET', `/api/v1/transmissions/${id}/events`, dole.token);
     expect(otherEvents.status).toBe(404);
     expect((await client.transmission(supervisor, id)).id).toBe(id);
+    // Delivered before the next tests turn the simulator's knobs, which apply to the next deliveries.
+    expect((await settled(lons.token, id)).status).toBe('acknowledged');
   }, 60_000);
 
   it('refuses an objet of 600 characters with a stable code: at once, or by ending the transmission rejected', async () => {
