@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TestDatabase } from '@relais/testing';
+import { tolerateDrop, type TestDatabase } from '@relais/testing';
 import pg from 'pg';
 import { bytesOf, migratedDatabase, piecesOf, sha256Of, tableCounts } from '../test/helpers.js';
 import { PostgresBlobStore } from './index.js';
@@ -30,7 +30,7 @@ describe('PostgresBlobStore deduplication', () => {
 
   it('ends concurrent puts of the same content, from several processes, with one blob and no error', async () => {
     const content = randomBytes(3 * 1024 * 1024 + 17);
-    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: db.url, max: 2 }));
+    const pools = Array.from({ length: 4 }, () => tolerateDrop(new pg.Pool({ connectionString: db.url, max: 2 })));
     try {
       const results = await Promise.all(
         pools.flatMap((pool) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, type TestDatabase } from '@relais/testing';
+import { createTestDatabase, tolerateDrop, type TestDatabase } from '@relais/testing';
 import pg from 'pg';
 import { migrate, PostgresEventStore, type JsonObject, type NewEvent } from '../src/index.js';
 
@@ -23,7 +23,7 @@ export async function migratedDatabase(): Promise<TestDatabase> {
 
 /** A store on its own small pool, as another process would have; `close` ends both. */
 export function separateStore(url: string, max = 2): { store: PostgresEventStore; pool: pg.Pool; close(): Promise<void> } {
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = tolerateDrop(new pg.Pool({ connectionString: url, max }));
   const store = new PostgresEventStore(pool);
   return {
     store,

@@ -35,15 +35,23 @@ export async function createTestDatabase(prefix = 'relais_test'): Promise<TestDa
     async drop() {
       if (dropped) return;
       dropped = true;
-      // DROP ... WITH (FORCE) ends the sessions of clients still closing (57P01): their pool would throw
-      // that as an uncaught error and fail the test file at random. Any other error still surfaces.
-      pool.on('error', (error) => {
-        if (!('code' in error) || error.code !== '57P01') throw error;
-      });
-      await pool.end();
+      await tolerateDrop(pool).end();
       await withAdmin(databaseUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
+}
+
+/**
+ * Lets a pool on a test database outlive its drop: `pool.end()` resolves before its clients' sessions
+ * have closed, and DROP ... WITH (FORCE) then ends them (57P01), which the pool would throw as an
+ * uncaught error, failing a test file at random. Any other error still surfaces. Give every extra pool
+ * a test opens on its database to this.
+ */
+export function tolerateDrop(pool: pg.Pool): pg.Pool {
+  pool.on('error', (error) => {
+    if (!('code' in error) || error.code !== '57P01') throw error;
+  });
+  return pool;
 }
 
 /** The same server URL, pointing at another database. */

@@ -3,7 +3,7 @@
  * DATABASE_URL/NATS_URL or testcontainers), given/when/then for deciders and projections, a fake clock.
  */
 export { testServers, type TestServers } from './servers.js';
-export { createTestDatabase, withDatabase, type TestDatabase } from './database.js';
+export { createTestDatabase, tolerateDrop, withDatabase, type TestDatabase } from './database.js';
 export { createTestNamespace, type TestNamespace } from './nats.js';
 export { FakeClock, type Clock } from './clock.js';
 export { checkPdf, makePdf, minimalPdf, type PdfCheck, type PdfSpec } from './pdf.js';

@@ -27,7 +27,10 @@ describe('relais-transmitter process', () => {
     const id = await platform.routedActe('KIL2026_001', ENDPOINTS.lossy);
 
     // The State has the archive, its answer is held: the process dies before it learns anything.
-    await waitFor('the first delivery to reach the State', () => Promise.resolve(platform.proxy.swallowed === 1));
+    // A process booting on a CI machine busy with every other test file can take a while.
+    await waitFor('the first delivery to reach the State', () => Promise.resolve(platform.proxy.swallowed === 1), 60_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n--- the transmitter printed:\n${platform.output}`);
+    });
     await platform.kill(first);
     platform.spawnTransmitter(settings);
     await platform.settled(id, 'acknowledged');
@@ -41,5 +44,5 @@ describe('relais-transmitter process', () => {
     expect(events.filter((event) => event.type === 'TransmissionAcknowledged')).toHaveLength(1);
     // The State got the archive twice, byte for byte under the same name: once is a retry.
     expect(await platform.sim.stats()).toMatchObject({ received: 1, retries: 1, duplicates: 0, conflicts: 0 });
-  }, 60_000);
+  }, 120_000);
 });

@@ -123,6 +123,9 @@ export class Platform {
   }
 
   /** Starts the built transmitter as its own process (`relais-transmitter`), with `settings` on top of the test ones. */
+  /** The last lines the spawned processes printed, for a failing test's message. */
+  output = '';
+
   spawnTransmitter(settings: Readonly<Record<string, string>> = {}): ChildProcess {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the transmitter first (npx nx run transmitter:build)`);
     const child = spawn(process.execPath, [MAIN], {
@@ -135,8 +138,13 @@ export class Platform {
         RELAIS_NAMESPACE: this.ns.namespace,
         RELAIS_ROUTING_FILE: join(this.dir, 'routing.json'),
       },
-      stdio: ['ignore', 'ignore', 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const keep = (chunk: Buffer): void => {
+      this.output = `${this.output}${chunk.toString('utf8')}`.slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     this.processes.add(child);
     child.once('exit', () => this.processes.delete(child));
     return child;
