@@ -1,6 +1,7 @@
 import { ActeErrorCode as Code, type Report } from './acte-validation.errors.js';
-import type { ActeMetadataInput, ActeValidationContext } from './acte-validation.types.js';
+import type { ActeMetadataInput, ActesClassification, ActeValidationContext } from './acte-validation.types.js';
 import { natureFromInput, type Nature } from './nature.values.js';
+import { shown, type Loose } from './value.display.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CLASSIFICATION = /^\d+(\.\d+){1,4}$/;
@@ -21,11 +22,20 @@ export function isCalendarDate(value: string): boolean {
   return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-function checkNumeroInterne(numero: string, context: ActeValidationContext, report: Report): void {
-  if (!context.rules.numeroInternePattern.test(numero)) {
+/**
+ * Whether `levels` (two to five matière codes, top first) name a matière of the classification: every
+ * level must exist under the one above it. Stopping above the deepest level is allowed, as @ctes
+ * requires only the first two.
+ */
+export function isKnownClassification(classification: ActesClassification, levels: readonly number[]): boolean {
+  return classification.codes.has(levels.join('.'));
+}
+
+function checkNumeroInterne(numero: unknown, context: ActeValidationContext, report: Report): void {
+  if (typeof numero !== 'string' || !context.rules.numeroInternePattern.test(numero)) {
     report(
       Code.NumeroInterneInvalid,
-      `Le numéro interne « ${numero} » n'est pas valable : de 1 à 15 caractères, lettres majuscules sans accent, chiffres et « _ », sans « _ » au début ni à la fin.`,
+      `Le numéro interne « ${shown(numero)} » n'est pas valable : de 1 à 15 caractères, lettres majuscules sans accent, chiffres et « _ », sans « _ » au début ni à la fin.`,
       'numeroInterne',
     );
     return;
@@ -40,11 +50,11 @@ function checkNumeroInterne(numero: string, context: ActeValidationContext, repo
   }
 }
 
-function checkDate(date: string, context: ActeValidationContext, report: Report): void {
-  if (!isCalendarDate(date)) {
+function checkDate(date: unknown, context: ActeValidationContext, report: Report): void {
+  if (typeof date !== 'string' || !isCalendarDate(date)) {
     report(
       Code.DateInvalid,
-      `La date de décision « ${date} » n'est pas une date valable (format attendu AAAA-MM-JJ, par exemple 2026-01-15).`,
+      `La date de décision « ${shown(date)} » n'est pas une date valable (format attendu AAAA-MM-JJ, par exemple 2026-01-15).`,
       'dateDecision',
     );
   } else if (!context.rules.allowFutureDecisionDate && date > context.today) {
@@ -56,12 +66,14 @@ function checkDate(date: string, context: ActeValidationContext, report: Report)
   }
 }
 
-function checkObjet(objet: string, context: ActeValidationContext, report: Report): void {
+function checkObjet(objet: unknown, context: ActeValidationContext, report: Report): void {
+  if (typeof objet !== 'string' || objet.trim() === '') {
+    report(Code.ObjetEmpty, "L'objet de l'acte est vide.", 'objet');
+    return;
+  }
   // Code points, as the XSD's maxLength counts characters: « œ » is one, not two UTF-8 bytes.
   const length = Array.from(objet).length;
-  if (objet.trim() === '') {
-    report(Code.ObjetEmpty, "L'objet de l'acte est vide.", 'objet');
-  } else if (length > context.rules.objetMaxLength) {
+  if (length > context.rules.objetMaxLength) {
     report(
       Code.ObjetTooLong,
       `L'objet compte ${length} caractères ; ${context.rules.objetMaxLength} au plus sont acceptés.`,
@@ -92,12 +104,25 @@ function checkObjet(objet: string, context: ActeValidationContext, report: Repor
   }
 }
 
-function classificationLevels(classification: string, report: Report): number[] | undefined {
-  const levels = CLASSIFICATION.test(classification) ? classification.split('.').map(Number) : [];
+function checkClassification(
+  classification: unknown,
+  catalogue: ActesClassification | undefined,
+  report: Report,
+): number[] | undefined {
+  const text = typeof classification === 'string' ? classification : '';
+  const levels = CLASSIFICATION.test(text) ? text.split('.').map(Number) : [];
   if (levels.length === 0 || !levels.every(Number.isSafeInteger)) {
     report(
       Code.ClassificationInvalid,
-      `La classification « ${classification} » n'est pas valable : de deux à cinq nombres séparés par des points, par exemple 7.1 ou 1.1.2.`,
+      `La classification « ${shown(classification)} » n'est pas valable : de deux à cinq nombres séparés par des points, par exemple 7.1 ou 1.1.2.`,
+      'classification',
+    );
+    return undefined;
+  }
+  if (catalogue !== undefined && !isKnownClassification(catalogue, levels)) {
+    report(
+      Code.ClassificationUnknown,
+      `La classification « ${text} » ne figure pas dans la nomenclature de la collectivité (version du ${catalogue.version}) ; choisir une matière existante, par exemple 7.1.`,
       'classification',
     );
     return undefined;
@@ -105,26 +130,39 @@ function classificationLevels(classification: string, report: Report): number[] 
   return levels;
 }
 
+function checkDocumentPapier(documentPapier: unknown, report: Report): void {
+  if (documentPapier !== undefined && typeof documentPapier !== 'boolean') {
+    report(
+      Code.DocumentPapierInvalid,
+      `L'envoi papier (documentPapier) vaut « ${shown(documentPapier)} » ; indiquer true ou false, ou ne pas le renseigner (false).`,
+      'documentPapier',
+    );
+  }
+}
+
 /**
  * Checks the metadata that do not depend on the files, reporting every broken rule, and returns the
- * nature and the classification levels when they could be read.
+ * nature and the classification levels when they could be read (and, with a classification in the
+ * context, are a known matière). Any field may hold any JSON value: a wrong type is reported, never thrown on.
  */
 export function checkMetadata(
-  metadata: ActeMetadataInput,
+  metadata: Loose<ActeMetadataInput>,
   context: ActeValidationContext,
   report: Report,
 ): { readonly nature?: Nature; readonly levels?: readonly number[] } {
   checkNumeroInterne(metadata.numeroInterne, context, report);
   checkDate(metadata.dateDecision, context, report);
-  const nature = natureFromInput(metadata.nature);
+  const given = metadata.nature;
+  const nature = typeof given === 'number' || typeof given === 'string' ? natureFromInput(given) : undefined;
   if (nature === undefined) {
     report(
       Code.NatureInvalid,
-      `La nature de l'acte « ${String(metadata.nature)} » est inconnue : indiquer 1 à 6, ou DE, AR, AI, CC, BF, AU.`,
+      `La nature de l'acte « ${shown(given)} » est inconnue : indiquer 1 à 6, ou DE, AR, AI, CC, BF, AU.`,
       'nature',
     );
   }
-  const levels = classificationLevels(metadata.classification, report);
+  const levels = checkClassification(metadata.classification, context.classification, report);
   checkObjet(metadata.objet, context, report);
+  checkDocumentPapier(metadata.documentPapier, report);
   return { nature, levels };
 }

@@ -14,6 +14,8 @@ export const ActeErrorCode = {
   NatureInvalid: 'ACTE.NATURE_INVALID',
   /** The classification is not two to five dot-separated numbers. */
   ClassificationInvalid: 'ACTE.CLASSIFICATION_INVALID',
+  /** The classification is well formed but not a matière of the collectivité's current classification (7-2). */
+  ClassificationUnknown: 'ACTE.CLASSIFICATION_UNKNOWN',
   /** The objet is empty or only blanks. */
   ObjetEmpty: 'ACTE.OBJET_EMPTY',
   /** The objet is longer than `ActesRules.objetMaxLength`. */
@@ -26,6 +28,13 @@ export const ActeErrorCode = {
   ObjetNotLatin1: 'ACTE.OBJET_NOT_LATIN1',
   /** A piece type (`typePJ`, `annexesTypePJ[i]`) breaks `ActesRules.typePJPattern`. */
   TypePJInvalid: 'ACTE.TYPE_PJ_INVALID',
+  /**
+   * A piece type (`typePJ`, or the nature's generic one; `annexesTypePJ[i]`) is not among the
+   * `TypePJNatureActe` the collectivité's classification (7-2) allows for the nature.
+   */
+  TypePJNotAllowed: 'ACTE.TYPE_PJ_NOT_ALLOWED',
+  /** `documentPapier` is given but is not a boolean. */
+  DocumentPapierInvalid: 'ACTE.DOCUMENT_PAPIER_INVALID',
   /** `annexesTypePJ` has not one entry per annexe. */
   AnnexesTypePJMismatch: 'ACTE.ANNEXES_TYPE_PJ_MISMATCH',
   /** No main document, or an empty one. */
@@ -34,9 +43,14 @@ export const ActeErrorCode = {
   DocumentNotPdf: 'ACTE.DOCUMENT_NOT_PDF',
   /** The main document is a PDF without its `%%EOF` end marker. */
   DocumentTruncated: 'ACTE.DOCUMENT_TRUNCATED',
+  /** The main document is an encrypted PDF (an `/Encrypt` entry in its trailer): the préfecture could not read nor stamp it. */
+  DocumentEncrypted: 'ACTE.DOCUMENT_ENCRYPTED',
   /** The main document is XML, allowed only for nature 5 (BF) with classification 7.1. */
   DocumentFormatNotAllowed: 'ACTE.DOCUMENT_FORMAT_NOT_ALLOWED',
-  /** A file name is empty, holds a path separator, `..` or a control character. */
+  /**
+   * A file name is empty, too long (`ActesRules.maxFileNameLength`), `.`, holds a path (`/`, `\`, a
+   * drive letter), `..`, a NUL, a control character, a bidirectional override or half a surrogate pair.
+   */
   FileNameInvalid: 'ACTE.FILE_NAME_INVALID',
   /** An annexe's bytes are none of `ActesRules.annexeFormats`. */
   AnnexeFormatInvalid: 'ACTE.ANNEXE_FORMAT_INVALID',
@@ -44,6 +58,15 @@ export const ActeErrorCode = {
   AnnexeFormatNotAllowed: 'ACTE.ANNEXE_FORMAT_NOT_ALLOWED',
   /** An annexe is a PDF without its `%%EOF` end marker. */
   AnnexeTruncated: 'ACTE.ANNEXE_TRUNCATED',
+  /** An annexe is an encrypted PDF (an `/Encrypt` entry in its trailer). */
+  AnnexeEncrypted: 'ACTE.ANNEXE_ENCRYPTED',
+  /** The name of an imported @ctes archive is not `TRI-EACT--SIREN--YYYYMMDD-N.tar.gz`. */
+  ArchiveNameInvalid: 'ACTE.ARCHIVE_NAME_INVALID',
+  /**
+   * In an imported @ctes archive, a file's name is not the business file name of this acte:
+   * `[NN_XX-]DPT-SIREN-YYYYMMDD-NUMERO-NAT-1-1_n.ext` with the acte's date, numéro interne and nature.
+   */
+  ArchiveFileNameInvalid: 'ACTE.ARCHIVE_FILE_NAME_INVALID',
   /** Document and annexes together weigh more than `ActesRules.maxArchiveBytes`. */
   ArchiveTooLarge: 'ACTE.ARCHIVE_TOO_LARGE',
 } as const;

@@ -17,6 +17,13 @@ export interface ActesRules {
   readonly allowFutureDecisionDate: boolean;
   /** Formats accepted for annexes, recognised by their bytes. */
   readonly annexeFormats: readonly FileFormat[];
+  /**
+   * Whether an encrypted PDF (an `/Encrypt` entry in its trailer) is accepted. S²LOW runs every PDF
+   * through a PDF validator; whether it refuses one with only an owner password is not documented.
+   */
+  readonly allowEncryptedPdf: boolean;
+  /** Longest file name, in characters (255, what most file systems and the tar format with long names hold). */
+  readonly maxFileNameLength: number;
 }
 
 /** 150 MiB, S²LOW's default archive ceiling. */
@@ -30,4 +37,6 @@ export const DEFAULT_ACTES_RULES: ActesRules = Object.freeze({
   typePJPattern: /^[0-9]{2}_[A-Z]{2}$/,
   allowFutureDecisionDate: false,
   annexeFormats: Object.freeze<FileFormat[]>(['pdf', 'xml', 'png', 'jpeg']),
+  allowEncryptedPdf: false,
+  maxFileNameLength: 255,
 });

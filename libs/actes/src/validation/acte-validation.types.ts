@@ -38,6 +38,28 @@ export interface ActeSubmissionInput {
   readonly metadata: ActeMetadataInput;
   readonly document?: ActeFileInput;
   readonly annexes: readonly ActeFileInput[];
+  /**
+   * Present when the acte came in an @ctes archive (`POST /api/v1/actes/archive`): then the archive's
+   * name and its files' names follow DOMAIN.md §1.7.
+   */
+  readonly archive?: { readonly name: string };
+}
+
+/**
+ * A collectivité's current classification, from its préfecture's 7-2 `RetourClassification` (or the
+ * platform default): the matières an acte may be classified under and the piece types each nature allows.
+ */
+export interface ActesClassification {
+  /** `DateClassification`, `YYYY-MM-DD`. */
+  readonly version: string;
+  /** Every matière code at every level, levels as numbers without leading zeros joined by dots: `7`, `7.1`, `7.1.2`. */
+  readonly codes: ReadonlySet<string>;
+  /**
+   * The `CodeTypePJ` each nature allows (`NaturesActes/NatureActe/TypePJNatureActe`). Absent when the
+   * 7-2 lists no piece type at all (before the Actes V2 typology): piece types are then checked for
+   * their shape only. When present, a nature it does not list allows no piece type.
+   */
+  readonly natures?: ReadonlyMap<ActeNature, ReadonlySet<string>>;
 }
 
 /** What the rules need beyond the submission. */
@@ -46,6 +68,11 @@ export interface ActeValidationContext {
   readonly today: string;
   /** The collectivité's numéros internes already used, or a test of whether one is. */
   readonly existingNumerosInternes: ReadonlySet<string> | ((numero: string) => boolean);
+  /**
+   * The collectivité's current classification. Without it, the classification and the piece types
+   * are checked for their shape only.
+   */
+  readonly classification?: ActesClassification;
   readonly rules: ActesRules;
 }
 

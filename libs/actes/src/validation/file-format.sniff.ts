@@ -56,3 +56,48 @@ export function sniffFormat(head: Uint8Array): FileFormat | undefined {
 export function hasPdfEnd(tail: Uint8Array): boolean {
   return indexOf(tail, PDF_END, tail.length - PDF_MARKER_WINDOW) !== -1;
 }
+
+/**
+ * How far from each end of a PDF its trailer may be for the encryption check to find it: the last
+ * trailer (or cross-reference stream) is at the end, a linearized PDF's first-page trailer near the start.
+ */
+export const PDF_TRAILER_WINDOW = 64 * 1024;
+
+// A name token ends at whitespace (NUL, HT, LF, FF, CR, space), a delimiter or the end of the text.
+const NAME_END = String.raw`(?![^\0\t\n\f\r ()<>[\]{}/%])`;
+// Keywords cut the text into segments: a trailer's dictionary runs from `trailer` to `startxref`, a
+// cross-reference stream's from `obj` to `stream`. `endobj` and `endstream` come first, so that their
+// tails are not taken for `obj` and `stream`.
+const PDF_TOKENS = new RegExp(String.raw`endstream|endobj|startxref|trailer|stream|obj|/Encrypt${NAME_END}|/XRef${NAME_END}`, 'g');
+const latin1 = new TextDecoder('latin1');
+
+/** Whether some trailer dictionary, or the dictionary of a cross-reference stream, in `text` has an `/Encrypt` entry. */
+function hasEncryptEntry(text: string): boolean {
+  let segment: 'other' | 'trailer' | 'obj' = 'other';
+  let encrypt = false;
+  let xref = false;
+  const encrypted = (): boolean => encrypt && (segment === 'trailer' || (segment === 'obj' && xref));
+  // A fresh iterator on each call: matchAll copies the pattern, so its `lastIndex` is never shared.
+  for (const [token] of text.matchAll(PDF_TOKENS)) {
+    if (token === '/Encrypt') {
+      encrypt = true;
+    } else if (token === '/XRef') {
+      xref = true;
+    } else {
+      if (encrypted()) return true;
+      segment = token === 'trailer' ? 'trailer' : token === 'obj' ? 'obj' : 'other';
+      encrypt = false;
+      xref = false;
+    }
+  }
+  return encrypted();
+}
+
+/**
+ * Whether a PDF is encrypted: an `/Encrypt` entry in a trailer, or in a cross-reference stream's
+ * dictionary (PDF 1.5+), found in its first or last bytes (`PDF_TRAILER_WINDOW` of each is enough).
+ * A password-protected PDF cannot be read by the préfecture, nor stamped. Never throws.
+ */
+export function isEncryptedPdf(head: Uint8Array, tail?: Uint8Array): boolean {
+  return hasEncryptEntry(latin1.decode(head)) || (tail !== undefined && hasEncryptEntry(latin1.decode(tail)));
+}

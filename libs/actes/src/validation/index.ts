@@ -1,6 +1,6 @@
 /**
- * The first rules of an acte submission (DOMAIN.md §1.4–1.8), as pure functions: `validateActe`
- * answers with the normalised acte or with every broken rule under a stable `ACTE.*` code.
+ * The rules of an acte submission (DOMAIN.md §1.4–1.8), as pure functions: `validateActe` answers
+ * with the normalised acte or with every broken rule under a stable `ACTE.*` code and its field.
  */
 export { validateActe } from './acte.validate.js';
 export { ActeErrorCode, type ActeValidationError } from './acte-validation.errors.js';
@@ -11,10 +11,18 @@ export type {
   ActeSubmissionInput,
   ActeValidationContext,
   ActeValidationResult,
+  ActesClassification,
   NormalizedActe,
   ValidatedAnnexe,
   ValidatedFile,
 } from './acte-validation.types.js';
-export { isCalendarDate } from './acte-metadata.check.js';
-export { hasPdfEnd, PDF_MARKER_WINDOW, sniffFormat, type FileFormat } from './file-format.sniff.js';
+export { isCalendarDate, isKnownClassification } from './acte-metadata.check.js';
+export {
+  hasPdfEnd,
+  isEncryptedPdf,
+  PDF_MARKER_WINDOW,
+  PDF_TRAILER_WINDOW,
+  sniffFormat,
+  type FileFormat,
+} from './file-format.sniff.js';
 export { defaultTypePJ, natureFromInput, type Nature, type NatureCode } from './nature.values.js';

@@ -1,13 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import { ActesXmlError, parseActesXml } from '@relais/actes';
+import {
+  ActesXmlError,
+  isKnownClassification as isKnownMatiere,
+  natureFromInput,
+  parseActesXml,
+  type ActesClassification,
+} from '@relais/actes';
+import type { ActeNature } from '@relais/domain';
 
-/** A préfecture's classification (matières) as its 7-2 `RetourClassification` lists it. */
-export interface ClassificationCatalogue {
-  /** `DateClassification`: the version an acte's `ClassificationDateVersion` names. */
-  readonly version: string;
-  /** Every listed code, each level joined by dots: `7`, `7.1`, `7.1.2`… */
-  readonly codes: ReadonlySet<string>;
-}
+/**
+ * A préfecture's classification as its 7-2 `RetourClassification` lists it: its version
+ * (`DateClassification`, what an acte's `ClassificationDateVersion` names), every matière code at every
+ * level (`7`, `7.1`, `7.1.2`…) and, per nature, the piece types (`CodeTypePJ`) it allows.
+ */
+export type ClassificationCatalogue = ActesClassification;
 
 /** A 7-2 file that cannot serve as a classification. */
 export class ClassificationFileError extends Error {
@@ -19,13 +25,19 @@ export class ClassificationFileError extends Error {
 }
 
 const LEVELS = ['Matiere1', 'Matiere2', 'Matiere3', 'Matiere4', 'Matiere5'] as const;
+const LISTS: readonly string[] = [...LEVELS, 'NatureActe', 'TypePJNatureActe'];
 const CODE = /^\d+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A CodeTypePJ as S²LOW accepts it from a 7-2 (`99_DE`, `41_NC`); the acte rules check the stricter `NN_XX`. */
+const TYPE_PJ = /^[A-Z0-9_]{5}$/;
+/** The JSON form lists natures in this order. */
+const NATURE_ORDER: readonly ActeNature[] = ['DE', 'AR', 'AI', 'CC', 'BF', 'AU'];
 
-const isLevel = (name: string): boolean => (LEVELS as readonly string[]).includes(name);
+const isList = (name: string): boolean => LISTS.includes(name);
 
 /**
- * Reads a `RetourClassification` (7-2) file: its version and the code of every matière at every level.
+ * Reads a `RetourClassification` (7-2) file: its version, the code of every matière at every level,
+ * and the piece types of each nature (`NaturesActes/NatureActe@CodeNatureActe/TypePJNatureActe@CodeTypePJ`).
  * The file is ISO-8859-1 (as @ctes writes it); codes and dates are ASCII, so the labels' encoding never
  * matters here. A DOCTYPE is refused: no @ctes message has one.
  */
@@ -38,27 +50,84 @@ export function parseRetourClassification(bytes: Uint8Array): ClassificationCata
   const codes = new Set<string>();
   collect(record(root['Matieres']), 0, '', codes);
   if (codes.size === 0) throw new ClassificationFileError('no Matiere1 element');
-  return { version: version.trim(), codes };
+  const natures = readNatures(record(root['NaturesActes']));
+  return { version: version.trim(), codes, ...(natures === undefined ? {} : { natures }) };
 }
 
 /**
- * The platform's own form of a classification: `{version, codes}` in JSON (the default one ships in
- * `config/classification-default.json`, the codes of the 7-2 sample API.md names).
+ * The piece types per nature, each nature under its abbreviation, types in file order without
+ * repeats; undefined when the file lists no piece type at all (a 7-2 from before the Actes V2 typology).
+ */
+function readNatures(naturesActes: Record<string, unknown>): ReadonlyMap<ActeNature, ReadonlySet<string>> | undefined {
+  const natures = new Map<ActeNature, Set<string>>();
+  const list = naturesActes['NatureActe'];
+  for (const entry of Array.isArray(list) ? list : []) {
+    const node = record(entry);
+    const code = node['@_CodeNatureActe'];
+    const nature = typeof code === 'string' && CODE.test(code) ? natureFromInput(Number(code)) : undefined;
+    if (nature === undefined) throw new ClassificationFileError(`a NatureActe has no CodeNatureActe from 1 to 6: ${String(code)}`);
+    const abbreviation = node['@_TypeAbrege'];
+    if (abbreviation !== undefined && abbreviation !== nature.abbreviation) {
+      throw new ClassificationFileError(`NatureActe ${String(code)} has TypeAbrege ${JSON.stringify(abbreviation)}, not ${nature.abbreviation}`);
+    }
+    const types = natures.get(nature.abbreviation) ?? new Set<string>();
+    const typePJs = node['TypePJNatureActe'];
+    for (const typePJ of Array.isArray(typePJs) ? typePJs : []) {
+      const value = record(typePJ)['@_CodeTypePJ'];
+      if (typeof value !== 'string' || !TYPE_PJ.test(value)) {
+        throw new ClassificationFileError(`a TypePJNatureActe of nature ${nature.abbreviation} has no CodeTypePJ of five letters, digits or _`);
+      }
+      types.add(value);
+    }
+    natures.set(nature.abbreviation, types);
+  }
+  return [...natures.values()].some((types) => types.size > 0) ? natures : undefined;
+}
+
+/**
+ * The platform's own form of a classification: `{version, codes, natures?}` in JSON, `natures` mapping
+ * each nature's abbreviation to its piece types (`{"DE": ["99_DE", …], …}`). The default one ships in
+ * `config/classification-default.json`: what the 7-2 sample API.md names holds.
  */
 export function parseClassificationJson(text: string): ClassificationCatalogue {
   const value = JSON.parse(text) as unknown;
   const root = record(value);
-  const { version, codes } = root;
+  const { version, codes, natures } = root;
   if (typeof version !== 'string' || !DATE.test(version)) throw new ClassificationFileError('version is missing or not a YYYY-MM-DD date');
   if (!Array.isArray(codes) || codes.length === 0 || !codes.every((c) => typeof c === 'string' && /^\d+(\.\d+){0,4}$/.test(c))) {
     throw new ClassificationFileError('codes must be a non-empty list of dotted matière codes');
   }
-  return { version, codes: new Set(codes as string[]) };
+  if (natures === undefined) return { version, codes: new Set(codes as string[]) };
+  if (typeof natures !== 'object' || natures === null || Array.isArray(natures)) {
+    throw new ClassificationFileError('natures must map nature abbreviations (DE, AR, AI, CC, BF, AU) to lists of piece types');
+  }
+  const byNature = new Map<ActeNature, ReadonlySet<string>>();
+  for (const [key, types] of Object.entries(natures)) {
+    const nature = natureFromInput(key);
+    if (nature === undefined) throw new ClassificationFileError(`natures: ${key} is not DE, AR, AI, CC, BF or AU`);
+    if (!Array.isArray(types) || !types.every((t) => typeof t === 'string' && TYPE_PJ.test(t))) {
+      throw new ClassificationFileError(`natures.${key} must be a list of piece types (five letters, digits or _, e.g. 99_DE)`);
+    }
+    byNature.set(nature.abbreviation, new Set(types as string[]));
+  }
+  return { version, codes: new Set(codes as string[]), natures: byNature };
 }
 
-/** The JSON form of a catalogue, codes in file order. */
+/** The JSON form of a catalogue: codes in file order; natures DE to AU, each one's piece types in file order. */
 export function classificationJson(catalogue: ClassificationCatalogue): string {
-  return `${JSON.stringify({ version: catalogue.version, codes: [...catalogue.codes] }, null, 2)}\n`;
+  const { version, codes, natures } = catalogue;
+  const byNature =
+    natures === undefined
+      ? {}
+      : {
+          natures: Object.fromEntries(
+            NATURE_ORDER.flatMap((nature) => {
+              const types = natures.get(nature);
+              return types === undefined ? [] : [[nature, [...types]]];
+            }),
+          ),
+        };
+  return `${JSON.stringify({ version, codes: [...codes], ...byNature }, null, 2)}\n`;
 }
 
 /** Reads a classification from disk: the platform's JSON form, or a préfecture's 7-2 XML. */
@@ -78,7 +147,7 @@ export async function loadClassificationFile(path: string): Promise<Classificati
  * requires only the first two.
  */
 export function isKnownClassification(catalogue: ClassificationCatalogue, levels: readonly number[]): boolean {
-  return catalogue.codes.has(levels.join('.'));
+  return isKnownMatiere(catalogue, levels);
 }
 
 function collect(parent: Record<string, unknown>, depth: number, prefix: string, codes: Set<string>): void {
@@ -103,7 +172,7 @@ function collect(parent: Record<string, unknown>, depth: number, prefix: string,
 function readXml(bytes: Uint8Array): Record<string, unknown> {
   try {
     // The parser alone judges well-formedness here: whatever it can read yields the codes it finds.
-    return parseActesXml(bytes, { isArray: isLevel, checkWellFormed: false });
+    return parseActesXml(bytes, { isArray: isList, checkWellFormed: false });
   } catch (error) {
     if (error instanceof ActesXmlError) throw new ClassificationFileError(error.message);
     throw error;

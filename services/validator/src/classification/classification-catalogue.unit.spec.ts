@@ -7,6 +7,7 @@ import {
   classificationJson,
   isKnownClassification,
   loadClassificationFile,
+  parseClassificationJson,
   parseRetourClassification,
 } from './classification-catalogue.js';
 
@@ -15,6 +16,16 @@ const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 const small = latin1(`<?xml version="1.0" encoding="ISO-8859-1"?>
 <actes:RetourClassification xmlns:actes="http://www.interieur.gouv.fr/ACTES#v1.1-20040216">
   <actes:DateClassification>2024-06-01</actes:DateClassification>
+  <actes:NaturesActes>
+    <actes:NatureActe actes:CodeNatureActe="5" actes:Libelle="Documents budgétaires et financiers" actes:TypeAbrege="BF">
+      <actes:TypePJNatureActe actes:CodeTypePJ="99_BU" actes:Libelle="Document budgétaire"/>
+      <actes:TypePJNatureActe actes:CodeTypePJ="99_SE" actes:Libelle="Signature"/>
+      <actes:TypePJNatureActe actes:CodeTypePJ="99_BU" actes:Libelle="Répété"/>
+    </actes:NatureActe>
+    <actes:NatureActe actes:CodeNatureActe="1" actes:Libelle="Délibérations" actes:TypeAbrege="DE">
+      <actes:TypePJNatureActe actes:CodeTypePJ="99_DE" actes:Libelle="Délibération"/>
+    </actes:NatureActe>
+  </actes:NaturesActes>
   <actes:Matieres>
     <actes:Matiere1 actes:CodeMatiere="7" actes:Libelle="Finances locales">
       <actes:Matiere2 actes:CodeMatiere="1" actes:Libelle="Décisions budgétaires">
@@ -43,6 +54,50 @@ describe('the classification of a 7-2 RetourClassification', () => {
     expect(isKnownClassification(catalogue, [1, 1])).toBe(false);
   });
 
+  it('lists the piece types of each nature, once each, in file order', () => {
+    const { natures } = parseRetourClassification(small);
+    expect(natures && Object.fromEntries([...natures].map(([nature, types]) => [nature, [...types]]))).toEqual({
+      BF: ['99_BU', '99_SE'],
+      DE: ['99_DE'],
+    });
+  });
+
+  it('has no piece types when the 7-2 lists none (before the Actes V2 typology)', () => {
+    const before = latin1(
+      '<RetourClassification><DateClassification>2015-01-01</DateClassification><NaturesActes><NatureActe CodeNatureActe="1" TypeAbrege="DE"/></NaturesActes>' +
+        '<Matieres><Matiere1 CodeMatiere="7"><Matiere2 CodeMatiere="1"/></Matiere1></Matieres></RetourClassification>',
+    );
+    expect(parseRetourClassification(before).natures).toBeUndefined();
+  });
+
+  it('refuses a nature out of 1..6, an abbreviation that is not its own, a malformed piece type', () => {
+    const withNature = (nature: string): Buffer =>
+      latin1(
+        `<RetourClassification><DateClassification>2024-06-01</DateClassification><NaturesActes>${nature}</NaturesActes>` +
+          '<Matieres><Matiere1 CodeMatiere="7"/></Matieres></RetourClassification>',
+      );
+    expect(() => parseRetourClassification(withNature('<NatureActe CodeNatureActe="7"><TypePJNatureActe CodeTypePJ="99_DE"/></NatureActe>'))).toThrow(
+      'CodeNatureActe',
+    );
+    expect(() => parseRetourClassification(withNature('<NatureActe CodeNatureActe="1" TypeAbrege="AR"/>'))).toThrow('TypeAbrege');
+    expect(() => parseRetourClassification(withNature('<NatureActe CodeNatureActe="1"><TypePJNatureActe CodeTypePJ="99 DE"/></NatureActe>'))).toThrow(
+      ClassificationFileError,
+    );
+  });
+
+  it('reads back its own JSON form, piece types included, and refuses a malformed one', () => {
+    const catalogue = parseRetourClassification(small);
+    const again = parseClassificationJson(classificationJson(catalogue));
+    expect(again).toEqual(catalogue);
+    expect(JSON.parse(classificationJson(catalogue))).toMatchObject({ natures: { DE: ['99_DE'], BF: ['99_BU', '99_SE'] } });
+    const json = (natures: unknown): string => JSON.stringify({ version: '2024-06-01', codes: ['7', '7.1'], natures });
+    expect(parseClassificationJson(JSON.stringify({ version: '2024-06-01', codes: ['7', '7.1'] })).natures).toBeUndefined();
+    expect(() => parseClassificationJson(json(['99_DE']))).toThrow('natures must map');
+    expect(() => parseClassificationJson(json({ XX: ['99_DE'] }))).toThrow('XX is not');
+    expect(() => parseClassificationJson(json({ DE: '99_DE' }))).toThrow('natures.DE');
+    expect(() => parseClassificationJson(json({ DE: [99] }))).toThrow('natures.DE');
+  });
+
   it('ships as its default exactly the codes of the 7-2 sample of the shared data', () => {
     // The sample is read where it lives, beside the repository; config/ holds the platform's own JSON form.
     const sample = fileURLToPath(new URL('../../../../../shared/data/actes/RetourClassification_example.xml', import.meta.url));
@@ -56,6 +111,10 @@ describe('the classification of a 7-2 RetourClassification', () => {
     // DOMAIN.md §1.6: nine matières of level 1, and the usual level-2 codes.
     expect([...catalogue.codes].filter((code) => !code.includes('.')).sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
     for (const code of ['1.1', '2.3', '3.1', '4.1', '5.7', '7.1', '7.10', '9.4', '1.1.2']) expect(catalogue.codes.has(code)).toBe(true);
+    // Every nature allows its generic piece type (API.md), the one a submission without typePJ gets.
+    const generic = { DE: '99_DE', AR: '99_AR', AI: '99_AI', CC: '99_DC', BF: '99_BU', AU: '99_AU' } as const;
+    for (const [nature, typePJ] of Object.entries(generic)) expect(catalogue.natures?.get(nature as keyof typeof generic)?.has(typePJ)).toBe(true);
+    expect(catalogue.natures?.get('BF')?.has('99_DE')).toBe(false);
   });
 
   it('refuses a file without a date, without matières, or with a DOCTYPE', () => {

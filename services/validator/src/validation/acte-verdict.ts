@@ -8,13 +8,7 @@ import {
   type ActesRules,
 } from '@relais/actes';
 import type { ActeSubmission, ErrorDetail, Instant } from '@relais/domain';
-import { isKnownClassification, type ClassificationCatalogue } from '../classification/classification-catalogue.js';
-
-/** Codes the validator adds to `@relais/actes`' `ActeErrorCode` (same `ACTE.` namespace, equally stable). */
-export const ValidatorErrorCode = {
-  /** The classification is well formed but not a matière of the collectivité's classification. */
-  ClassificationUnknown: 'ACTE.CLASSIFICATION_UNKNOWN',
-} as const;
+import type { ClassificationCatalogue } from '../classification/classification-catalogue.js';
 
 /** The bytes the rules look at, read from the blob store: undefined for a file not stored. */
 export interface ActeFiles {
@@ -34,8 +28,6 @@ export interface VerdictInput {
   readonly rules?: ActesRules;
 }
 
-const CLASSIFICATION = /^\d+(\.\d+){1,4}$/;
-
 const parisDate = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/Paris',
   year: 'numeric',
@@ -49,10 +41,11 @@ export function parisDateOf(instant: Instant): string {
 }
 
 /**
- * The rules of DOMAIN.md §1.4–1.8 applied to a received acte: `validateActe`'s rules (numéro interne
- * shape and uniqueness, date, nature, classification shape, objet, piece types, formats by their
- * bytes, truncated PDFs, the 150 MiB budget) and the classification checked against the collectivité's
- * matières. Every broken rule is listed; an empty list means valid.
+ * The rules of DOMAIN.md §1.4–1.8 applied to a received acte, all of them `validateActe`'s: numéro
+ * interne shape and uniqueness, date, nature, classification (shape, and a matière of the
+ * collectivité's classification), objet, documentPapier, piece types (shape, and allowed for the nature
+ * by that classification), formats by their bytes, truncated and encrypted PDFs, file names, the
+ * 150 MiB budget. Every broken rule is listed; an empty list means valid.
  */
 export function acteErrors(input: VerdictInput): ErrorDetail[] {
   const { submission, files, numeroTakenByOther, classification } = input;
@@ -71,22 +64,11 @@ export function acteErrors(input: VerdictInput): ErrorDetail[] {
     {
       today: parisDateOf(input.receivedAt),
       existingNumerosInternes: () => numeroTakenByOther,
+      classification,
       rules: input.rules ?? DEFAULT_ACTES_RULES,
     },
   );
-  const errors: ErrorDetail[] = result.ok ? [] : result.errors.map(({ code, message, field }) => ({ code, message, ...(field === undefined ? {} : { field }) }));
-  // A malformed classification is already reported by validateActe; only a well-formed one is looked up.
-  if (CLASSIFICATION.test(submission.classification)) {
-    const levels = submission.classification.split('.').map(Number);
-    if (!isKnownClassification(classification, levels)) {
-      errors.push({
-        code: ValidatorErrorCode.ClassificationUnknown,
-        message: `La classification « ${submission.classification} » ne figure pas dans la nomenclature de la collectivité (version du ${classification.version}) ; choisir une matière existante, par exemple 7.1.`,
-        field: 'classification',
-      });
-    }
-  }
-  return errors;
+  return result.ok ? [] : result.errors.map(({ code, message, field }) => ({ code, message, ...(field === undefined ? {} : { field }) }));
 }
 
 /**

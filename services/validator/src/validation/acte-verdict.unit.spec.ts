@@ -91,9 +91,31 @@ describe('the verdict on a received acte', () => {
     ]);
   });
 
+  it("checks the piece types against those the collectivité's classification allows for the nature", () => {
+    const withTypes: ClassificationCatalogue = {
+      ...classification,
+      natures: new Map([
+        ['DE', new Set(['99_DE', '22_AG'])],
+        ['BF', new Set(['99_BU'])],
+      ]),
+    };
+    const annexeFile = { ...acte.document, name: 'annexe.pdf' };
+    const files = { document: pdf(), annexes: [pdf(), pdf()] };
+    const annexes = [{ file: annexeFile, typePJ: '22_AG' }, { file: annexeFile }];
+    expect(codes(input({ annexes }, { files, classification: withTypes }))).toEqual([]);
+    expect(acteErrors(input({ typePJ: '99_BU', annexes: [{ file: annexeFile, typePJ: '41_NC' }, { file: annexeFile }] }, { files, classification: withTypes }))).toEqual([
+      expect.objectContaining({ code: 'ACTE.TYPE_PJ_NOT_ALLOWED', field: 'typePJ', message: expect.stringContaining('2019-03-01') }),
+      expect.objectContaining({ code: 'ACTE.TYPE_PJ_NOT_ALLOWED', field: 'annexesTypePJ[0]' }),
+    ]);
+    // A nature the classification does not list allows nothing, not even its generic type.
+    expect(acteErrors(input({ nature: 'AU' }, { classification: withTypes }))).toEqual([
+      expect.objectContaining({ code: 'ACTE.TYPE_PJ_NOT_ALLOWED', field: 'typePJ', message: expect.stringContaining('99_AU') }),
+    ]);
+  });
+
   it('lists every broken rule at once, in a stable order', () => {
     const verdict = input({ numeroInterne: 'x', objet: 'x'.repeat(600), classification: '7.9' }, { files: { document: undefined, annexes: [] } });
-    expect(codes(verdict)).toEqual(['ACTE.NUMERO_INTERNE_INVALID', 'ACTE.OBJET_TOO_LONG', 'ACTE.DOCUMENT_MISSING', 'ACTE.CLASSIFICATION_UNKNOWN']);
+    expect(codes(verdict)).toEqual(['ACTE.NUMERO_INTERNE_INVALID', 'ACTE.CLASSIFICATION_UNKNOWN', 'ACTE.OBJET_TOO_LONG', 'ACTE.DOCUMENT_MISSING']);
     expect(acteErrors(verdict)).toEqual(acteErrors(verdict));
   });
 });

@@ -15,6 +15,7 @@ import { pdfBytes, storeFile } from '../../test/flow.js';
 import { AppModule } from '../app.module.js';
 import { DEFAULT_CLASSIFICATION_FILE } from '../config.js';
 import { NumeroClaims } from '../numeros/numero-claims.js';
+import { readFileEnds } from './file-ends.js';
 
 /** The validator application against its own database and NATS namespace, fed as the relay feeds it. */
 describe('relais-validator', () => {
@@ -111,6 +112,38 @@ describe('relais-validator', () => {
   it('rejects a classification the default classification does not have', async () => {
     const id = await receive({ numeroInterne: 'DEL2026_105', classification: '7.99' });
     expect(errorsOf(await verdict(id))).toEqual([expect.objectContaining({ code: 'ACTE.CLASSIFICATION_UNKNOWN', field: 'classification' })]);
+  });
+
+  it('rejects a piece type the default classification does not allow for the nature', async () => {
+    // 99_BU is a budget's piece type (BF); a délibération (DE) may not carry it.
+    const id = await receive({ numeroInterne: 'DEL2026_110', typePJ: '99_BU' });
+    expect(errorsOf(await verdict(id))).toEqual([
+      expect.objectContaining({ code: 'ACTE.TYPE_PJ_NOT_ALLOWED', field: 'typePJ', message: expect.stringContaining('99_BU') }),
+    ]);
+    expect(await claims.holder(siren, 'DEL2026_110')).toBeUndefined();
+  });
+
+  it('rejects an encrypted PDF, its trailer found past a long body', async () => {
+    // 200 KiB of content before the trailer: the validator must read the end of the file, not only its head.
+    const body = `%PDF-1.6\n1 0 obj\n<< /Type /Catalog >>\nendobj\n2 0 obj\n<< /Length 204800 >>\nstream\n${'x'.repeat(204_800)}\nendstream\nendobj\n`;
+    const trailer = 'xref\n0 3\n0000000000 65535 f \ntrailer\n<< /Size 3 /Root 1 0 R /Encrypt 3 0 R /ID [<01><01>] >>\nstartxref\n204900\n%%EOF\n';
+    const id = await receive({ numeroInterne: 'DEL2026_111' }, Buffer.from(body + trailer, 'latin1'));
+    expect(errorsOf(await verdict(id))).toEqual([expect.objectContaining({ code: 'ACTE.DOCUMENT_ENCRYPTED', field: 'document' })]);
+  });
+
+  it('reads the first and last 64 KiB of a PDF stored in many small chunks', async () => {
+    const small = new PostgresBlobStore(db.pool, { chunkBytes: 10_000 });
+    const bytes = Buffer.from(Array.from({ length: 300_001 }, (_, i) => (i * 7) % 251));
+    bytes.write('%PDF-1.7\n', 0, 'latin1');
+    const ends = await readFileEnds(small, await storeFile(small, 'long.pdf', bytes));
+    expect(ends?.size).toBe(300_001);
+    expect(Buffer.from(ends?.head ?? []).equals(bytes.subarray(0, 65_536))).toBe(true);
+    expect(Buffer.from(ends?.tail ?? []).equals(bytes.subarray(-65_536))).toBe(true);
+    // Another format stops after its head: its tail is not read.
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), bytes.subarray(8)]);
+    const image = await readFileEnds(small, await storeFile(small, 'plan.png', png));
+    expect(image?.tail).toBeUndefined();
+    expect(image?.head.length).toBe(65_536);
   });
 
   it('records nothing twice when the same message is delivered again', async () => {
