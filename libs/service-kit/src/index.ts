@@ -34,3 +34,14 @@ export {
 } from './collectivites.js';
 export { askHealth, PLATFORM_SERVICES, serveHealth, type HealthReport, type ReadinessCheck } from './health.js';
 export { openDatabase, type OpenDatabaseOptions } from './database.js';
+export {
+  activeWebhooks,
+  createWebhook,
+  CreateWebhooks1764500000000,
+  deleteWebhook,
+  listWebhooks,
+  MAX_WEBHOOKS_PER_COLLECTIVITE,
+  migrateWebhooks,
+  type ActiveWebhook,
+  type Webhook,
+} from './webhooks.js';

@@ -1,0 +1,33 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { MessagingModule, type MessagingModuleOptions } from '@relais/messaging';
+import type { NotifierConfig } from './config.js';
+import { DeliverySender } from './deliveries/delivery-sender.js';
+import { NotificationController } from './deliveries/notification.controller.js';
+import { NotificationHandler } from './deliveries/notification.handler.js';
+import { NotifierReadiness } from './notifier.readiness.js';
+import { NotifierResources } from './notifier.resources.js';
+import { NOTIFIER_CONFIG } from './tokens.js';
+
+/** Messaging settings a test may tighten (small streams on a shared server). */
+export type MessagingOverrides = Pick<MessagingModuleOptions, 'streamLimits' | 'logger'>;
+
+/** The notifier process: its checked settings, JetStream, the outbox of deliveries and its sender. */
+@Module({})
+export class AppModule {
+  static forConfig(config: NotifierConfig, messaging: MessagingOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        MessagingModule.forRoot({ natsUrl: config.natsUrl, namespace: config.namespace, connectionName: 'relais-notifier', ...messaging }),
+      ],
+      providers: [
+        { provide: NOTIFIER_CONFIG, useValue: config },
+        NotifierResources,
+        DeliverySender,
+        NotificationHandler,
+        NotificationController,
+        NotifierReadiness,
+      ],
+    };
+  }
+}

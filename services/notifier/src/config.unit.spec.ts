@@ -1,0 +1,26 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_DELIVERY, readConfig } from './config.js';
+
+describe('the notifier’s settings', () => {
+  it('has API.md’s defaults and a day of retries capped at five minutes', () => {
+    expect(readConfig({})).toEqual({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/relais',
+      natsUrl: 'nats://127.0.0.1:4222',
+      namespace: 'relais',
+      delivery: DEFAULT_DELIVERY,
+    });
+    expect(DEFAULT_DELIVERY).toMatchObject({ retryMaxMs: 300_000, giveUpAfterMs: 86_400_000 });
+  });
+
+  it('reads the delivery settings from the environment', () => {
+    const config = readConfig({ NOTIFIER_RETRY_INITIAL_MS: '100', NOTIFIER_RETRY_MAX_MS: '1000', NOTIFIER_POLL_MS: '50', NOTIFIER_CONCURRENCY: '4' });
+    expect(config.delivery).toEqual({ ...DEFAULT_DELIVERY, retryInitialMs: 100, retryMaxMs: 1_000, pollIntervalMs: 50, concurrency: 4 });
+  });
+
+  it('names every bad setting at once', () => {
+    expect(() => readConfig({ NOTIFIER_RETRY_INITIAL_MS: 'soon', NOTIFIER_CONCURRENCY: '0', NATS_URL: 'http://x' })).toThrow(
+      /NATS_URL must use nats: or tls:.*\n.*NOTIFIER_RETRY_INITIAL_MS.*\n.*NOTIFIER_CONCURRENCY/s,
+    );
+    expect(() => readConfig({ NOTIFIER_RETRY_INITIAL_MS: '5000', NOTIFIER_RETRY_MAX_MS: '1000' })).toThrow(/must not be below NOTIFIER_RETRY_INITIAL_MS/);
+  });
+});
