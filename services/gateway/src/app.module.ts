@@ -10,6 +10,7 @@ import { AuthGuard } from './auth/auth.guard.js';
 import type { Clock } from './auth/rate-limiter.js';
 import { TokenRepository } from './auth/token.repository.js';
 import type { GatewayConfig } from './config.js';
+import { DocumentsController } from './documents/documents.controller.js';
 import { ApiExceptionFilter } from './errors/api-exception.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
@@ -18,6 +19,7 @@ import { platformProviders } from './platform/platform.providers.js';
 import { CLOCK, GATEWAY_CONFIG } from './tokens.js';
 import { TransmissionsController } from './transmissions/transmissions.controller.js';
 import { TransmissionsReader } from './transmissions/transmissions.reader.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 /** What a test may put in place of the real thing. */
 export interface GatewayOverrides {
@@ -45,7 +47,7 @@ export class AppModule {
           ensureStreams: false,
         }),
       ],
-      controllers: [AdminController, ActesController, TransmissionsController, HealthController, OpenApiController],
+      controllers: [AdminController, ActesController, TransmissionsController, DocumentsController, HealthController, OpenApiController, WebhooksController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: CLOCK, useValue: overrides.clock ?? systemClock },

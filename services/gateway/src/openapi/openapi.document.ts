@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 description of every route the gateway serves, written by hand beside the
  * controllers (API.md: everything the gateway adds is described here).
  */
+import { documentsOpenApiPaths } from '../documents/documents.openapi.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 const errorResponse = (description: string): object => ({ description, content: { 'application/json': { schema: ref('Errors') } } });
@@ -329,6 +330,42 @@ export const openApiDocument = {
           '409': errorResponse('TRANSMISSION.INVALID_TRANSITION: it has not failed'),
           ...common,
         },
+      },
+    },
+    ...documentsOpenApiPaths,
+    '/api/v1/webhooks': {
+      post: {
+        summary:
+          'Register a webhook: each status change and each message from the State is POSTed to it, signed (X-Relais-Signature: sha256=<HMAC-SHA256 of the body with the secret>), with a delivery id (X-Relais-Delivery), retried with backoff, in order per transmission',
+        'x-roles': ['collectivite'],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['url', 'secret'],
+                additionalProperties: false,
+                properties: { url: { type: 'string', format: 'uri' }, secret: { type: 'string', minLength: 16, maxLength: 256 } },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': { description: 'Registered; the secret is never returned' },
+          '400': errorResponse('REQUEST.INVALID_BODY'),
+          '409': errorResponse('WEBHOOK.TOO_MANY'),
+          ...common,
+        },
+      },
+      get: { summary: 'The collectivité’s webhooks', 'x-roles': ['collectivite'], responses: { '200': { description: '{items: [{id, url, createdAt}]}' }, ...common } },
+    },
+    '/api/v1/webhooks/{id}': {
+      delete: {
+        summary: 'Remove a webhook: nothing more is sent to it',
+        'x-roles': ['collectivite'],
+        parameters: [idParam],
+        responses: { '204': { description: 'Removed' }, '404': errorResponse('WEBHOOK.NOT_FOUND'), ...common },
       },
     },
   },

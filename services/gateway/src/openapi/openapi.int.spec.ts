@@ -32,6 +32,11 @@ describe('GET /api/v1/openapi.json', () => {
         'GET /api/v1/transmissions/{id}/events',
         'GET /api/v1/transmissions/{id}/files/{sha256}',
         'POST /api/v1/transmissions/{id}/retry',
+        'GET /api/v1/transmissions/{id}/stamped',
+        'GET /api/v1/transmissions/{id}/receipt',
+        'POST /api/v1/webhooks',
+        'GET /api/v1/webhooks',
+        'DELETE /api/v1/webhooks/{id}',
       ].sort(),
     );
   });
