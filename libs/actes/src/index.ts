@@ -61,3 +61,15 @@ export {
   type ActesXmlTree,
 } from './xml/actes-xml.read.js';
 export * from './validation/index.js';
+export {
+  ActesImportError,
+  ActesImportErrorCode,
+  type UnpackProgress,
+} from './import/archive-import.errors.js';
+export { isSafeEntryName, unpackArchive, type UnpackLimits, type UnpackedFile } from './import/archive.unpack.js';
+export {
+  readActeArchive,
+  type ImportedActe,
+  type ImportedActeArchive,
+  type ImportedActeFile,
+} from './import/archive.read.js';

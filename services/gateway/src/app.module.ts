@@ -5,6 +5,7 @@ import { ActesController } from './actes/actes.controller.js';
 import { IdempotencyRepository } from './actes/idempotency.repository.js';
 import { SubmitActeHandler } from './actes/submit-acte.handler.js';
 import { AdminController } from './admin/admin.controller.js';
+import { ArchiveImportController } from './archive-import/archive-import.controller.js';
 import { AdminBootstrapService } from './auth/admin-bootstrap.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import type { Clock } from './auth/rate-limiter.js';
@@ -47,7 +48,7 @@ export class AppModule {
           ensureStreams: false,
         }),
       ],
-      controllers: [AdminController, ActesController, TransmissionsController, DocumentsController, HealthController, OpenApiController, WebhooksController],
+      controllers: [AdminController, ActesController, ArchiveImportController, TransmissionsController, DocumentsController, HealthController, OpenApiController, WebhooksController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: CLOCK, useValue: overrides.clock ?? systemClock },

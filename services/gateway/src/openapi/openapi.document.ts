@@ -274,6 +274,54 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/actes/archive': {
+      post: {
+        summary: 'Import a ready @ctes archive (collectivite); it is re-packed into the platform’s own envelope sequence',
+        'x-roles': ['collectivite'],
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            schema: { type: 'string', maxLength: 255 },
+            description: 'A retry with the same key returns the first answer and creates nothing new',
+          },
+          {
+            name: 'Content-Disposition',
+            in: 'header',
+            required: false,
+            schema: { type: 'string' },
+            description: 'attachment; filename="TRI-EACT--SIREN--YYYYMMDD-N.tar.gz": the archive’s name, checked against its envelope when given',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/gzip': {
+              schema: {
+                type: 'string',
+                contentMediaType: 'application/gzip',
+                description: 'The TRI-EACT--SIREN--YYYYMMDD-N.tar.gz content: the EACT envelope, one 1-1 Acte message, the document and the annexes',
+              },
+            },
+          },
+        },
+        responses: {
+          '202': json('Received; the @ctes rules are checked next, and a breach ends in status rejected with errors', ref('Accepted')),
+          '400': errorResponse('Unreadable: ACTES.ARCHIVE_NOT_GZIP, ACTES.ARCHIVE_NOT_TAR, REQUEST.INVALID_IDEMPOTENCY_KEY, REQUEST.ABORTED'),
+          '409': errorResponse('IDEMPOTENCY.IN_PROGRESS: a request with this key is still running'),
+          '413': errorResponse(
+            'REQUEST.UPLOAD_TOO_LARGE (the body), ACTES.ARCHIVE_TOO_LARGE (the archive once inflated): over the limit (150 MiB by default); nothing is recorded',
+          ),
+          '415': errorResponse('REQUEST.UNSUPPORTED_MEDIA_TYPE: the body is not application/gzip'),
+          '422': errorResponse(
+            'The archive is refused as the ministry would, nothing stored or recorded: ACTES.ARCHIVE_UNSAFE_ENTRY_NAME, ACTES.ARCHIVE_UNSUPPORTED_ENTRY_TYPE (links, directories), ACTES.ARCHIVE_TOO_MANY_ENTRIES, ACTES.ARCHIVE_DUPLICATE_ENTRY, ACTES.ARCHIVE_NAME_INVALID, ACTES.ARCHIVE_MISSING_ENVELOPE, ACTES.ARCHIVE_ENVELOPE_NAME_MISMATCH, ACTES.ARCHIVE_XML_DOCTYPE, ACTES.ARCHIVE_XML_MALFORMED, ACTES.ARCHIVE_INVALID_ENVELOPE, ACTES.ARCHIVE_MISSING_ACTE_MESSAGE, ACTES.ARCHIVE_INVALID_ACTE, ACTES.ARCHIVE_MISSING_FILE, ACTE.ARCHIVE_NAME_INVALID, ACTE.ARCHIVE_FILE_NAME_INVALID',
+          ),
+          ...common,
+          '403': errorResponse('The role may not make this call (AUTH.FORBIDDEN), or the envelope is another collectivité’s (ARCHIVE.SIREN_MISMATCH)'),
+        },
+      },
+    },
     '/api/v1/transmissions': {
       get: {
         summary: 'List transmissions, newest first (a collectivité: its own)',

@@ -27,6 +27,7 @@ describe('GET /api/v1/openapi.json', () => {
         'POST /api/v1/admin/tokens',
         'DELETE /api/v1/admin/tokens/{id}',
         'POST /api/v1/actes',
+        'POST /api/v1/actes/archive',
         'GET /api/v1/transmissions',
         'GET /api/v1/transmissions/{id}',
         'GET /api/v1/transmissions/{id}/events',

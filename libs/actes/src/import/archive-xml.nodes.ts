@@ -1,20 +1,24 @@
-import { ActesXmlError, decodeXmlText, isXmlElement, parseActesXml } from '@relais/actes';
+import { ActesXmlError, ActesXmlErrorCode, decodeXmlText, isXmlElement, parseActesXml } from '../xml/actes-xml.read.js';
+import { ActesImportError, ActesImportErrorCode } from './archive-import.errors.js';
 
-import { SimError, SimErrorCode } from './sim.errors.js';
-
-/** Elements that may repeat in the messages the simulator reads, so that they always parse as lists. */
+/** Elements that may repeat in the messages of an archive, so that they always parse as lists. */
 const REPEATED = new Set(['Annexe', 'Formulaire', 'Email']);
 const isRepeated = (name: string): boolean => REPEATED.has(name);
 
 /**
- * Parses an ISO-8859-1 @ctes XML file into plain objects, namespace prefixes dropped and attributes as
- * `@_Name`. A DOCTYPE is refused outright: no message of the schema needs one.
+ * Parses an ISO-8859-1 XML file of an archive. A DOCTYPE is refused outright (no message of the schema
+ * needs one, and it is the only way to declare an entity: no XML bomb, no external entity is ever
+ * expanded or fetched); the message names the file, never its content.
+ * @throws ActesImportError `ACTES.ARCHIVE_XML_DOCTYPE`, `ACTES.ARCHIVE_XML_MALFORMED`
  */
-export function parseLatin1Xml(fileName: string, bytes: Buffer): Record<string, unknown> {
+export function parseArchiveXml(fileName: string, bytes: Uint8Array): Record<string, unknown> {
   try {
     return parseActesXml(bytes, { isArray: isRepeated });
   } catch (error) {
-    if (error instanceof ActesXmlError) throw new SimError(SimErrorCode.MalformedXml, `${fileName}: ${error.message}.`);
+    if (error instanceof ActesXmlError) {
+      const code = error.code === ActesXmlErrorCode.Doctype ? ActesImportErrorCode.XmlDoctype : ActesImportErrorCode.XmlMalformed;
+      throw new ActesImportError(code, `${fileName}: ${error.message}.`);
+    }
     throw error;
   }
 }
