@@ -13,6 +13,7 @@ export { TransmissionError, TransmissionErrorCode } from './transmission/transmi
 export {
   evolve,
   initialState,
+  type Deferral,
   type FailedAttempt,
   type PackagedFile,
   type SentAttempt,

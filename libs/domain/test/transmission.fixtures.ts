@@ -5,6 +5,7 @@ import { TransmissionError, type TransmissionErrorCode } from '../src/transmissi
 import type {
   TransmissionAcknowledged,
   TransmissionDeliveryAttemptFailed,
+  TransmissionDeliveryDeferred,
   TransmissionEvent,
   TransmissionFailed,
   TransmissionNacked,
@@ -45,6 +46,10 @@ export const sent = (attempt = 1): TransmissionSent => ({
 export const packaged = (): TransmissionEvent => ({
   type: 'TransmissionPackaged',
   data: { transmissionId: id, at, fileName: 'SLO-EACT--212102313--20260105-1.tar.gz', sha256: 'c'.repeat(64), size: 4096 },
+});
+export const deferred = (until = later, reason = 'window of prefecture-021 full'): TransmissionDeliveryDeferred => ({
+  type: 'TransmissionDeliveryDeferred',
+  data: { transmissionId: id, at, until, reason },
 });
 export const attemptFailed = (attempt = 1): TransmissionDeliveryAttemptFailed => ({
   type: 'TransmissionDeliveryAttemptFailed',

@@ -5,6 +5,9 @@
  */
 export {
   findEndpoint,
+  MAX_WINDOW_SECONDS,
+  nextWindowStart,
+  windowStartOf,
   parseRoutingTable,
   routeActe,
   routePes,
@@ -13,5 +16,6 @@ export {
   type RoutingChannel,
   type RoutingRule,
   type RoutingTable,
+  type TransmissionWindow,
 } from './routing-table.js';
 export { RoutingTableSource, routingTablePath } from './routing-source.js';

@@ -1,6 +1,16 @@
 /** The State system an endpoint belongs to. */
 export type RoutingChannel = 'actes' | 'helios';
 
+/**
+ * A cap on the volume sent to an endpoint (S²LOW's "fenêtres de transmission"): at most `bytes` per
+ * window of `seconds`. Windows are fixed and aligned on the Unix epoch (an hourly window starts on
+ * the hour, UTC), so every replica computes the same ones without talking to the others.
+ */
+export interface TransmissionWindow {
+  readonly bytes: number;
+  readonly seconds: number;
+}
+
 /** A State server transmissions are delivered to. */
 export interface Endpoint {
   readonly id: string;
@@ -9,6 +19,8 @@ export interface Endpoint {
   readonly url: string;
   /** Free text for operators (`Préfecture de la Côte-d'Or`). */
   readonly label?: string;
+  /** The volume it may take per window; absent: unlimited. */
+  readonly window?: TransmissionWindow;
 }
 
 /**
@@ -44,6 +56,8 @@ const DEPARTEMENT = /^(\d{3}|02A|02B)$/;
 const ARRONDISSEMENT = /^\d$/;
 const ID_POST = /^\d{6}$/;
 const CHANNELS: readonly string[] = ['actes', 'helios'];
+/** Longest window: a day (a wait is held in memory, and timers past 24.8 days do not work). */
+export const MAX_WINDOW_SECONDS = 86_400;
 
 /**
  * Checks a table read from JSON. `${NAME}` and `${NAME:-fallback}` in a URL are replaced from `env`,
@@ -61,7 +75,7 @@ export function parseRoutingTable(json: unknown, env: Readonly<Record<string, st
   endpointsIn.forEach((value, i) => {
     const where = `endpoints[${i.toString()}]`;
     if (!isRecord(value)) return void problems.push(`${where} is not an object`);
-    const { id, channel, url, label } = value;
+    const { id, channel, url, label, window } = value;
     if (typeof id !== 'string' || !ID.test(id)) problems.push(`${where}.id must match ${ID.source}`);
     if (typeof channel !== 'string' || !CHANNELS.includes(channel)) problems.push(`${where}.channel must be actes or helios`);
     let resolved = '';
@@ -77,11 +91,13 @@ export function parseRoutingTable(json: unknown, env: Readonly<Record<string, st
     }
     if (label !== undefined && typeof label !== 'string') problems.push(`${where}.label must be a string`);
     if (typeof id === 'string' && endpoints.some((e) => e.id === id)) problems.push(`${where}.id ${id} is listed twice`);
+    const checkedWindow = window === undefined ? undefined : parseWindow(window, `${where}.window`, problems);
     endpoints.push({
       id: String(id),
       channel: channel as RoutingChannel,
       url: resolved,
       ...(typeof label === 'string' ? { label } : {}),
+      ...(checkedWindow === undefined ? {} : { window: checkedWindow }),
     });
   });
 
@@ -146,6 +162,29 @@ function best(table: RoutingTable, channel: RoutingChannel, score: (rule: Routin
     if (s >= 0 && (chosen === undefined || s > chosen.score)) chosen = { rule, score: s };
   }
   return chosen === undefined ? undefined : findEndpoint(table, chosen.rule.endpoint);
+}
+
+function parseWindow(value: unknown, where: string, problems: string[]): TransmissionWindow | undefined {
+  if (!isRecord(value)) return void problems.push(`${where} must be an object {bytes, seconds}`);
+  const { bytes, seconds, ...rest } = value;
+  const before = problems.length;
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 1) problems.push(`${where}.bytes must be a whole number from 1`);
+  if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_WINDOW_SECONDS) {
+    problems.push(`${where}.seconds must be a whole number from 1 to ${MAX_WINDOW_SECONDS.toString()}`);
+  }
+  for (const key of Object.keys(rest)) problems.push(`${where}.${key} is not a window setting (bytes, seconds)`);
+  return problems.length === before ? { bytes: bytes as number, seconds: seconds as number } : undefined;
+}
+
+/** The start of the fixed window, aligned on the epoch, that holds `instant`. */
+export function windowStartOf(window: TransmissionWindow, instant: Date): Date {
+  const length = window.seconds * 1000;
+  return new Date(Math.floor(instant.getTime() / length) * length);
+}
+
+/** The start of the window after the one that holds `instant`. */
+export function nextWindowStart(window: TransmissionWindow, instant: Date): Date {
+  return new Date(windowStartOf(window, instant).getTime() + window.seconds * 1000);
 }
 
 function substitute(text: string, env: Readonly<Record<string, string | undefined>>): string {

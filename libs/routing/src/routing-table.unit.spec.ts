@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { findEndpoint, parseRoutingTable, routeActe, routePes, RoutingTableError } from './routing-table.js';
+import { findEndpoint, nextWindowStart, parseRoutingTable, routeActe, routePes, RoutingTableError, windowStartOf } from './routing-table.js';
 
 const table = parseRoutingTable(
   {
@@ -75,5 +75,51 @@ describe('parseRoutingTable', () => {
       ]);
     }
     expect(() => parseRoutingTable([])).toThrow('the table is not a JSON object');
+  });
+
+  it('reads an endpoint’s transmission window; none means unlimited', () => {
+    const t = parseRoutingTable({
+      endpoints: [
+        { id: 'capped', channel: 'actes', url: 'https://a', window: { bytes: 524_288_000, seconds: 3600 } },
+        { id: 'free', channel: 'actes', url: 'https://b' },
+      ],
+      rules: [],
+    });
+    expect(findEndpoint(t, 'capped')?.window).toEqual({ bytes: 524_288_000, seconds: 3600 });
+    expect(findEndpoint(t, 'free')).not.toHaveProperty('window');
+  });
+
+  it('names every problem of a window', () => {
+    const problemsOf = (window: unknown): readonly string[] => {
+      try {
+        parseRoutingTable({ endpoints: [{ id: 'a', channel: 'actes', url: 'https://a', window }], rules: [] });
+        return [];
+      } catch (error) {
+        return (error as RoutingTableError).problems;
+      }
+    };
+    expect(problemsOf(3600)).toEqual(['endpoints[0].window must be an object {bytes, seconds}']);
+    expect(problemsOf({ bytes: 0, seconds: 1.5 })).toEqual([
+      'endpoints[0].window.bytes must be a whole number from 1',
+      'endpoints[0].window.seconds must be a whole number from 1 to 86400',
+    ]);
+    expect(problemsOf({ bytes: '500MB', seconds: 86_401, hours: 1 })).toEqual([
+      'endpoints[0].window.bytes must be a whole number from 1',
+      'endpoints[0].window.seconds must be a whole number from 1 to 86400',
+      'endpoints[0].window.hours is not a window setting (bytes, seconds)',
+    ]);
+    expect(problemsOf({ bytes: 1, seconds: 86_400 })).toEqual([]);
+  });
+});
+
+describe('windowStartOf and nextWindowStart', () => {
+  it('cut time into fixed windows aligned on the epoch', () => {
+    const hourly = { bytes: 1, seconds: 3600 };
+    expect(windowStartOf(hourly, new Date('2026-01-05T09:59:59.999Z')).toISOString()).toBe('2026-01-05T09:00:00.000Z');
+    expect(windowStartOf(hourly, new Date('2026-01-05T10:00:00.000Z')).toISOString()).toBe('2026-01-05T10:00:00.000Z');
+    expect(nextWindowStart(hourly, new Date('2026-01-05T09:00:00.000Z')).toISOString()).toBe('2026-01-05T10:00:00.000Z');
+    const twoSeconds = { bytes: 1, seconds: 2 };
+    expect(windowStartOf(twoSeconds, new Date('2026-01-05T09:00:03.500Z')).toISOString()).toBe('2026-01-05T09:00:02.000Z');
+    expect(nextWindowStart(twoSeconds, new Date('2026-01-05T09:00:03.500Z')).toISOString()).toBe('2026-01-05T09:00:04.000Z');
   });
 });

@@ -13,6 +13,7 @@ import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import type { ActeSubmission, TransmissionEvent, TransmissionState } from '@relais/domain';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import type { OutboxRelay } from '@relais/messaging';
+import type { TransmissionWindow } from '@relais/routing';
 import { registerCollectivite, TransmissionCommands } from '@relais/service-kit';
 import {
   RecordingLogger,
@@ -29,9 +30,27 @@ import { AppModule } from '../src/app.module.js';
 import { readConfig } from '../src/config.js';
 import { AnswerSwallowingProxy, StateSim } from './state-sim.js';
 
+async function writeRoutingTable(dir: string, simUrl: string, proxyUrl: string, window: TransmissionWindow | undefined): Promise<void> {
+  await writeFile(
+    join(dir, 'routing.json'),
+    JSON.stringify({
+      endpoints: [
+        { id: ENDPOINTS.direct, channel: 'actes', url: simUrl },
+        { id: ENDPOINTS.lossy, channel: 'actes', url: proxyUrl },
+        { id: ENDPOINTS.wrong, channel: 'actes', url: `${simUrl}/not-the-actes-service` },
+        { id: ENDPOINTS.windowed, channel: 'actes', url: simUrl, ...(window === undefined ? {} : { window }) },
+      ],
+      rules: [{ channel: 'actes', departement: '*', endpoint: ENDPOINTS.direct }],
+    }),
+  );
+}
+
 export const SIREN = '212102313';
-/** The endpoints of the test routing table: the simulator, the simulator behind a lossy link, a wrong address. */
-export const ENDPOINTS = { direct: 'state-sim-actes', lossy: 'lossy-actes', wrong: 'wrong-actes' } as const;
+/**
+ * The endpoints of the test routing table: the simulator, the simulator behind a lossy link, a wrong
+ * address, and the simulator again under a transmission window set by {@link Platform.setWindow}.
+ */
+export const ENDPOINTS = { direct: 'state-sim-actes', lossy: 'lossy-actes', wrong: 'wrong-actes', windowed: 'windowed-actes' } as const;
 /** Settings of the transmitters under test: short timeout and delays, a small budget. */
 export const TEST_SETTINGS = {
   TRANSMITTER_DELIVERY_TIMEOUT_MS: '1000',
@@ -76,18 +95,7 @@ export class Platform {
     const [db, ns, sim] = await Promise.all([createTestDatabase('relais_transmitter'), createTestNamespace(), StateSim.start()]);
     const proxy = await AnswerSwallowingProxy.start(sim.url);
     const dir = await mkdtemp(join(tmpdir(), 'relais-transmitter-'));
-    const routingFile = join(dir, 'routing.json');
-    await writeFile(
-      routingFile,
-      JSON.stringify({
-        endpoints: [
-          { id: ENDPOINTS.direct, channel: 'actes', url: sim.url },
-          { id: ENDPOINTS.lossy, channel: 'actes', url: proxy.url },
-          { id: ENDPOINTS.wrong, channel: 'actes', url: `${sim.url}/not-the-actes-service` },
-        ],
-        rules: [{ channel: 'actes', departement: '*', endpoint: ENDPOINTS.direct }],
-      }),
-    );
+    await writeRoutingTable(dir, sim.url, proxy.url, undefined);
     await migrate(db.pool);
     await migrateBlobStore(db.pool);
     const relay = await startTestRelay(db.pool, ns);
@@ -102,6 +110,11 @@ export class Platform {
       registeredBy: 'test',
     });
     return platform;
+  }
+
+  /** Puts the {@link ENDPOINTS.windowed} endpoint under `window` (the transmitters read the file again). */
+  async setWindow(window: TransmissionWindow): Promise<void> {
+    await writeRoutingTable(this.dir, this.sim.url, this.proxy.url, window);
   }
 
   /** Starts one more transmitter replica on this platform. */

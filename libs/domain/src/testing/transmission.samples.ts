@@ -80,6 +80,10 @@ export function eventsOf(id: string, ofSiren = siren) {
       type: 'TransmissionDeliveryAttemptFailed',
       data: { ...fact, attempt, retryable: true, reason: 'HTTP 503', nextAttemptAt: '2026-01-05T09:05:00.000Z' },
     }),
+    deferred: (until = '2026-01-05T10:00:00.000Z'): TransmissionEvent => ({
+      type: 'TransmissionDeliveryDeferred',
+      data: { ...fact, until, reason: 'transmission window full' },
+    }),
     failed: (attempts = 1): TransmissionEvent => ({
       type: 'TransmissionFailed',
       data: { ...fact, attempts, reason: 'retry budget spent' },

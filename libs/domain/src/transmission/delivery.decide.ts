@@ -1,6 +1,7 @@
-import type { GiveUp, RecordDeliveryFailure, RecordPackage, RecordSent, Retry } from './transmission.commands.js';
+import type { DeferDelivery, GiveUp, RecordDeliveryFailure, RecordPackage, RecordSent, Retry } from './transmission.commands.js';
 import type {
   TransmissionDeliveryAttemptFailed,
+  TransmissionDeliveryDeferred,
   TransmissionFailed,
   TransmissionPackaged,
   TransmissionRetryRequested,
@@ -39,6 +40,28 @@ export function recordPackage(command: RecordPackage, state: TransmissionState):
     throw invalidCommand(command, 'a packaged file needs a name, a lower-case SHA-256 and a size from 1 byte');
   }
   return [{ type: 'TransmissionPackaged', data: { transmissionId, at, fileName, sha256, size } }];
+}
+
+/**
+ * Records that delivery waits for the endpoint's next transmission window: only between packaging
+ * and the attempt it delays (the size that did not fit is the package's), and once per wait: the same
+ * `until` as the latest deferral records nothing, whatever happened since. The status stays routed.
+ */
+export function deferDelivery(command: DeferDelivery, state: TransmissionState): TransmissionDeliveryDeferred[] {
+  const t = existing(state, command);
+  const { transmissionId, at, until, reason } = command.data;
+  if (t.deferral?.until === until) return [];
+  requireStatus(t, command, ['routed']);
+  if (t.package === undefined) {
+    throw new TransmissionError(
+      TransmissionErrorCode.InvalidTransition,
+      `${command.type} is not allowed before transmission ${t.id} is packaged: the window counts the package's bytes`,
+    );
+  }
+  if (Number.isNaN(Date.parse(until)) || Date.parse(until) <= Date.parse(at)) {
+    throw invalidCommand(command, `until (${until}) must be an instant after at (${at})`);
+  }
+  return [{ type: 'TransmissionDeliveryDeferred', data: { transmissionId, at, until, reason } }];
 }
 
 /** Records a delivery the State's server took. */

@@ -9,6 +9,7 @@ import {
   at,
   attemptFailed,
   command,
+  deferred,
   failed,
   id,
   later,
@@ -89,6 +90,47 @@ describe('packaging', () => {
       .given([...acteRouted, packaged()])
       .when(command('RecordSent', { attempt: 1, fileName: 'other.tar.gz', sha256 }))
       .thenThrows(withCode(Code.ConflictingFact));
+  });
+});
+
+describe('deferring to the next transmission window', () => {
+  const nextWindow = '2026-01-05T10:00:00.000Z';
+  const afterThat = '2026-01-05T11:00:00.000Z';
+  const defer = (until = nextWindow) => command('DeferDelivery', { until, reason: 'window of prefecture-021 full' });
+  const packagedRouted = [...acteRouted, packaged()];
+
+  it('records the wait of a packaged, routed transmission, status unchanged', () => {
+    spec.given(packagedRouted).when(defer()).then([deferred(nextWindow)]);
+    spec.given([...packagedRouted, attemptFailed(1)]).when(defer()).then([deferred(nextWindow)]);
+  });
+
+  it('records a wait once: the same until again records nothing, even once delivery went on', () => {
+    spec.given([...packagedRouted, deferred(nextWindow)]).when(defer()).then([]);
+    spec.given([...packagedRouted, deferred(nextWindow), sent(1)]).when(defer()).then([]);
+  });
+
+  it('records each new wait, keeping the latest', () => {
+    spec.given([...packagedRouted, deferred(nextWindow)]).when(defer(afterThat)).then([deferred(afterThat)]);
+    spec.given([...packagedRouted, deferred(nextWindow), deferred(afterThat)]).when(defer(afterThat)).then([]);
+    spec.given([...packagedRouted, deferred(nextWindow), deferred(afterThat)]).when(defer()).then([deferred(nextWindow)]);
+  });
+
+  it('lets the deferred attempt be made, with the attempt number it would have had', () => {
+    spec.given([...packagedRouted, deferred(nextWindow)]).when(recordSent(1)).then([sent(1)]);
+    spec.given([...packagedRouted, deferred(nextWindow)]).when(unavailable(1)).then([attemptFailed(1)]);
+  });
+
+  it('refuses a wait before packaging or outside delivery', () => {
+    spec.given(acteRouted).when(defer()).thenThrows(withCode(Code.InvalidTransition));
+    spec.given(acteValidated).when(defer()).thenThrows(withCode(Code.InvalidTransition));
+    spec.given([...packagedRouted, sent(1)]).when(defer()).thenThrows(withCode(Code.InvalidTransition));
+    spec.given([...packagedRouted, attemptFailed(1), failed(1)]).when(defer()).thenThrows(withCode(Code.InvalidTransition));
+  });
+
+  it('refuses a wait that ends before it starts, or at no readable time', () => {
+    spec.given(packagedRouted).when(defer(at)).thenThrows(withCode(Code.InvalidCommand));
+    spec.given(packagedRouted).when(defer('2026-01-05T08:00:00.000Z')).thenThrows(withCode(Code.InvalidCommand));
+    spec.given(packagedRouted).when(defer('soon')).thenThrows(withCode(Code.InvalidCommand));
   });
 });
 

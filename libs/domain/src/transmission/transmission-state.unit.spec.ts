@@ -10,8 +10,10 @@ import {
   attemptFailed,
   cancellationRequested,
   cancelled,
+  deferred,
   idActe,
   nacked,
+  packaged,
   partiallyAccepted,
   pes,
   pesSent,
@@ -34,6 +36,7 @@ const histories: [TransmissionStatus, readonly TransmissionEvent[]][] = [
   ['validated', acteValidated],
   ['rejected', [received(), rejected()]],
   ['routed', acteRouted],
+  ['routed', [...acteRouted, packaged(), deferred()]],
   ['sent', acteSent],
   ['routed', [...acteSent, attemptFailed(1)]],
   ['failed', acteFailed],
@@ -72,6 +75,14 @@ describe('the state of a transmission', () => {
         answer: { status: 'acknowledged', acknowledgment: { idActe } },
         cancellation: { requestedBy: 'token-dijon', idActe },
       });
+    });
+  });
+
+  it('keeps the latest wait for a transmission window, after delivery went on too', () => {
+    const first = '2026-01-05T10:00:00.000Z';
+    const second = '2026-01-05T11:00:00.000Z';
+    states.given([...acteRouted, packaged(), deferred(first), deferred(second), sent(1)]).thenMatches((state) => {
+      expect(state).toMatchObject({ status: 'sent', deferral: { until: second, reason: 'window of prefecture-021 full' } });
     });
   });
 

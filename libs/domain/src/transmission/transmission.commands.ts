@@ -28,6 +28,8 @@ export type Route = Command<'Route', Request & { endpointId: string; channel: Ch
 export type RecordPackage = Command<'RecordPackage', Request & { fileName: string; sha256: string; size: number }>;
 /** Record that the State's server took delivery attempt `attempt`. */
 export type RecordSent = Command<'RecordSent', Request & { attempt: number; fileName: string; sha256: string }>;
+/** Record that delivery waits until `until`, the start of the endpoint's next transmission window. */
+export type DeferDelivery = Command<'DeferDelivery', Request & { until: Instant; reason: string }>;
 /** Record a delivery attempt that did not get through. */
 export type RecordDeliveryFailure = Command<
   'RecordDeliveryFailure',
@@ -56,6 +58,7 @@ export type TransmissionCommand =
   | Route
   | RecordPackage
   | RecordSent
+  | DeferDelivery
   | RecordDeliveryFailure
   | GiveUp
   | Retry

@@ -1,7 +1,7 @@
 import { assertNever } from '../shared/assert-never.js';
 import { recordAcknowledgment, recordNack, recordPartialAcceptance } from './answer.decide.js';
 import { recordCancellation, requestCancellation } from './cancellation.decide.js';
-import { giveUp, recordDeliveryFailure, recordPackage, recordSent, retry } from './delivery.decide.js';
+import { deferDelivery, giveUp, recordDeliveryFailure, recordPackage, recordSent, retry } from './delivery.decide.js';
 import { recordValidation, route, submit } from './submission.decide.js';
 import type { TransmissionCommand } from './transmission.commands.js';
 import type { TransmissionEvent } from './transmission.events.js';
@@ -24,6 +24,8 @@ export function decide(command: TransmissionCommand, state: TransmissionState): 
       return recordPackage(command, state);
     case 'RecordSent':
       return recordSent(command, state);
+    case 'DeferDelivery':
+      return deferDelivery(command, state);
     case 'RecordDeliveryFailure':
       return recordDeliveryFailure(command, state);
     case 'GiveUp':

@@ -32,6 +32,8 @@ export type TransmissionSent = Event<
   'TransmissionSent',
   Fact & { attempt: number; fileName: string; sha256: string }
 >;
+/** Delivery waits until `until` for the endpoint's next transmission window; no attempt is made. */
+export type TransmissionDeliveryDeferred = Event<'TransmissionDeliveryDeferred', Fact & { until: Instant; reason: string }>;
 /** Delivery attempt `attempt` did not get through. */
 export type TransmissionDeliveryAttemptFailed = Event<
   'TransmissionDeliveryAttemptFailed',
@@ -69,6 +71,7 @@ export type TransmissionEvent =
   | TransmissionRouted
   | TransmissionPackaged
   | TransmissionSent
+  | TransmissionDeliveryDeferred
   | TransmissionDeliveryAttemptFailed
   | TransmissionFailed
   | TransmissionRetryRequested

@@ -25,6 +25,13 @@ export interface PackagedFile {
   readonly size: number;
 }
 
+/** A wait for the endpoint's next transmission window. */
+export interface Deferral {
+  readonly at: Instant;
+  readonly until: Instant;
+  readonly reason: string;
+}
+
 /** A delivery attempt that did not get through. */
 export interface FailedAttempt {
   readonly attempt: number;
@@ -54,6 +61,8 @@ export interface Transmission {
   readonly package?: PackagedFile;
   readonly sent: readonly SentAttempt[];
   readonly failed: readonly FailedAttempt[];
+  /** The latest wait for a transmission window, kept after delivery went on. */
+  readonly deferral?: Deferral;
   /** The highest attempt number recorded, sent or failed; 0 before the first. */
   readonly lastAttempt: number;
   /** A retry was asked and nothing was sent since. */
@@ -104,6 +113,10 @@ function evolveExisting(
       const { attempt, fileName, sha256 } = event.data;
       const sent = [...t.sent, { attempt, fileName, sha256 }];
       return { ...t, status: 'sent', sent, lastAttempt: Math.max(t.lastAttempt, attempt), retryPending: false };
+    }
+    case 'TransmissionDeliveryDeferred': {
+      const { at, until, reason } = event.data;
+      return { ...t, deferral: { at, until, reason } };
     }
     case 'TransmissionDeliveryAttemptFailed': {
       const { attempt, retryable, reason } = event.data;

@@ -69,6 +69,8 @@ export function toStored(event: TransmissionEvent): WireEvent {
       return stored(wire.TransmissionPackagedSchema, { ...event.data, at, size: BigInt(event.data.size) });
     case 'TransmissionSent':
       return stored(wire.TransmissionSentSchema, { ...event.data, at });
+    case 'TransmissionDeliveryDeferred':
+      return stored(wire.TransmissionDeliveryDeferredSchema, { ...event.data, at, until: timestamp(event.data.until) });
     case 'TransmissionDeliveryAttemptFailed': {
       const { nextAttemptAt } = event.data;
       const next = nextAttemptAt === undefined ? undefined : timestamp(nextAttemptAt);
@@ -147,6 +149,10 @@ const decoders = new Map<string, Decoder>([
   decoder(wire.TransmissionSentSchema, (m) => ({
     type: 'TransmissionSent',
     data: { ...fact(m), attempt: m.attempt, fileName: m.fileName, sha256: m.sha256 },
+  })),
+  decoder(wire.TransmissionDeliveryDeferredSchema, (m) => ({
+    type: 'TransmissionDeliveryDeferred',
+    data: { ...fact(m), until: instant(required(m.until, 'until')), reason: m.reason },
   })),
   decoder(wire.TransmissionDeliveryAttemptFailedSchema, (m) => ({
     type: 'TransmissionDeliveryAttemptFailed',

@@ -9,6 +9,7 @@ import {
   bordereauAccepted,
   cancellationRequested,
   cancelled,
+  deferred,
   failed,
   id,
   invalidObjet,
@@ -58,6 +59,7 @@ const samples: TransmissionEvent[] = [
   routed(),
   routed('helios', 'helios-021000'),
   packaged(),
+  deferred(),
   sent(3),
   attemptFailed(2),
   {

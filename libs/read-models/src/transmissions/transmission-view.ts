@@ -85,6 +85,8 @@ function evolveExisting(
     case 'TransmissionDeliveryAttemptFailed':
       return { ...v, status: 'routed' };
     case 'TransmissionPackaged':
+    // A wait for the endpoint's transmission window: still routed; the wait shows in the history.
+    case 'TransmissionDeliveryDeferred':
       return v;
     case 'TransmissionSent':
       return { ...v, status: 'sent' };

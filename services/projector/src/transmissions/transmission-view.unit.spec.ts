@@ -72,6 +72,10 @@ describe('evolveTransmissionView', () => {
     });
   });
 
+  it('stays routed while delivery waits for a transmission window, the shape unchanged', () => {
+    given([e.received(), e.validated(), e.routed(), e.deferred()]).then({ ...acteReceived, status: 'routed', updatedAt: minute(3) });
+  });
+
   it('lists validation errors of a rejected transmission', () => {
     given([e.received(), e.rejected()]).then({ ...acteReceived, status: 'rejected', updatedAt: minute(1), errors: [invalidObjet] });
   });

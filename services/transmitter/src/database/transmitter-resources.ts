@@ -6,6 +6,7 @@ import { openDatabase, TransmissionCommands } from '@relais/service-kit';
 import type pg from 'pg';
 import { ArchiveRegistry } from '../archives/archive-registry.js';
 import type { TransmitterConfig } from '../config.js';
+import { TransmissionWindows } from '../delivery/transmission-windows.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { migrateTransmitter } from './migrations/migrate.js';
 
@@ -16,12 +17,13 @@ interface Resources {
   readonly blobs: PostgresBlobStore;
   readonly archives: ArchiveRegistry;
   readonly routing: RoutingTableSource;
+  readonly windows: TransmissionWindows;
 }
 
 /**
  * What the transmitter reads and writes, ready before any consumer or poller starts (module init
  * precedes bootstrap) and closed after they stopped (shutdown follows `beforeApplicationShutdown`):
- * the pool and the schemas, the event log, the blob store, the archive registry and the routing table.
+ * the pool and the schemas, the event log, the blob store, the archive registry, the routing table and the transmission windows.
  */
 @Injectable()
 export class TransmitterResources implements OnModuleInit, OnApplicationShutdown {
@@ -47,6 +49,7 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
       blobs: new PostgresBlobStore(pool),
       archives: new ArchiveRegistry(pool),
       routing,
+      windows: new TransmissionWindows(pool),
     };
   }
 
@@ -77,6 +80,10 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
 
   get routing(): RoutingTableSource {
     return this.ready.routing;
+  }
+
+  get windows(): TransmissionWindows {
+    return this.ready.windows;
   }
 
   async onApplicationShutdown(): Promise<void> {

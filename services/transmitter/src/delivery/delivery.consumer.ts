@@ -89,6 +89,8 @@ export class DeliveryConsumer implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // Deliveries waiting for a transmission window would hold the stop for up to a window.
+    this.handler.stopWaiting();
     const runners = this.runners;
     this.runners = [];
     await Promise.all(runners.map((runner) => runner.stop()));

@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PackagedFile, Transmission } from '@relais/domain';
 import { PermanentError } from '@relais/messaging';
-import { findEndpoint } from '@relais/routing';
+import { findEndpoint, nextWindowStart, type Endpoint } from '@relais/routing';
 import type { ExecuteOptions } from '@relais/service-kit';
 import { Packager } from '../archives/packager.js';
 import { PackagingError } from '../archives/packaging.errors.js';
@@ -10,6 +11,7 @@ import { TransmitterResources } from '../database/transmitter-resources.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { postArchive } from './archive-post.js';
 import { attemptsSoFar, nextStep, type AttemptOutcome } from './delivery.decision.js';
+import { EndpointTurns } from './transmission-windows.js';
 
 /** The message that asked for a delivery, as far as delivering needs it. */
 export interface DeliveryRequest {
@@ -42,10 +44,21 @@ export class DeliveryPostponedError extends Error {
  * and recorded once, then the same stored bytes POSTed under the same name every time, and each
  * attempt's fate recorded in the transmission's log. A transmission that is no longer `routed`
  * (sent, answered, given up) is left alone: a redelivered message does nothing.
+ *
+ * An endpoint with a transmission window takes at most its cap of bytes per window: before each
+ * attempt the archive's size is reserved in the current window (an atomic update of the table shared
+ * by every replica). When it does not fit, TransmissionDeliveryDeferred records the wait until the
+ * next window and the delivery waits for it within the same message delivery (the consumer keeps the
+ * message alive meanwhile), so a wait uses neither an attempt nor one of the broker's deliveries.
+ * Within a process the deliveries to an endpoint take their turn in the order they reach this point,
+ * and one that waits keeps its turn: none overtakes it.
  */
 @Injectable()
 export class DeliveryHandler {
   private readonly logger = new Logger('Delivery');
+  private readonly turns = new EndpointTurns();
+  /** Aborted at shutdown: waits for a window end at once, their messages going back to the broker. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly resources: TransmitterResources,
@@ -85,7 +98,11 @@ export class DeliveryHandler {
       return;
     }
 
-    const outcome = await this.attempt(t, file, bytes);
+    const endpointId = t.route.endpointId;
+    const endpoint = findEndpoint(await this.resources.routing.current(), endpointId);
+    // When the attempt begins: the instant its bytes count in the endpoint's window, and TransmissionSent's time.
+    const startedAt = endpoint?.window === undefined ? new Date() : await this.roomInWindow(t, endpointId, file, options);
+    const outcome = await this.attempt(t, endpointId, file, bytes);
     const step = nextStep(outcome, {
       attemptsInRound: attemptsSoFar(loaded.events) + 1,
       maxAttempts: this.config.maxAttempts,
@@ -98,7 +115,7 @@ export class DeliveryHandler {
         await this.resources.commands.execute(
           {
             type: 'RecordSent',
-            data: { transmissionId, at: new Date().toISOString(), attempt, fileName: file.fileName, sha256: file.sha256 },
+            data: { transmissionId, at: startedAt.toISOString(), attempt, fileName: file.fileName, sha256: file.sha256 },
           },
           options,
         );
@@ -126,9 +143,52 @@ export class DeliveryHandler {
     }
   }
 
-  private async attempt(t: Transmission, file: PackagedFile, bytes: Buffer): Promise<AttemptOutcome> {
-    const endpointId = t.route?.endpointId ?? '';
-    const endpoint = findEndpoint(await this.resources.routing.current(), endpointId);
+  /** Ends every wait for a window at once (shutdown). */
+  stopWaiting(): void {
+    this.stopping.abort(new Error('the transmitter is stopping'));
+  }
+
+  /**
+   * Waits until the package's bytes fit the endpoint's current window and reserves them there;
+   * resolves with the instant of the reservation. Each wait is recorded (DeferDelivery) before it
+   * begins: the head of the line records the next window's start; a newcomer that finds the head
+   * waiting records the window the head waits for, since it cannot go before.
+   */
+  private async roomInWindow(t: Transmission, endpointId: string, file: PackagedFile, options: ExecuteOptions): Promise<Date> {
+    const arrived = new Date();
+    const ahead = this.turns.blockedUntil(endpointId);
+    if (ahead !== undefined && ahead > arrived) {
+      await this.defer(t, arrived, ahead, `earlier deliveries to ${endpointId} wait for its next transmission window`, options);
+    }
+    return this.turns.inTurn(endpointId, async () => {
+      for (;;) {
+        // Read again each time: an operator may change or lift the window while deliveries wait.
+        const window = findEndpoint(await this.resources.routing.current(), endpointId)?.window;
+        const now = new Date();
+        if (window === undefined || (await this.resources.windows.reserve(endpointId, window, file.size, now))) {
+          this.turns.unblock(endpointId);
+          return now;
+        }
+        const until = nextWindowStart(window, now);
+        this.turns.block(endpointId, until);
+        const reason = `${endpointId} takes ${window.bytes} bytes per ${window.seconds} s window; ${file.fileName} (${file.size} bytes) waits for the next one`;
+        await this.defer(t, now, until, reason, options);
+        // Woken early by the timer, the loop finds the same window full and records nothing new.
+        await sleep(Math.max(0, until.getTime() - Date.now()), undefined, { signal: this.stopping.signal });
+      }
+    });
+  }
+
+  private async defer(t: Transmission, at: Date, until: Date, reason: string, options: ExecuteOptions): Promise<void> {
+    await this.resources.commands.execute(
+      { type: 'DeferDelivery', data: { transmissionId: t.id, at: at.toISOString(), until: until.toISOString(), reason } },
+      options,
+    );
+    this.logger.log(`transmission ${t.id}: delivery deferred until ${until.toISOString()}: ${reason}`);
+  }
+
+  private async attempt(t: Transmission, endpointId: string, file: PackagedFile, bytes: Buffer): Promise<AttemptOutcome> {
+    const endpoint: Endpoint | undefined = findEndpoint(await this.resources.routing.current(), endpointId);
     if (endpoint === undefined) return { kind: 'unavailable', reason: `endpoint ${endpointId} is not in the routing table` };
     const outcome = await postArchive(endpoint.url, file.fileName, bytes, this.config.deliveryTimeoutMs);
     if (outcome.kind === 'taken' && outcome.answer !== 'accepted' && outcome.answer !== 'retry') {

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file relais/transmission/v1/commands.proto.
  */
 export const file_relais_transmission_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiVyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2NvbW1hbmRzLnByb3RvEhZyZWxhaXMudHJhbnNtaXNzaW9uLnYxIpIBCgpTdWJtaXRBY3RlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFc2lyZW4YAyABKAkSNAoEYWN0ZRgEIAEoCzImLnJlbGFpcy50cmFuc21pc3Npb24udjEuQWN0ZVN1Ym1pc3Npb24ijwEKCVN1Ym1pdFBlcxIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBXNpcmVuGAMgASgJEjIKA3BlcxgEIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbiKIAQoQUmVjb3JkVmFsaWRhdGlvbhIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKBmVycm9ycxgDIAMoCzIjLnJlbGFpcy50cmFuc21pc3Npb24udjEuRXJyb3JEZXRhaWwijwEKBVJvdXRlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKBAQoNUmVjb3JkUGFja2FnZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWZpbGVfbmFtZRgDIAEoCRIOCgZzaGEyNTYYBCABKAkSDAoEc2l6ZRgFIAEoBCKBAQoKUmVjb3JkU2VudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJZmlsZV9uYW1lGAQgASgJEg4KBnNoYTI1NhgFIAEoCSLBAQoVUmVjb3JkRGVsaXZlcnlGYWlsdXJlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHYXR0ZW1wdBgDIAEoDRIRCglyZXRyeWFibGUYBCABKAgSDgoGcmVhc29uGAUgASgJEjMKD25leHRfYXR0ZW1wdF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiWQoGR2l2ZVVwEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAMgASgJIl4KBVJldHJ5EhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMcmVxdWVzdGVkX2J5GAMgASgJIt8BChRSZWNvcmRBY2tub3dsZWRnbWVudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjoKBGFjdGUYAyABKAsyKi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLkFjdGVBY2tub3dsZWRnbWVudEgAEjgKA3BlcxgEIAEoCzIpLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzQWNrbm93bGVkZ21lbnRIAEIQCg5hY2tub3dsZWRnbWVudCKmAQoKUmVjb3JkTmFjaxIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKBnNvdXJjZRgDIAEoDjIiLnJlbGFpcy50cmFuc21pc3Npb24udjEuTmFja1NvdXJjZRITCgtyZWFzb25fY29kZRgEIAEoCRIOCgZkZXRhaWwYBSABKAkikAEKF1JlY29yZFBhcnRpYWxBY2NlcHRhbmNlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoIb3V0Y29tZXMYAyADKAsyIi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLlBlc091dGNvbWUibAoTUmVxdWVzdENhbmNlbGxhdGlvbhIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHJlcXVlc3RlZF9ieRgDIAEoCSJmChJSZWNvcmRDYW5jZWxsYXRpb24SFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdpZF9hY3RlGAMgASgJYgZwcm90bzM", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
+  fileDesc("CiVyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2NvbW1hbmRzLnByb3RvEhZyZWxhaXMudHJhbnNtaXNzaW9uLnYxIpIBCgpTdWJtaXRBY3RlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFc2lyZW4YAyABKAkSNAoEYWN0ZRgEIAEoCzImLnJlbGFpcy50cmFuc21pc3Npb24udjEuQWN0ZVN1Ym1pc3Npb24ijwEKCVN1Ym1pdFBlcxIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBXNpcmVuGAMgASgJEjIKA3BlcxgEIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbiKIAQoQUmVjb3JkVmFsaWRhdGlvbhIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKBmVycm9ycxgDIAMoCzIjLnJlbGFpcy50cmFuc21pc3Npb24udjEuRXJyb3JEZXRhaWwijwEKBVJvdXRlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKBAQoNUmVjb3JkUGFja2FnZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWZpbGVfbmFtZRgDIAEoCRIOCgZzaGEyNTYYBCABKAkSDAoEc2l6ZRgFIAEoBCKBAQoKUmVjb3JkU2VudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJZmlsZV9uYW1lGAQgASgJEg4KBnNoYTI1NhgFIAEoCSKLAQoNRGVmZXJEZWxpdmVyeRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZyZWFzb24YBCABKAkiwQEKFVJlY29yZERlbGl2ZXJ5RmFpbHVyZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJcmV0cnlhYmxlGAQgASgIEg4KBnJlYXNvbhgFIAEoCRIzCg9uZXh0X2F0dGVtcHRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlkKBkdpdmVVcBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnJlYXNvbhgDIAEoCSJeCgVSZXRyeRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHJlcXVlc3RlZF9ieRgDIAEoCSLfAQoUUmVjb3JkQWNrbm93bGVkZ21lbnQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI6CgRhY3RlGAMgASgLMioucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5BY3RlQWNrbm93bGVkZ21lbnRIABI4CgNwZXMYBCABKAsyKS5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLlBlc0Fja25vd2xlZGdtZW50SABCEAoOYWNrbm93bGVkZ21lbnQipgEKClJlY29yZE5hY2sSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCgZzb3VyY2UYAyABKA4yIi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLk5hY2tTb3VyY2USEwoLcmVhc29uX2NvZGUYBCABKAkSDgoGZGV0YWlsGAUgASgJIpABChdSZWNvcmRQYXJ0aWFsQWNjZXB0YW5jZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCG91dGNvbWVzGAMgAygLMiIucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5QZXNPdXRjb21lImwKE1JlcXVlc3RDYW5jZWxsYXRpb24SFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZXF1ZXN0ZWRfYnkYAyABKAkiZgoSUmVjb3JkQ2FuY2VsbGF0aW9uEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHaWRfYWN0ZRgDIAEoCWIGcHJvdG8z", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
 
 /**
  * Hand over an acte (gateway, after storing the files). Leads to TransmissionReceived.
@@ -228,6 +228,41 @@ export const RecordSentSchema: GenMessage<RecordSent> = /*@__PURE__*/
   messageDesc(file_relais_transmission_v1_commands, 5);
 
 /**
+ * Record that delivery waits for the endpoint's next transmission window (transmitter). Leads to
+ * TransmissionDeliveryDeferred; the same `until` again records nothing.
+ *
+ * @generated from message relais.transmission.v1.DeferDelivery
+ */
+export type DeferDelivery = Message<"relais.transmission.v1.DeferDelivery"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp until = 3;
+   */
+  until?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message relais.transmission.v1.DeferDelivery.
+ * Use `create(DeferDeliverySchema)` to create a new message.
+ */
+export const DeferDeliverySchema: GenMessage<DeferDelivery> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_commands, 6);
+
+/**
  * Record a delivery attempt that did not get through (transmitter). Leads to
  * TransmissionDeliveryAttemptFailed, and to TransmissionFailed too when it cannot be retried.
  *
@@ -270,7 +305,7 @@ export type RecordDeliveryFailure = Message<"relais.transmission.v1.RecordDelive
  * Use `create(RecordDeliveryFailureSchema)` to create a new message.
  */
 export const RecordDeliveryFailureSchema: GenMessage<RecordDeliveryFailure> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 6);
+  messageDesc(file_relais_transmission_v1_commands, 7);
 
 /**
  * Give delivery up once the retry budget is spent (transmitter). Leads to TransmissionFailed.
@@ -299,7 +334,7 @@ export type GiveUp = Message<"relais.transmission.v1.GiveUp"> & {
  * Use `create(GiveUpSchema)` to create a new message.
  */
 export const GiveUpSchema: GenMessage<GiveUp> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 7);
+  messageDesc(file_relais_transmission_v1_commands, 8);
 
 /**
  * Deliver a failed transmission again (operator, POST .../retry). Leads to TransmissionRetryRequested.
@@ -328,7 +363,7 @@ export type Retry = Message<"relais.transmission.v1.Retry"> & {
  * Use `create(RetrySchema)` to create a new message.
  */
 export const RetrySchema: GenMessage<Retry> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 8);
+  messageDesc(file_relais_transmission_v1_commands, 9);
 
 /**
  * Record the State's acknowledgment (1-2 ARActe, PES_Acquit). Leads to TransmissionAcknowledged.
@@ -369,7 +404,7 @@ export type RecordAcknowledgment = Message<"relais.transmission.v1.RecordAcknowl
  * Use `create(RecordAcknowledgmentSchema)` to create a new message.
  */
 export const RecordAcknowledgmentSchema: GenMessage<RecordAcknowledgment> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 9);
+  messageDesc(file_relais_transmission_v1_commands, 10);
 
 /**
  * Record the State's refusal of the whole transmission. Leads to TransmissionNacked.
@@ -408,7 +443,7 @@ export type RecordNack = Message<"relais.transmission.v1.RecordNack"> & {
  * Use `create(RecordNackSchema)` to create a new message.
  */
 export const RecordNackSchema: GenMessage<RecordNack> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 10);
+  messageDesc(file_relais_transmission_v1_commands, 11);
 
 /**
  * Record a PES_Acquit that accepts some elements and refuses others. Leads to
@@ -438,7 +473,7 @@ export type RecordPartialAcceptance = Message<"relais.transmission.v1.RecordPart
  * Use `create(RecordPartialAcceptanceSchema)` to create a new message.
  */
 export const RecordPartialAcceptanceSchema: GenMessage<RecordPartialAcceptance> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 11);
+  messageDesc(file_relais_transmission_v1_commands, 12);
 
 /**
  * Ask to cancel an acknowledged acte (collectivité, POST .../annulation). Leads to
@@ -468,7 +503,7 @@ export type RequestCancellation = Message<"relais.transmission.v1.RequestCancell
  * Use `create(RequestCancellationSchema)` to create a new message.
  */
 export const RequestCancellationSchema: GenMessage<RequestCancellation> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 12);
+  messageDesc(file_relais_transmission_v1_commands, 13);
 
 /**
  * Record the préfecture's 6-2 ARAnnulation. Leads to TransmissionCancelled.
@@ -497,5 +532,5 @@ export type RecordCancellation = Message<"relais.transmission.v1.RecordCancellat
  * Use `create(RecordCancellationSchema)` to create a new message.
  */
 export const RecordCancellationSchema: GenMessage<RecordCancellation> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_commands, 13);
+  messageDesc(file_relais_transmission_v1_commands, 14);
 

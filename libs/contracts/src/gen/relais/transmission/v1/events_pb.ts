@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file relais/transmission/v1/events.proto.
  */
 export const file_relais_transmission_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiNyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2V2ZW50cy5wcm90bxIWcmVsYWlzLnRyYW5zbWlzc2lvbi52MSLiAQoUVHJhbnNtaXNzaW9uUmVjZWl2ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVzaXJlbhgDIAEoCRI2CgRhY3RlGAQgASgLMiYucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5BY3RlU3VibWlzc2lvbkgAEjQKA3BlcxgFIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbkgAQgwKCnN1Ym1pc3Npb24iWAoVVHJhbnNtaXNzaW9uVmFsaWRhdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAijAEKFFRyYW5zbWlzc2lvblJlamVjdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoGZXJyb3JzGAMgAygLMiMucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5FcnJvckRldGFpbCKcAQoSVHJhbnNtaXNzaW9uUm91dGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKIAQoUVHJhbnNtaXNzaW9uUGFja2FnZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglmaWxlX25hbWUYAyABKAkSDgoGc2hhMjU2GAQgASgJEgwKBHNpemUYBSABKAQihwEKEFRyYW5zbWlzc2lvblNlbnQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAMgASgNEhEKCWZpbGVfbmFtZRgEIAEoCRIOCgZzaGEyNTYYBSABKAkizQEKIVRyYW5zbWlzc2lvbkRlbGl2ZXJ5QXR0ZW1wdEZhaWxlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJcmV0cnlhYmxlGAQgASgIEg4KBnJlYXNvbhgFIAEoCRIzCg9uZXh0X2F0dGVtcHRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIncKElRyYW5zbWlzc2lvbkZhaWxlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGF0dGVtcHRzGAMgASgNEg4KBnJlYXNvbhgEIAEoCSJzChpUcmFuc21pc3Npb25SZXRyeVJlcXVlc3RlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHJlcXVlc3RlZF9ieRgDIAEoCSLjAQoYVHJhbnNtaXNzaW9uQWNrbm93bGVkZ2VkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASOgoEYWN0ZRgDIAEoCzIqLnJlbGFpcy50cmFuc21pc3Npb24udjEuQWN0ZUFja25vd2xlZGdtZW50SAASOAoDcGVzGAQgASgLMikucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5QZXNBY2tub3dsZWRnbWVudEgAQhAKDmFja25vd2xlZGdtZW50Iq4BChJUcmFuc21pc3Npb25OYWNrZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCgZzb3VyY2UYAyABKA4yIi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLk5hY2tTb3VyY2USEwoLcmVhc29uX2NvZGUYBCABKAkSDgoGZGV0YWlsGAUgASgJIpYBCh1UcmFuc21pc3Npb25QYXJ0aWFsbHlBY2NlcHRlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCG91dGNvbWVzGAMgAygLMiIucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5QZXNPdXRjb21lIosBCiFUcmFuc21pc3Npb25DYW5jZWxsYXRpb25SZXF1ZXN0ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZXF1ZXN0ZWRfYnkYAyABKAkSDwoHaWRfYWN0ZRgEIAEoCSJpChVUcmFuc21pc3Npb25DYW5jZWxsZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdpZF9hY3RlGAMgASgJYgZwcm90bzM", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
+  fileDesc("CiNyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2V2ZW50cy5wcm90bxIWcmVsYWlzLnRyYW5zbWlzc2lvbi52MSLiAQoUVHJhbnNtaXNzaW9uUmVjZWl2ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVzaXJlbhgDIAEoCRI2CgRhY3RlGAQgASgLMiYucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5BY3RlU3VibWlzc2lvbkgAEjQKA3BlcxgFIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbkgAQgwKCnN1Ym1pc3Npb24iWAoVVHJhbnNtaXNzaW9uVmFsaWRhdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAijAEKFFRyYW5zbWlzc2lvblJlamVjdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoGZXJyb3JzGAMgAygLMiMucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5FcnJvckRldGFpbCKcAQoSVHJhbnNtaXNzaW9uUm91dGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKIAQoUVHJhbnNtaXNzaW9uUGFja2FnZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglmaWxlX25hbWUYAyABKAkSDgoGc2hhMjU2GAQgASgJEgwKBHNpemUYBSABKAQihwEKEFRyYW5zbWlzc2lvblNlbnQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAMgASgNEhEKCWZpbGVfbmFtZRgEIAEoCRIOCgZzaGEyNTYYBSABKAkimgEKHFRyYW5zbWlzc2lvbkRlbGl2ZXJ5RGVmZXJyZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAQgASgJIs0BCiFUcmFuc21pc3Npb25EZWxpdmVyeUF0dGVtcHRGYWlsZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAMgASgNEhEKCXJldHJ5YWJsZRgEIAEoCBIOCgZyZWFzb24YBSABKAkSMwoPbmV4dF9hdHRlbXB0X2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ3ChJUcmFuc21pc3Npb25GYWlsZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghhdHRlbXB0cxgDIAEoDRIOCgZyZWFzb24YBCABKAkicwoaVHJhbnNtaXNzaW9uUmV0cnlSZXF1ZXN0ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZXF1ZXN0ZWRfYnkYAyABKAki4wEKGFRyYW5zbWlzc2lvbkFja25vd2xlZGdlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjoKBGFjdGUYAyABKAsyKi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLkFjdGVBY2tub3dsZWRnbWVudEgAEjgKA3BlcxgEIAEoCzIpLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzQWNrbm93bGVkZ21lbnRIAEIQCg5hY2tub3dsZWRnbWVudCKuAQoSVHJhbnNtaXNzaW9uTmFja2VkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoGc291cmNlGAMgASgOMiIucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5OYWNrU291cmNlEhMKC3JlYXNvbl9jb2RlGAQgASgJEg4KBmRldGFpbBgFIAEoCSKWAQodVHJhbnNtaXNzaW9uUGFydGlhbGx5QWNjZXB0ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CghvdXRjb21lcxgDIAMoCzIiLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzT3V0Y29tZSKLAQohVHJhbnNtaXNzaW9uQ2FuY2VsbGF0aW9uUmVxdWVzdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMcmVxdWVzdGVkX2J5GAMgASgJEg8KB2lkX2FjdGUYBCABKAkiaQoVVHJhbnNtaXNzaW9uQ2FuY2VsbGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHaWRfYWN0ZRgDIAEoCWIGcHJvdG8z", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
 
 /**
  * A collectivité handed over an acte or a PES file. Status: received.
@@ -214,6 +214,9 @@ export type TransmissionSent = Message<"relais.transmission.v1.TransmissionSent"
   transmissionId: string;
 
   /**
+   * When the attempt that got through began: the instant its bytes count in the endpoint's
+   * transmission window.
+   *
    * @generated from field: google.protobuf.Timestamp at = 2;
    */
   at?: Timestamp | undefined;
@@ -247,6 +250,46 @@ export type TransmissionSent = Message<"relais.transmission.v1.TransmissionSent"
  */
 export const TransmissionSentSchema: GenMessage<TransmissionSent> = /*@__PURE__*/
   messageDesc(file_relais_transmission_v1_events, 5);
+
+/**
+ * Delivery waits for the endpoint's next transmission window: the volume it may take per window is
+ * spent (S²LOW's "fenêtres de transmission"). Recorded once per wait, before the attempt it delays;
+ * no attempt is made or counted. Status unchanged (routed).
+ *
+ * @generated from message relais.transmission.v1.TransmissionDeliveryDeferred
+ */
+export type TransmissionDeliveryDeferred = Message<"relais.transmission.v1.TransmissionDeliveryDeferred"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * When the next attempt may start: the start of the window it waits for.
+   *
+   * @generated from field: google.protobuf.Timestamp until = 3;
+   */
+  until?: Timestamp | undefined;
+
+  /**
+   * Why, for operators (the endpoint, its cap, the archive's size).
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message relais.transmission.v1.TransmissionDeliveryDeferred.
+ * Use `create(TransmissionDeliveryDeferredSchema)` to create a new message.
+ */
+export const TransmissionDeliveryDeferredSchema: GenMessage<TransmissionDeliveryDeferred> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_events, 6);
 
 /**
  * One delivery attempt did not get through. Status: routed (waiting for the next attempt), or failed
@@ -295,7 +338,7 @@ export type TransmissionDeliveryAttemptFailed = Message<"relais.transmission.v1.
  * Use `create(TransmissionDeliveryAttemptFailedSchema)` to create a new message.
  */
 export const TransmissionDeliveryAttemptFailedSchema: GenMessage<TransmissionDeliveryAttemptFailed> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 6);
+  messageDesc(file_relais_transmission_v1_events, 7);
 
 /**
  * Delivery was given up after bounded attempts; an operator may retry. Status: failed.
@@ -331,7 +374,7 @@ export type TransmissionFailed = Message<"relais.transmission.v1.TransmissionFai
  * Use `create(TransmissionFailedSchema)` to create a new message.
  */
 export const TransmissionFailedSchema: GenMessage<TransmissionFailed> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 7);
+  messageDesc(file_relais_transmission_v1_events, 8);
 
 /**
  * An operator asked for a failed transmission to be delivered again. Status: routed (same endpoint;
@@ -363,7 +406,7 @@ export type TransmissionRetryRequested = Message<"relais.transmission.v1.Transmi
  * Use `create(TransmissionRetryRequestedSchema)` to create a new message.
  */
 export const TransmissionRetryRequestedSchema: GenMessage<TransmissionRetryRequested> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 8);
+  messageDesc(file_relais_transmission_v1_events, 9);
 
 /**
  * The State acknowledged the transmission (1-2 ARActe, PES_Acquit). Status: acknowledged.
@@ -406,7 +449,7 @@ export type TransmissionAcknowledged = Message<"relais.transmission.v1.Transmiss
  * Use `create(TransmissionAcknowledgedSchema)` to create a new message.
  */
 export const TransmissionAcknowledgedSchema: GenMessage<TransmissionAcknowledged> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 9);
+  messageDesc(file_relais_transmission_v1_events, 10);
 
 /**
  * The State refused the transmission as a whole. Status: nacked.
@@ -449,7 +492,7 @@ export type TransmissionNacked = Message<"relais.transmission.v1.TransmissionNac
  * Use `create(TransmissionNackedSchema)` to create a new message.
  */
 export const TransmissionNackedSchema: GenMessage<TransmissionNacked> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 10);
+  messageDesc(file_relais_transmission_v1_events, 11);
 
 /**
  * The DGFiP took some elements of a PES file and refused others. Status: partially_accepted.
@@ -480,7 +523,7 @@ export type TransmissionPartiallyAccepted = Message<"relais.transmission.v1.Tran
  * Use `create(TransmissionPartiallyAcceptedSchema)` to create a new message.
  */
 export const TransmissionPartiallyAcceptedSchema: GenMessage<TransmissionPartiallyAccepted> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 11);
+  messageDesc(file_relais_transmission_v1_events, 12);
 
 /**
  * The collectivité asked to cancel an acknowledged acte (an @ctes 6-1 Annulation will be sent).
@@ -519,7 +562,7 @@ export type TransmissionCancellationRequested = Message<"relais.transmission.v1.
  * Use `create(TransmissionCancellationRequestedSchema)` to create a new message.
  */
 export const TransmissionCancellationRequestedSchema: GenMessage<TransmissionCancellationRequested> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 12);
+  messageDesc(file_relais_transmission_v1_events, 13);
 
 /**
  * The préfecture acknowledged the annulation (6-2 ARAnnulation). Status: cancelled.
@@ -550,5 +593,5 @@ export type TransmissionCancelled = Message<"relais.transmission.v1.Transmission
  * Use `create(TransmissionCancelledSchema)` to create a new message.
  */
 export const TransmissionCancelledSchema: GenMessage<TransmissionCancelled> = /*@__PURE__*/
-  messageDesc(file_relais_transmission_v1_events, 13);
+  messageDesc(file_relais_transmission_v1_events, 14);
 
