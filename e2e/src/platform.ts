@@ -65,6 +65,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       STATE_SIM_PORT: String(simPort),
       STATE_SIM_URL: `http://127.0.0.1:${simPort.toString()}`,
       RELAIS_ADMIN_TOKEN: adminToken,
+      // Small streams: each platform reserves its streams' size on the shared NATS server.
+      RELAIS_EVENTS_STREAM_MAX_BYTES: String(256 * 1024 * 1024),
+      RELAIS_DLQ_STREAM_MAX_BYTES: String(64 * 1024 * 1024),
       ...options.env,
     },
   });

@@ -45,6 +45,7 @@ export {
   EVENTS_STREAM_LIMITS,
   streamConfig,
   streamInfoOrNull,
+  streamLimitsFromEnv,
   type StreamLimits,
   type StreamSpec,
 } from './streams.js';

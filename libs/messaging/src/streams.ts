@@ -107,14 +107,39 @@ export async function ensureStream(jsm: JetStreamManager, config: StreamSpec): P
   return jsm.streams.update(name, update);
 }
 
-/** Creates or updates the EVENTS and DLQ streams of a namespace. */
+/**
+ * The limits every process of a platform declares when none are given in code: the defaults above,
+ * with the size caps from `RELAIS_EVENTS_STREAM_MAX_BYTES` and `RELAIS_DLQ_STREAM_MAX_BYTES` where set.
+ * Every process (relay, consumers) declares the streams at start, so they must all agree: a size is
+ * reserved on the server when a stream is created or updated, and small platforms (tests, demos) on a
+ * shared server would otherwise reserve 9 GiB each.
+ */
+export function streamLimitsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): {
+  readonly events: StreamLimits;
+  readonly dlq: StreamLimits;
+} {
+  const bytes = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < MIB) throw new InvalidConfigError(`${name} must be a whole number of bytes from 1 MiB: ${raw}`);
+    return value;
+  };
+  return {
+    events: { ...EVENTS_STREAM_LIMITS, maxBytes: bytes('RELAIS_EVENTS_STREAM_MAX_BYTES', EVENTS_STREAM_LIMITS.maxBytes) },
+    dlq: { ...DLQ_STREAM_LIMITS, maxBytes: bytes('RELAIS_DLQ_STREAM_MAX_BYTES', DLQ_STREAM_LIMITS.maxBytes) },
+  };
+}
+
+/** Creates or updates the EVENTS and DLQ streams of a namespace (limits not given: {@link streamLimitsFromEnv}). */
 export async function ensureMessagingStreams(
   jsm: JetStreamManager,
   names: MessagingNames,
   limits: { readonly events?: StreamLimits; readonly dlq?: StreamLimits } = {},
 ): Promise<void> {
-  await ensureStream(jsm, streamConfig(names, StreamNames.EVENTS, limits.events ?? EVENTS_STREAM_LIMITS));
-  await ensureStream(jsm, streamConfig(names, StreamNames.DLQ, limits.dlq ?? DLQ_STREAM_LIMITS));
+  const defaults = limits.events === undefined || limits.dlq === undefined ? streamLimitsFromEnv() : undefined;
+  await ensureStream(jsm, streamConfig(names, StreamNames.EVENTS, limits.events ?? defaults?.events ?? EVENTS_STREAM_LIMITS));
+  await ensureStream(jsm, streamConfig(names, StreamNames.DLQ, limits.dlq ?? defaults?.dlq ?? DLQ_STREAM_LIMITS));
 }
 
 /** The stream's info, or null when it does not exist. */

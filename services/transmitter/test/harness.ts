@@ -148,6 +148,9 @@ export class Platform {
         ...settings,
         DATABASE_URL: this.db.url,
         NATS_URL: this.ns.natsUrl,
+        // The streams this test made are small: the process declares them with the same caps.
+        RELAIS_EVENTS_STREAM_MAX_BYTES: String(TEST_LIMITS.events.maxBytes),
+        RELAIS_DLQ_STREAM_MAX_BYTES: String(TEST_LIMITS.dlq.maxBytes),
         RELAIS_NAMESPACE: this.ns.namespace,
         RELAIS_ROUTING_FILE: join(this.dir, 'routing.json'),
       },

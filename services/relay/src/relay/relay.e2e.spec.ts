@@ -19,7 +19,15 @@ describe('relais-relay process', () => {
 
   function startRelay(): ChildProcess {
     const child = spawn(process.execPath, [main], {
-      env: { ...process.env, DATABASE_URL: db.url, NATS_URL: ns.natsUrl, RELAIS_NAMESPACE: ns.namespace },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        NATS_URL: ns.natsUrl,
+        RELAIS_NAMESPACE: ns.namespace,
+        // Small streams: the shared test server reserves each stream's cap.
+        RELAIS_EVENTS_STREAM_MAX_BYTES: String(64 * 1024 * 1024),
+        RELAIS_DLQ_STREAM_MAX_BYTES: String(16 * 1024 * 1024),
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     processes.add(child);
