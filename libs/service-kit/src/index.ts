@@ -36,6 +36,7 @@ export { askHealth, PLATFORM_SERVICES, serveHealth, type HealthReport, type Read
 export { openDatabase, type OpenDatabaseOptions } from './database.js';
 export {
   activeWebhooks,
+  anyActiveWebhook,
   createWebhook,
   CreateWebhooks1764500000000,
   deleteWebhook,

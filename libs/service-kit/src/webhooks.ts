@@ -101,6 +101,19 @@ export async function deleteWebhook(db: Queryable, siren: string, id: string): P
 }
 
 /** The active webhooks of `siren` with their secrets, oldest first: whom the notifier tells. */
+/**
+ * Whether any collectivité has an active webhook, and the database time the answer holds for (the
+ * statement's start: webhooks committed before it are seen).
+ */
+export async function anyActiveWebhook(db: Queryable): Promise<{ readonly present: boolean; readonly asOf: Date }> {
+  const { rows } = await db.query<{ present: boolean; as_of: Date }>(
+    'SELECT EXISTS (SELECT 1 FROM webhooks WHERE deleted_at IS NULL) AS present, statement_timestamp() AS as_of',
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error('no answer to the webhook presence query');
+  return { present: row.present, asOf: row.as_of };
+}
+
 export async function activeWebhooks(db: Queryable, siren: string): Promise<ActiveWebhook[]> {
   const { rows } = await db.query<WebhookRow>(
     'SELECT id, siren, url, secret, created_at FROM webhooks WHERE siren = $1 AND deleted_at IS NULL ORDER BY created_at, id',

@@ -201,6 +201,20 @@ describe('relais-notifier', () => {
     await ns.cleanup();
   });
 
+  it('drops what happens while no collectivité has a webhook, and hears what follows the first registration', async () => {
+    const id = await submit();
+    // Once the notifier acked a later copy of the Received event, it has handled the original too.
+    const received = await storedEvent(store, id, 'TransmissionReceived');
+    const seq = await relayEvent(ns.nc, ns.namespace, received, `${received.eventId}-probe`);
+    await waitUntilAcked(ns.nc, ns.namespace, 'notifier', seq);
+    const first = await webhook(siren, 'first-ever');
+    await acknowledge(id);
+    const taken = await allTaken(first.path, id, LIFE.length - 1);
+    expect(taken.map((r) => r.body.event.type)).toEqual(LIFE.slice(1));
+    expectEachOnce(first.path);
+    await deleteWebhook(db.pool, siren, first.webhook.id);
+  });
+
   it('POSTs each status change of a transmission to every webhook of its collectivité, in order, signed', async () => {
     const first = await webhook(siren, 'dijon-erp');
     const second = await webhook(siren, 'dijon-ged');
