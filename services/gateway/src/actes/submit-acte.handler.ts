@@ -1,21 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { PostgresBlobStore } from '@relais/blob-store';
-import { deterministicUuid, TransmissionCommands } from '@relais/service-kit';
+import { TransmissionCommands } from '@relais/service-kit';
 import type { GatewayConfig } from '../config.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
-import { errorAnswer } from '../errors/api-exception.filter.js';
-import { drainRequest } from '../errors/drain.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { acteFromMetadata } from './acte-metadata.js';
 import { readActeUpload } from './acte-upload.js';
 import { IdempotencyRepository, type StoredAnswer } from './idempotency.repository.js';
+import { submitIdempotently } from './idempotent-submission.js';
 
-/** `Idempotency-Key`: printable ASCII, as long as a UUID or a little more. */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const MAX_METADATA_BYTES = 64 * 1024;
 const MAX_FILES = 101;
 
@@ -40,32 +36,10 @@ export class SubmitActeHandler {
     private readonly keys: IdempotencyRepository,
   ) {}
 
-  async submit(request: IncomingMessage, principal: Principal, idempotencyKey: string | undefined): Promise<StoredAnswer> {
-    if (idempotencyKey === undefined) return this.accept(request, principal, randomUUID(), undefined);
-    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw ApiError.of(400, GatewayErrorCode.InvalidIdempotencyKey, 'Idempotency-Key must be 1 to 255 printable ASCII characters');
-    }
-    const scope = principal.siren === undefined ? `token:${principal.tokenId}` : `siren:${principal.siren}`;
-    const reservation = await this.keys.reserve(scope, idempotencyKey);
-    if (reservation.kind === 'in_progress') {
-      throw ApiError.of(409, GatewayErrorCode.IdempotencyInProgress, 'A request with this Idempotency-Key is still being processed');
-    }
-    if (reservation.kind === 'replay') {
-      await drainRequest(request, this.config.maxUploadBytes);
-      return replay(reservation.answer);
-    }
-    const { owner } = reservation;
-    const transmissionId = deterministicUuid(`gateway|${scope}|${idempotencyKey}`);
-    try {
-      const answer = await this.accept(request, principal, transmissionId, `idempotency:${scope}:${idempotencyKey}`);
-      await this.keys.complete(scope, idempotencyKey, owner, answer);
-      return answer;
-    } catch (error) {
-      const { status, errors } = errorAnswer(error);
-      if (status >= 500) await this.keys.release(scope, idempotencyKey, owner);
-      else await this.keys.complete(scope, idempotencyKey, owner, { status, body: { errors } });
-      throw error;
-    }
+  submit(request: IncomingMessage, principal: Principal, idempotencyKey: string | undefined): Promise<StoredAnswer> {
+    return submitIdempotently(this.keys, request, principal, idempotencyKey, this.config.maxUploadBytes, (transmissionId, causationId) =>
+      this.accept(request, principal, transmissionId, causationId),
+    );
   }
 
   private async accept(
@@ -102,12 +76,4 @@ export class SubmitActeHandler {
     const accepted: Accepted = { id: transmissionId, status: state.status === 'none' ? 'received' : state.status };
     return { status: 202, body: accepted };
   }
-}
-
-/** A stored answer as it was first given: an error answer is thrown again as one. */
-function replay(answer: StoredAnswer): StoredAnswer {
-  if (answer.status < 400) return answer;
-  const body = answer.body as { errors?: unknown };
-  const errors = Array.isArray(body.errors) ? (body.errors as ApiError['errors']) : [];
-  throw new ApiError(answer.status, errors);
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import {
@@ -15,14 +14,13 @@ import {
 } from '@relais/actes';
 import type { BlobStore } from '@relais/blob-store';
 import type { ActeSubmission, ErrorDetail, FileRef } from '@relais/domain';
-import { deterministicUuid, type TransmissionCommands } from '@relais/service-kit';
+import type { TransmissionCommands } from '@relais/service-kit';
 import { actorOf, type Principal } from '../auth/principal.js';
 import type { GatewayConfig } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
-import { errorAnswer } from '../errors/api-exception.filter.js';
-import { drainRequest } from '../errors/drain.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import type { IdempotencyRepository, StoredAnswer } from '../actes/idempotency.repository.js';
+import { submitIdempotently } from '../actes/idempotent-submission.js';
 
 /** The codes this route answers with beyond the gateway's own and `ACTES.ARCHIVE_*`/`ACTE.ARCHIVE_*`. */
 export const ArchiveImportErrorCode = {
@@ -30,8 +28,6 @@ export const ArchiveImportErrorCode = {
   SirenMismatch: 'ARCHIVE.SIREN_MISMATCH',
 } as const;
 
-/** `Idempotency-Key`: printable ASCII, as long as a UUID or a little more (as on `POST /api/v1/actes`). */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const GZIP = /^application\/(x-)?gzip\s*(;|$)/i;
 /** `Content-Disposition: attachment; filename="TRI-EACT--SIREN--YYYYMMDD-N.tar.gz"`, optional. */
 const FILENAME = /(?:^|;)\s*filename\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
@@ -69,32 +65,10 @@ export class ArchiveImportHandler {
     private readonly keys: IdempotencyRepository,
   ) {}
 
-  async import(request: IncomingMessage, principal: Principal, idempotencyKey: string | undefined): Promise<StoredAnswer> {
-    if (idempotencyKey === undefined) return this.accept(request, principal, randomUUID(), undefined);
-    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw ApiError.of(400, GatewayErrorCode.InvalidIdempotencyKey, 'Idempotency-Key must be 1 to 255 printable ASCII characters');
-    }
-    const scope = principal.siren === undefined ? `token:${principal.tokenId}` : `siren:${principal.siren}`;
-    const reservation = await this.keys.reserve(scope, idempotencyKey);
-    if (reservation.kind === 'in_progress') {
-      throw ApiError.of(409, GatewayErrorCode.IdempotencyInProgress, 'A request with this Idempotency-Key is still being processed');
-    }
-    if (reservation.kind === 'replay') {
-      await drainRequest(request, this.maxBodyBytes);
-      return replay(reservation.answer);
-    }
-    const { owner } = reservation;
-    const transmissionId = deterministicUuid(`gateway|${scope}|${idempotencyKey}`);
-    try {
-      const answer = await this.accept(request, principal, transmissionId, `idempotency:${scope}:${idempotencyKey}`);
-      await this.keys.complete(scope, idempotencyKey, owner, answer);
-      return answer;
-    } catch (error) {
-      const { status, errors } = errorAnswer(error);
-      if (status >= 500) await this.keys.release(scope, idempotencyKey, owner);
-      else await this.keys.complete(scope, idempotencyKey, owner, { status, body: { errors } });
-      throw error;
-    }
+  import(request: IncomingMessage, principal: Principal, idempotencyKey: string | undefined): Promise<StoredAnswer> {
+    return submitIdempotently(this.keys, request, principal, idempotencyKey, this.maxBodyBytes, (transmissionId, causationId) =>
+      this.accept(request, principal, transmissionId, causationId),
+    );
   }
 
   /** The body may hold the 150 MiB of files (the upload limit) plus the XML and the tar headers. */
@@ -222,12 +196,4 @@ async function readBoundedBody(request: IncomingMessage, maxBytes: number): Prom
     throw ApiError.of(400, GatewayErrorCode.ClientAborted, `The request broke off: ${error instanceof Error ? error.message : String(error)}`);
   }
   return Buffer.concat(chunks, size);
-}
-
-/** A stored answer as it was first given: an error answer is thrown again as one. */
-function replay(answer: StoredAnswer): StoredAnswer {
-  if (answer.status < 400) return answer;
-  const body = answer.body as { errors?: unknown };
-  const errors = Array.isArray(body.errors) ? (body.errors as ApiError['errors']) : [];
-  throw new ApiError(answer.status, errors);
 }
