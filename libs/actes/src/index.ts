@@ -52,6 +52,14 @@ export {
   type ActeDocument,
 } from './archive/archive.build.js';
 export {
+  ANNULATION_MESSAGE_CODE,
+  annulationXml,
+  buildAnnulationArchive,
+  nomFichierAnnulation,
+  type AnnulationArchive,
+  type AnnulationArchiveInput,
+} from './archive/archive.annulation.js';
+export {
   ActesXmlError,
   ActesXmlErrorCode,
   decodeXmlText,

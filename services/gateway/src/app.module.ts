@@ -4,6 +4,8 @@ import { MessagingModule } from '@relais/messaging';
 import { ActesController } from './actes/actes.controller.js';
 import { IdempotencyRepository } from './actes/idempotency.repository.js';
 import { SubmitActeHandler } from './actes/submit-acte.handler.js';
+import { AnnulationController } from './annulation/annulation.controller.js';
+import { AnnulationHandler } from './annulation/annulation.handler.js';
 import { AdminController } from './admin/admin.controller.js';
 import { ArchiveImportController } from './archive-import/archive-import.controller.js';
 import { AdminBootstrapService } from './auth/admin-bootstrap.service.js';
@@ -48,7 +50,7 @@ export class AppModule {
           ensureStreams: false,
         }),
       ],
-      controllers: [AdminController, ActesController, ArchiveImportController, TransmissionsController, DocumentsController, HealthController, OpenApiController, WebhooksController],
+      controllers: [AdminController, ActesController, AnnulationController, ArchiveImportController, TransmissionsController, DocumentsController, HealthController, OpenApiController, WebhooksController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: CLOCK, useValue: overrides.clock ?? systemClock },
@@ -57,6 +59,7 @@ export class AppModule {
         AdminBootstrapService,
         IdempotencyRepository,
         SubmitActeHandler,
+        AnnulationHandler,
         TransmissionsReader,
         HealthService,
         { provide: APP_GUARD, useClass: AuthGuard },

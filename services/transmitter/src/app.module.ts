@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MessagingModule } from '@relais/messaging';
 import { Packager } from './archives/packager.js';
+import { CancellationConsumer } from './cancellations/cancellation.consumer.js';
+import { CancellationHandler } from './cancellations/cancellation.handler.js';
 import type { TransmitterConfig } from './config.js';
 import { TransmitterResources } from './database/transmitter-resources.js';
 import { DeliveryConsumer } from './delivery/delivery.consumer.js';
@@ -29,6 +31,8 @@ export class AppModule {
         Packager,
         DeliveryHandler,
         DeliveryConsumer,
+        CancellationHandler,
+        CancellationConsumer,
         ReplyPoller,
         HealthService,
       ],

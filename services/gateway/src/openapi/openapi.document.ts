@@ -367,6 +367,20 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/actes/{id}/annulation': {
+      post: {
+        summary:
+          'Cancel an acknowledged acte (collectivite, own actes): a 6-1 Annulation is sent; the acte becomes cancelled once the préfecture’s 6-2 arrives',
+        'x-roles': ['collectivite'],
+        parameters: [idParam],
+        responses: {
+          '202': json('The cancellation is requested', ref('Accepted')),
+          '404': errorResponse('TRANSMISSION.NOT_FOUND: no such acte among the caller’s own'),
+          '409': errorResponse('TRANSMISSION.CANCELLATION_NOT_ALLOWED: the acte has no IDActe yet (not acknowledged), or is a PES file'),
+          ...common,
+        },
+      },
+    },
     '/api/v1/transmissions/{id}/retry': {
       post: {
         summary: 'Deliver a failed transmission again (admin, supervisor)',

@@ -28,6 +28,7 @@ describe('GET /api/v1/openapi.json', () => {
         'DELETE /api/v1/admin/tokens/{id}',
         'POST /api/v1/actes',
         'POST /api/v1/actes/archive',
+        'POST /api/v1/actes/{id}/annulation',
         'GET /api/v1/transmissions',
         'GET /api/v1/transmissions/{id}',
         'GET /api/v1/transmissions/{id}/events',

@@ -6,9 +6,21 @@ export interface Counters {
   readonly conflicts: number;
 }
 
-/** `GET /sim/stats`: the totals, and the same split by kind of flow. */
+/**
+ * `GET /sim/stats`: the totals of actes and PES files, and the same split by kind of flow. The 6-1
+ * annulations are counted apart (`byKind.annulation`): they are not actes, and the totals keep
+ * meaning what API.md says (distinct actes and PES files).
+ */
 export interface Stats extends Counters {
-  readonly byKind: { readonly acte: Counters; readonly pes: Counters };
+  readonly byKind: { readonly acte: Counters; readonly pes: Counters; readonly annulation: Counters };
+}
+
+/** The facts about a well-formed 6-1 delivery that the counting needs. */
+export interface AnnulationDeliveryFacts {
+  readonly archiveName: string;
+  readonly sha256: string;
+  /** The IDActe whose cancellation is asked: a second archive for it is a duplicate. */
+  readonly idActe: string;
 }
 
 /**
@@ -58,6 +70,9 @@ export class DeliveryLedger {
   /** `SIREN/numéro interne` → archive name that first carried the acte. */
   private readonly actes = new Map<string, string>();
   private acte: Counters = ZERO;
+  /** IDActe → archive name of the 6-1 that first asked its cancellation. */
+  private readonly annulations = new Map<string, string>();
+  private annulation: Counters = ZERO;
 
   /** Classifies a delivery against what was already received, without recording it. */
   classify(facts: ActeDeliveryFacts): DeliveryOutcome {
@@ -75,6 +90,18 @@ export class DeliveryLedger {
     return outcome;
   }
 
+  /** Records a well-formed 6-1 delivery and says what it was, as for an acte (keyed by IDActe). */
+  recordAnnulation(facts: AnnulationDeliveryFacts): DeliveryOutcome {
+    const known = this.archives.get(facts.archiveName);
+    let outcome: DeliveryOutcome;
+    if (known !== undefined) outcome = known === facts.sha256 ? 'retry' : 'conflict';
+    else outcome = this.annulations.has(facts.idActe) ? 'duplicate' : 'accepted';
+    if (outcome === 'accepted' || outcome === 'duplicate') this.archives.set(facts.archiveName, facts.sha256);
+    if (outcome === 'accepted') this.annulations.set(facts.idActe, facts.archiveName);
+    this.annulation = bump(this.annulation, outcome);
+    return outcome;
+  }
+
   /** The `/sim/stats` view (PES is not simulated yet: its counters stay at 0). */
   stats(): Stats {
     const pes = ZERO;
@@ -83,7 +110,7 @@ export class DeliveryLedger {
       retries: this.acte.retries + pes.retries,
       duplicates: this.acte.duplicates + pes.duplicates,
       conflicts: this.acte.conflicts + pes.conflicts,
-      byKind: { acte: this.acte, pes },
+      byKind: { acte: this.acte, pes, annulation: this.annulation },
     };
   }
 }

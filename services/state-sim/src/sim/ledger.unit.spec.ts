@@ -21,6 +21,7 @@ describe('DeliveryLedger', () => {
       byKind: {
         acte: { received: 1, retries: 0, duplicates: 0, conflicts: 0 },
         pes: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        annulation: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
       },
     });
   });

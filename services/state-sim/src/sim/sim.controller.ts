@@ -24,6 +24,7 @@ function failure(status: HttpStatus, code: SimErrorCode, message: string): HttpE
 function statusOf(code: SimErrorCode): HttpStatus {
   if (code === SimErrorCode.ArchiveTooLarge) return HttpStatus.PAYLOAD_TOO_LARGE;
   if (code === SimErrorCode.UnsupportedMediaType) return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+  if (code === SimErrorCode.UnknownIdActe) return HttpStatus.UNPROCESSABLE_ENTITY;
   return HttpStatus.BAD_REQUEST;
 }
 

@@ -42,6 +42,10 @@ export const SimErrorCode = {
   UnknownArchive: 'SIM.UNKNOWN_ARCHIVE',
   /** A simulated outage (`failNext`): the ministry is not answering. */
   Unavailable: 'SIM.UNAVAILABLE',
+  /** A 6-1 archive whose envelope or `Annulation` message is missing or not what @ctes sends. */
+  InvalidAnnulation: 'SIM.INVALID_ANNULATION',
+  /** A 6-1 naming an IDActe the simulated préfecture never acknowledged (no 1-2 issued for it). */
+  UnknownIdActe: 'SIM.UNKNOWN_ID_ACTE',
 } as const;
 
 /** One of the simulator's error codes. */

@@ -116,6 +116,7 @@ describe('state simulator over HTTP', () => {
       byKind: {
         acte: { received: 1, retries: 1, duplicates: 1, conflicts: 1 },
         pes: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        annulation: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
       },
     });
     // Only the first delivery gets a reply.

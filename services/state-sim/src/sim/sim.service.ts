@@ -3,11 +3,15 @@ import { createHash } from 'node:crypto';
 
 import type { StateSimConfig } from '../config.js';
 import { STATE_SIM_CONFIG } from '../tokens.js';
+import { unpackArchive } from '@relais/actes';
+import { type AnnulationDelivery, isAnnulationArchive, readAnnulationDelivery } from './annulation.read.js';
+import { buildAnnulationReply } from './annulation.reply.js';
 import { type ActeDelivery, readActeDelivery } from './archive.read.js';
 import { DeliveryLedger, type DeliveryOutcome, type Stats } from './ledger.js';
 import { Mailbox, type MailboxPage } from './mailbox.js';
 import { type Random, randomSource } from './random.js';
 import { buildActeReply } from './reply.xml.js';
+import { SimError, SimErrorCode } from './sim.errors.js';
 
 /** The knobs a test may turn while the simulator runs (`POST /sim/config`). */
 export interface RuntimeSettings {
@@ -49,6 +53,8 @@ export class SimService implements OnModuleDestroy {
   private ledger = new DeliveryLedger();
   private mailbox = new Mailbox();
   private envelopeSequence = 0;
+  /** The IDActes the simulated préfecture gave in a 1-2: only those can be cancelled by a 6-1. */
+  private acknowledged = new Set<string>();
   private random: Random;
   private settings: RuntimeSettings;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -82,10 +88,17 @@ export class SimService implements OnModuleDestroy {
       this.settings = { ...this.settings, failNext: this.settings.failNext - 1 };
       return { status: 'unavailable' };
     }
-    const delivery = await readActeDelivery(archiveName, body, {
-      maxInflatedBytes: this.config.maxArchiveBytes * 2,
-      maxEntries: MAX_ENTRIES,
-    });
+    const limits = { maxInflatedBytes: this.config.maxArchiveBytes * 2, maxEntries: MAX_ENTRIES };
+    let delivery: ActeDelivery;
+    try {
+      delivery = await readActeDelivery(archiveName, body, limits);
+    } catch (error) {
+      // No 1-1 message: it may be a 6-1 (told by its message's name, `IDActe-6-1_n.xml`).
+      if (!(error instanceof SimError) || error.code !== SimErrorCode.MissingActeMessage) throw error;
+      const files = await unpackArchive(body, limits);
+      if (!isAnnulationArchive(files)) throw error;
+      return this.deliverAnnulation(readAnnulationDelivery(archiveName, files), body);
+    }
     const outcome = this.ledger.record({
       archiveName,
       sha256: createHash('sha256').update(body).digest('hex'),
@@ -98,6 +111,42 @@ export class SimService implements OnModuleDestroy {
       this.settings = { ...this.settings, slowNext: this.settings.slowNext - 1 };
       await this.holdFor(this.settings.slowAnswerMs);
     }
+    return { status: 'received', outcome };
+  }
+
+  /**
+   * A 6-1: refused (`SIM.UNKNOWN_ID_ACTE`, nothing counted) unless its IDActe is one this préfecture
+   * acknowledged; then counted under `byKind.annulation` and, when new, answered by a 6-2 ARAnnulation
+   * after `ackDelayMs`.
+   */
+  private async deliverAnnulation(delivery: AnnulationDelivery, body: Buffer): Promise<DeliveryResult> {
+    if (!this.acknowledged.has(delivery.idActe)) {
+      throw new SimError(SimErrorCode.UnknownIdActe, `No acte ${delivery.idActe} was acknowledged by this préfecture: it cannot be cancelled.`);
+    }
+    const outcome = this.ledger.recordAnnulation({
+      archiveName: delivery.archiveName,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      idActe: delivery.idActe,
+    });
+    if ((outcome === 'accepted' || outcome === 'duplicate') && !this.kept.has(delivery.archiveName)) this.keep(delivery.archiveName, body);
+    if (outcome === 'accepted') {
+      const date = new Date().toISOString().slice(0, 10);
+      const mailbox = this.mailbox;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.envelopeSequence += 1;
+        const reply = buildAnnulationReply(delivery, date, this.envelopeSequence);
+        const [envelope] = reply.files;
+        mailbox.deliver({
+          kind: reply.kind,
+          archiveName: envelope.name.replace(/\.xml$/, '.tar.gz'),
+          receivedFor: delivery.archiveName,
+          files: reply.files,
+        });
+      }, this.settings.ackDelayMs);
+      this.timers.add(timer);
+    }
+    await Promise.resolve();
     return { status: 'received', outcome };
   }
 
@@ -116,6 +165,7 @@ export class SimService implements OnModuleDestroy {
         },
         anomaly ? { nature: SIMULATED_ANOMALY_NATURE, detail: 'Anomalie simulée (STATE_SIM_ANOMALY_RATE).' } : undefined,
       );
+      if (!anomaly) this.acknowledged.add(delivery.idActe);
       const [envelope] = reply.files;
       mailbox.deliver({
         kind: reply.kind,
@@ -160,6 +210,7 @@ export class SimService implements OnModuleDestroy {
     this.ledger = new DeliveryLedger();
     this.mailbox = new Mailbox();
     this.envelopeSequence = 0;
+    this.acknowledged = new Set();
     this.kept = new Map();
     this.keptBytes = 0;
     this.random = randomSource(this.config.seed);

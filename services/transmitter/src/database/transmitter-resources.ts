@@ -5,6 +5,7 @@ import { RoutingTableSource } from '@relais/routing';
 import { openDatabase, TransmissionCommands } from '@relais/service-kit';
 import type pg from 'pg';
 import { ArchiveRegistry } from '../archives/archive-registry.js';
+import { CancellationRegistry } from '../cancellations/cancellation-registry.js';
 import type { TransmitterConfig } from '../config.js';
 import { TransmissionWindows } from '../delivery/transmission-windows.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
@@ -16,6 +17,7 @@ interface Resources {
   readonly commands: TransmissionCommands;
   readonly blobs: PostgresBlobStore;
   readonly archives: ArchiveRegistry;
+  readonly cancellations: CancellationRegistry;
   readonly routing: RoutingTableSource;
   readonly windows: TransmissionWindows;
 }
@@ -48,6 +50,7 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
       commands: new TransmissionCommands(store),
       blobs: new PostgresBlobStore(pool),
       archives: new ArchiveRegistry(pool),
+      cancellations: new CancellationRegistry(pool),
       routing,
       windows: new TransmissionWindows(pool),
     };
@@ -76,6 +79,10 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
 
   get archives(): ArchiveRegistry {
     return this.ready.archives;
+  }
+
+  get cancellations(): CancellationRegistry {
+    return this.ready.cancellations;
   }
 
   get routing(): RoutingTableSource {

@@ -7,7 +7,7 @@ import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { MailboxClient, type MailboxItem } from './mailbox-client.js';
 import { replyCommand } from './reply.command.js';
 import { matchReply } from './reply.match.js';
-import { parseReply } from './reply.parse.js';
+import { parseReply, type CancellationReply } from './reply.parse.js';
 import { ReplyFormatError } from './reply.xml.js';
 
 
@@ -20,7 +20,7 @@ const MAILBOX_LOCK_NAME = 'transmitter-mailbox';
 const MAX_REMEMBERED = 10_000;
 
 /**
- * Reads the reply mailbox of every @ctes endpoint of the routing table, in a loop: each 1-2 or 1-3
+ * Reads the reply mailbox of every @ctes endpoint of the routing table, in a loop: each 1-2, 1-3 or 6-2
  * is matched to its transmission and recorded, and only once the event is committed is the reply
  * acknowledged in the mailbox. A reply that cannot be recorded yet (the transmission has nothing
  * delivered on record, say) stays for the next poll; one that matches nothing, or that the
@@ -122,6 +122,10 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
       this.reportOnce(key, 'warn', `${where} is a ${reply.root}, which the transmitter does not handle; left for an operator`);
       return;
     }
+    if (reply.kind === 'ARAnnulation') {
+      await this.handleCancellation(mailbox, item, reply, key, where);
+      return;
+    }
     const match = await matchReply(this.resources.archives, reply, item.receivedFor);
     if (match.kind === 'unmatched') {
       this.reportOnce(key, 'warn', `${where} matches no transmission (${match.why}); left for an operator`);
@@ -146,6 +150,42 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
       throw error;
     }
     // Only now that the answer is committed: acknowledged earlier, a crash would lose it.
+    await mailbox.ack(item.id);
+    this.reported.delete(key);
+  }
+
+  /**
+   * A 6-2: matched to the transmission whose 6-1 named its IDActe (by the 6-1's archive name when the
+   * mailbox gives it), recorded as RecordCancellation, and acknowledged in the mailbox only once committed.
+   */
+  private async handleCancellation(mailbox: MailboxClient, item: MailboxItem, reply: CancellationReply, key: string, where: string): Promise<void> {
+    const candidates = await this.resources.cancellations.byIdActe(reply.idActe);
+    const named = item.receivedFor === undefined ? undefined : candidates.find((candidate) => candidate.fileName === item.receivedFor);
+    const [only] = candidates;
+    const match = named ?? (candidates.length === 1 ? only : undefined);
+    if (match === undefined) {
+      this.reportOnce(key, 'warn', `${where} matches no 6-1 of ours for ${reply.idActe} (${candidates.length} found); left for an operator`);
+      return;
+    }
+    const { transmissionId } = match;
+    try {
+      const result = await this.resources.commands.execute(
+        { type: 'RecordCancellation', data: { transmissionId, at: new Date().toISOString(), idActe: reply.idActe } },
+        { causationId: `state-reply:${transmissionId}:${reply.messageName}`, actor: 'transmitter' },
+      );
+      if (result.events.length > 0) this.logger.log(`transmission ${transmissionId}: ARAnnulation ${reply.idActe} recorded`);
+    } catch (error) {
+      if (isDomainError(error, TransmissionErrorCode.InvalidTransition)) {
+        this.reportOnce(key, 'log', `${where} waits: transmission ${transmissionId} cannot take it yet (${error.message})`);
+        return;
+      }
+      if (isDomainError(error)) {
+        this.reportOnce(key, 'warn', `${where} cannot be recorded on transmission ${transmissionId}, left for an operator: ${error.code} ${error.message}`);
+        return;
+      }
+      throw error;
+    }
+    // Only now that the cancellation is committed.
     await mailbox.ack(item.id);
     this.reported.delete(key);
   }

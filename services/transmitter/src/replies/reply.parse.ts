@@ -1,5 +1,5 @@
 import { ID_ACTE_REGEX } from '@relais/actes';
-import { attribute, child, parseLatin1Root, ReplyFormatError, text } from './reply.xml.js';
+import { attribute, child, parseLatin1Root, ReplyFormatError, text, type XmlNode } from './reply.xml.js';
 
 /** A file of a reply, as the mailbox hands it over. */
 export interface ReplyFile {
@@ -23,8 +23,19 @@ export type ActeReply =
   /** 1-3: refused; `nature` is the anomaly's three-digit code. */
   | (ActeRef & { readonly kind: 'AnomalieActe'; readonly date: string; readonly nature: string; readonly detail: string });
 
-/** A reply read: an answer to an acte, or another message the transmitter does not handle (yet). */
-export type ParsedReply = ActeReply | { readonly kind: 'other'; readonly root: string; readonly messageName: string };
+/** 6-2: the préfecture acknowledges the 6-1 Annulation of the acte `idActe`. */
+export interface CancellationReply {
+  readonly kind: 'ARAnnulation';
+  /** The business file that carried it (`…-6-2_0.xml`). */
+  readonly messageName: string;
+  readonly idActe: string;
+  readonly siren: string;
+  /** Day the 6-1 was received, `YYYY-MM-DD`. */
+  readonly dateReception: string;
+}
+
+/** A reply read: an answer to an acte, to its annulation, or another message the transmitter does not handle (yet). */
+export type ParsedReply = ActeReply | CancellationReply | { readonly kind: 'other'; readonly root: string; readonly messageName: string };
 
 const ID_ACTE = ID_ACTE_REGEX.source.slice(1, -1);
 /** A business file of the ministry: `IDActe-T-S_n.xml`. */
@@ -46,6 +57,7 @@ export function parseReply(files: readonly ReplyFile[]): ParsedReply {
     throw new ReplyFormatError(`expected one business message besides the envelope, found ${messages.length}`);
   }
   const { name: root, node } = parseLatin1Root(message.name, message.content);
+  if (root === 'ARAnnulation') return cancellationReply(files, message.name, node);
   if (root !== 'ARActe' && root !== 'AnomalieActe') return { kind: 'other', root, messageName: message.name };
 
   const fromName = MESSAGE_FILE.exec(message.name);
@@ -75,6 +87,22 @@ export function parseReply(files: readonly ReplyFile[]): ParsedReply {
     nature,
     detail: text(child(node, 'Detail')) ?? '',
   };
+}
+
+/** A 6-2 `ARAnnulation`: the IDActe (attribute, else the file name) and the day of reception, both required. */
+function cancellationReply(files: readonly ReplyFile[], messageName: string, node: XmlNode): CancellationReply {
+  const idActe = attribute(node, 'IDActe') ?? MESSAGE_FILE.exec(messageName)?.[1];
+  if (idActe === undefined || !ID_ACTE_REGEX.test(idActe)) {
+    throw new ReplyFormatError(`${messageName}: no IDActe (DPT-SIREN-YYYYMMDD-NUMERO-NAT) in the message or its name`);
+  }
+  const siren = idActe.split('-')[1] ?? '';
+  const envelopeSiren = envelopeDestinataire(files);
+  if (envelopeSiren !== undefined && envelopeSiren !== siren) {
+    throw new ReplyFormatError(`${messageName}: the envelope is for SIREN ${envelopeSiren}, the message for ${siren}`);
+  }
+  const dateReception = required(messageName, 'DateReception', attribute(node, 'DateReception'));
+  if (!ISO_DATE.test(dateReception)) throw new ReplyFormatError(`${messageName}: DateReception ${dateReception} is not a date`);
+  return { kind: 'ARAnnulation', messageName, idActe, siren, dateReception };
 }
 
 /** The SIREN the envelope is addressed to (`Destinataire@insee:SIREN`), when there is an envelope. */

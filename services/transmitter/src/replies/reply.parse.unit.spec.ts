@@ -124,7 +124,9 @@ describe('replyCommand', () => {
   it('records an ARActe as the acknowledgment and an AnomalieActe as a refusal of the acte', () => {
     const ack = parseReply([arActe]);
     const nack = parseReply([anomalieActe]);
-    if (ack.kind === 'other' || nack.kind === 'other') throw new Error('expected answers to an acte');
+    if (ack.kind === 'other' || nack.kind === 'other' || ack.kind === 'ARAnnulation' || nack.kind === 'ARAnnulation') {
+      throw new Error('expected answers to an acte');
+    }
     expect(replyCommand(ack, 't-1', '2026-01-05T10:00:00.000Z')).toEqual({
       type: 'RecordAcknowledgment',
       data: {
@@ -143,5 +145,32 @@ describe('replyCommand', () => {
         detail: 'Pièce illisible & incomplète',
       },
     });
+  });
+});
+
+describe('parseReply of a 6-2 ARAnnulation', () => {
+  const messageName = `${ID_ACTE}-6-2_0.xml`;
+  const arAnnulation: ReplyFile = {
+    name: messageName,
+    content: latin1([`<actes:ARAnnulation xmlns:actes="${NS}" actes:IDActe="${ID_ACTE}" actes:DateReception="2026-02-01"/>`]),
+  };
+
+  it('reads the IDActe and the day of reception', () => {
+    expect(parseReply([envelope(messageName), arAnnulation])).toEqual({
+      kind: 'ARAnnulation',
+      messageName,
+      idActe: ID_ACTE,
+      siren: '491011698',
+      dateReception: '2026-02-01',
+    });
+  });
+
+  it('refuses one addressed to another SIREN than its acte’s, or without a date', () => {
+    expect(() => parseReply([envelope(messageName, '212102313'), arAnnulation])).toThrow('the envelope is for SIREN');
+    const undated: ReplyFile = {
+      name: messageName,
+      content: latin1([`<actes:ARAnnulation xmlns:actes="${NS}" actes:IDActe="${ID_ACTE}"/>`]),
+    };
+    expect(() => parseReply([undated])).toThrow('DateReception is missing');
   });
 });

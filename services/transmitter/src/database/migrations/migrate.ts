@@ -2,8 +2,9 @@ import { runMigrations } from '@relais/event-store';
 import type pg from 'pg';
 import { CreateTransmitterArchives1764390000000 } from './1764390000000-create-transmitter-archives.js';
 import { CreateTransmitterWindows1764400000000 } from './1764400000000-create-transmitter-windows.js';
+import { CreateTransmitterCancellations1764410000000 } from './1764410000000-create-transmitter-cancellations.js';
 
 /** Creates or upgrades the transmitter's own tables, with their own history table; idempotent. */
 export function migrateTransmitter(pool: pg.Pool): Promise<void> {
-  return runMigrations(pool, { migrations: [CreateTransmitterArchives1764390000000, CreateTransmitterWindows1764400000000], tableName: 'transmitter_migrations' });
+  return runMigrations(pool, { migrations: [CreateTransmitterArchives1764390000000, CreateTransmitterWindows1764400000000, CreateTransmitterCancellations1764410000000], tableName: 'transmitter_migrations' });
 }
