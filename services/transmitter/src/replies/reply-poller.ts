@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isDomainError, TransmissionErrorCode } from '@relais/domain';
+import { isDomainError, TransmissionErrorCode, type TransmissionCommand } from '@relais/domain';
 import type { TransmitterConfig } from '../config.js';
 import { TransmitterResources } from '../database/transmitter-resources.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
@@ -132,12 +132,30 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     }
     const { transmissionId } = match.archive;
+    await this.record(mailbox, item, key, where, transmissionId, replyCommand(reply, transmissionId, new Date().toISOString()), reply.messageName, `${reply.kind} ${reply.idActe}`);
+  }
+
+  /**
+   * Records the command a State message means and, only once it is committed, acknowledges the message
+   * in the mailbox (acknowledged earlier, a crash would lose it). A message the transmission cannot
+   * take yet waits for the next poll; one the domain refuses is left for an operator.
+   */
+  private async record(
+    mailbox: MailboxClient,
+    item: MailboxItem,
+    key: string,
+    where: string,
+    transmissionId: string,
+    command: TransmissionCommand,
+    messageName: string,
+    what: string,
+  ): Promise<void> {
     try {
-      const result = await this.resources.commands.execute(replyCommand(reply, transmissionId, new Date().toISOString()), {
-        causationId: `state-reply:${transmissionId}:${reply.messageName}`,
+      const result = await this.resources.commands.execute(command, {
+        causationId: `state-reply:${transmissionId}:${messageName}`,
         actor: 'transmitter',
       });
-      if (result.events.length > 0) this.logger.log(`transmission ${transmissionId}: ${reply.kind} ${reply.idActe} recorded`);
+      if (result.events.length > 0) this.logger.log(`transmission ${transmissionId}: ${what} recorded`);
     } catch (error) {
       if (isDomainError(error, TransmissionErrorCode.InvalidTransition)) {
         this.reportOnce(key, 'log', `${where} waits: transmission ${transmissionId} cannot take it yet (${error.message})`);
@@ -149,7 +167,6 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
       }
       throw error;
     }
-    // Only now that the answer is committed: acknowledged earlier, a crash would lose it.
     await mailbox.ack(item.id);
     this.reported.delete(key);
   }
@@ -168,26 +185,8 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     }
     const { transmissionId } = match;
-    try {
-      const result = await this.resources.commands.execute(
-        { type: 'RecordCancellation', data: { transmissionId, at: new Date().toISOString(), idActe: reply.idActe } },
-        { causationId: `state-reply:${transmissionId}:${reply.messageName}`, actor: 'transmitter' },
-      );
-      if (result.events.length > 0) this.logger.log(`transmission ${transmissionId}: ARAnnulation ${reply.idActe} recorded`);
-    } catch (error) {
-      if (isDomainError(error, TransmissionErrorCode.InvalidTransition)) {
-        this.reportOnce(key, 'log', `${where} waits: transmission ${transmissionId} cannot take it yet (${error.message})`);
-        return;
-      }
-      if (isDomainError(error)) {
-        this.reportOnce(key, 'warn', `${where} cannot be recorded on transmission ${transmissionId}, left for an operator: ${error.code} ${error.message}`);
-        return;
-      }
-      throw error;
-    }
-    // Only now that the cancellation is committed.
-    await mailbox.ack(item.id);
-    this.reported.delete(key);
+    const command: TransmissionCommand = { type: 'RecordCancellation', data: { transmissionId, at: new Date().toISOString(), idActe: reply.idActe } };
+    await this.record(mailbox, item, key, where, transmissionId, command, reply.messageName, `ARAnnulation ${reply.idActe}`);
   }
 
   private reportOnce(key: string, level: 'log' | 'warn', message: string): void {
