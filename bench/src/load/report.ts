@@ -2,7 +2,7 @@
 import type { SimStats } from './api.js';
 import type { Summary } from './stats.js';
 
-/** What the text reports read from a step (a subset of runner's StepResult). */
+/** What the text reports read from a step (runner's StepResult extends it). */
 export interface StepFigures {
   readonly rate: number;
   readonly durationS: number;

@@ -5,11 +5,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { actesForm, makeActe } from './acte.js';
-import { Api, errorCode, networkReason, type SimStats, type TransmissionSnapshot } from './api.js';
+import { Api, errorCode, networkReason, type TransmissionSnapshot } from './api.js';
 import type { Random } from './corpus.js';
 import { achievedRate, judge, scheduleOffsets } from './schedule.js';
+import type { StepFigures } from './report.js';
 import { collectivite, type CollectiviteSpec } from './siren.js';
-import { summarize, type Summary } from './stats.js';
+import { summarize } from './stats.js';
 
 /** Where delivery ends (API.md "Following"); `cancelled` only ever follows `acknowledged`. */
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(['acknowledged', 'rejected', 'nacked', 'partially_accepted', 'failed', 'cancelled']);
@@ -85,43 +86,10 @@ interface Tracked {
   snapshot: TransmissionSnapshot | undefined;
 }
 
-/** Everything measured in a step (the JSON report holds these as they are). */
-export interface StepResult {
-  readonly rate: number;
-  readonly durationS: number;
-  readonly collectivites: number;
+/** Everything measured in a step (the JSON report holds these as they are): the printed figures and when and how it ran. */
+export interface StepResult extends StepFigures {
   readonly concurrency: number;
   readonly startedAt: string;
-  readonly submitted: number;
-  readonly accepted: number;
-  /** Answers other than 202 and failures without an answer, by `status code` or `network reason`. */
-  readonly httpErrors: Readonly<Record<string, number>>;
-  readonly httpErrorCount: number;
-  readonly achievedRate: number;
-  /** Submissions that started more than 100 ms after their scheduled time (concurrency bound reached). */
-  readonly lateStarts: number;
-  readonly maxLatenessMs: number;
-  readonly submitLatencyMs: Summary;
-  readonly finalStatuses: Readonly<Record<string, number>>;
-  /** Accepted, not final when the drain timeout ran out: lost, as far as this run can tell. */
-  readonly notFinal: number;
-  readonly notFinalByStatus: Readonly<Record<string, number>>;
-  readonly notFinalSample: readonly string[];
-  readonly rejectedReasons: Readonly<Record<string, number>>;
-  readonly acknowledged: number;
-  /** Received (createdAt) to acknowledged (acknowledgment.at), server times. */
-  readonly ackLatencyMs: Summary;
-  /** Acknowledged per second, from the first receipt to the last acknowledgment. */
-  readonly ackThroughput: number;
-  readonly drainTimeoutS: number;
-  readonly graceS: number;
-  readonly drained: boolean;
-  /** From the end of submission to the last final status (server time), when everything got there. */
-  readonly drainSeconds: number | undefined;
-  readonly simBefore: SimStats | undefined;
-  readonly simAfter: SimStats | undefined;
-  readonly keptUp: boolean;
-  readonly reasons: readonly string[];
 }
 
 function bump(counts: Record<string, number>, key: string, by = 1): void {

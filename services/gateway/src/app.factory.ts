@@ -1,5 +1,6 @@
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestApplicationContextOptions } from '@nestjs/common/interfaces/nest-application-context-options.interface.js';
 import { AppModule, type GatewayOverrides } from './app.module.js';
 import type { GatewayConfig } from './config.js';
 
@@ -12,9 +13,7 @@ export interface CreateGatewayOptions extends GatewayOverrides {
 export async function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create(
     AppModule.forConfig(config, options),
-    // Nest declares its options as a class of plain data; a literal is how its own docs pass them.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    { ...(options.logger === undefined ? {} : { logger: options.logger }) },
+    Object.assign(new NestApplicationContextOptions(), { ...(options.logger === undefined ? {} : { logger: options.logger }) }),
   );
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   return app;

@@ -1,4 +1,12 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -20,12 +28,13 @@ interface DiscoveredHandler {
 }
 
 /**
- * Owns the module's runtime: at bootstrap declares the streams, finds every `@JetStreamHandler` method
+ * Owns the module's runtime: at module init declares the streams (so that they exist before any
+ * provider's bootstrap, including consumers an application starts itself), at bootstrap finds every `@JetStreamHandler` method
  * of the application's providers and controllers and starts its consumer; before shutdown stops them
  * (in-flight handlers finish, acks confirmed); at shutdown drains the NATS connection.
  */
 @Injectable()
-export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger: MessagingLogger;
   private runners: ConsumerRunner[] = [];
 
@@ -39,10 +48,13 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     this.logger = options.logger ?? new Logger('Messaging');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     if (this.options.ensureStreams !== false) {
       await ensureMessagingStreams(await jetstreamManager(this.nc), new MessagingNames(this.options.namespace), this.options.streamLimits);
     }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
     for (const handler of this.discoverHandlers()) {
       const { metadata } = handler;
       const runner = await startConsumer(this.nc, {

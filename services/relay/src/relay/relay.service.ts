@@ -30,11 +30,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
       pool: this.pool,
       nc: this.nc,
       namespace,
-      logger: {
-        log: (message: string) => { this.logger.log(message); },
-        warn: (message: string) => { this.logger.warn(message); },
-        error: (message: string) => { this.logger.error(message); },
-      },
+      logger: this.logger,
     });
     this.relay.start();
     const relay = this.relay;

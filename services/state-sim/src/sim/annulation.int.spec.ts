@@ -1,53 +1,28 @@
-import 'reflect-metadata';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { SimServer, type MailboxBody } from '../../test/sim-server.js';
 
 import { buildAnnulationArchive } from '@relais/actes';
 import { actesSchemaErrors } from '@relais/testing';
 import { acteInput, buildActeArchive } from '../../test/archives.js';
-import { AppModule } from '../app.module.js';
 
-interface MailboxBody {
-  items: { id: number; kind: string; archiveName: string; receivedFor: string; files: { name: string; contentBase64: string }[] }[];
-}
-
-let app: INestApplication;
+let sim: SimServer;
 let base: string;
 
 beforeAll(async () => {
-  app = await NestFactory.create(
-    AppModule.forConfig({ port: 0, ackDelayMs: 20, anomalyRate: 0, seed: 7, maxArchiveBytes: 16 * 1024 * 1024 }),
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    { logger: false },
-  );
-  await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  base = `http://127.0.0.1:${port}`;
+  sim = await SimServer.start();
+  base = sim.base;
 });
 
 afterAll(async () => {
-  await app.close();
+  await sim.close();
 });
 
 beforeEach(async () => {
-  expect((await fetch(`${base}/sim/reset`, { method: 'POST' })).status).toBe(200);
+  await sim.reset();
 });
 
-function deliver(name: string, bytes: Buffer): Promise<Response> {
-  return fetch(`${base}/sim/actes/${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': 'application/gzip' }, body: bytes });
-}
-
-async function waitForMail(count: number): Promise<MailboxBody> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const page = (await (await fetch(`${base}/sim/mailbox`)).json()) as MailboxBody;
-    if (page.items.length >= count) return page;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`the mailbox never held ${count} replies`);
-}
+const deliver = (name: string, bytes: Buffer): Promise<Response> => sim.deliver(name, bytes);
+const waitForMail = (count: number): Promise<MailboxBody> => sim.waitForMail(count);
 
 const idActe = '034-491011698-20171207-CL20171227_06-DE';
 const annulation = (sequence: number) =>

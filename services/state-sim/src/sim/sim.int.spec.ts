@@ -1,66 +1,29 @@
-import 'reflect-metadata';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { SimServer, type MailboxBody } from '../../test/sim-server.js';
 
 import { acteInput, buildActeArchive, rawTarGz } from '../../test/archives.js';
 import { actesSchemaErrors } from '@relais/testing';
-import { AppModule } from '../app.module.js';
 
-interface MailboxBody {
-  items: { id: number; kind: string; archiveName: string; receivedFor: string; files: { name: string; contentBase64: string }[] }[];
-  next?: number;
-}
-
-let app: INestApplication;
+let sim: SimServer;
 let base: string;
 
 beforeAll(async () => {
-  app = await NestFactory.create(
-    AppModule.forConfig({ port: 0, ackDelayMs: 20, anomalyRate: 0, seed: 7, maxArchiveBytes: 16 * 1024 * 1024 }),
-    // Nest declares its options as a class of plain data; a literal is how its own docs pass them.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    { logger: false },
-  );
-  await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  base = `http://127.0.0.1:${port}`;
+  sim = await SimServer.start();
+  base = sim.base;
 });
 
 afterAll(async () => {
-  await app.close();
+  await sim.close();
 });
 
 beforeEach(async () => {
-  expect((await fetch(`${base}/sim/reset`, { method: 'POST' })).status).toBe(200);
+  await sim.reset();
 });
 
-function deliver(name: string, bytes: Buffer): Promise<Response> {
-  return fetch(`${base}/sim/actes/${encodeURIComponent(name)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/gzip' },
-    body: bytes,
-  });
-}
-
-async function stats(): Promise<Record<string, unknown>> {
-  return (await (await fetch(`${base}/sim/stats`)).json()) as Record<string, unknown>;
-}
-
-async function mailbox(query = ''): Promise<MailboxBody> {
-  return (await (await fetch(`${base}/sim/mailbox${query}`)).json()) as MailboxBody;
-}
-
-async function waitForMail(count: number): Promise<MailboxBody> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const page = await mailbox();
-    if (page.items.length >= count) return page;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`fewer than ${count} replies in the mailbox after 2 s`);
-}
+const deliver = (name: string, bytes: Buffer): Promise<Response> => sim.deliver(name, bytes);
+const waitForMail = (count: number): Promise<MailboxBody> => sim.waitForMail(count);
+const stats = (): Promise<Record<string, unknown>> => sim.stats();
+const mailbox = (query = ''): Promise<MailboxBody> => sim.mailbox(query);
 
 describe('state simulator over HTTP', () => {
   it('answers /health', async () => {

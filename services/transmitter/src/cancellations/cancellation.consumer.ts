@@ -1,16 +1,13 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { TransmissionCancellationRequested } from '@relais/domain';
 import {
   DecodeError,
-  ensureMessagingStreams,
   MessagingNames,
   NATS_CONNECTION,
   startConsumer,
   type ConsumerRunner,
   type EventEnvelope,
-  type MessagingLogger,
 } from '@relais/messaging';
 import { decodeTransmissionEvent, transmissionEvents } from '@relais/service-kit';
 import type { TransmitterConfig } from '../config.js';
@@ -47,12 +44,6 @@ export class CancellationConsumer implements OnApplicationBootstrap, BeforeAppli
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureMessagingStreams(await jetstreamManager(this.nc), this.names, this.config.streamLimits);
-    const logger: MessagingLogger = {
-      log: (message: string) => { this.logger.log(message); },
-      warn: (message: string) => { this.logger.warn(message); },
-      error: (message: string) => { this.logger.error(message); },
-    };
     this.runner = await startConsumer(this.nc, {
       namespace: this.names.namespace,
       consumer: CANCELLATION_CONSUMER,
@@ -63,7 +54,7 @@ export class CancellationConsumer implements OnApplicationBootstrap, BeforeAppli
       ackWaitMs: this.config.ackWaitMs,
       concurrency: this.config.concurrency,
       prefetch: this.config.concurrency,
-      logger,
+      logger: this.logger,
     });
     this.logger.log(`consumer ${this.runner.durable} started`);
   }

@@ -1,17 +1,14 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { TransmissionRetryRequested, TransmissionRouted } from '@relais/domain';
 import {
   DecodeError,
-  ensureMessagingStreams,
   MessagingNames,
   NATS_CONNECTION,
   startConsumer,
   type ConsumerRunner,
   type EventEnvelope,
   type MessageContext,
-  type MessagingLogger,
 } from '@relais/messaging';
 import { decodeTransmissionEvent, transmissionEvents } from '@relais/service-kit';
 import type { TransmitterConfig } from '../config.js';
@@ -56,12 +53,6 @@ export class DeliveryConsumer implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureMessagingStreams(await jetstreamManager(this.nc), this.names, this.config.streamLimits);
-    const logger: MessagingLogger = {
-      log: (message: string) => { this.logger.log(message); },
-      warn: (message: string) => { this.logger.warn(message); },
-      error: (message: string) => { this.logger.error(message); },
-    };
     for (const type of ['TransmissionRouted', 'TransmissionRetryRequested'] as const) {
       const runner = await startConsumer(this.nc, {
         namespace: this.names.namespace,
@@ -73,7 +64,7 @@ export class DeliveryConsumer implements OnApplicationBootstrap, BeforeApplicati
         ackWaitMs: this.config.ackWaitMs,
         concurrency: this.config.concurrency,
         prefetch: this.config.concurrency,
-        logger,
+        logger: this.logger,
       });
       this.runners.push(runner);
       this.logger.log(`consumer ${runner.durable} started`);
