@@ -234,3 +234,18 @@ export class Platform {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/** The event type `T` of a transmission's history. */
+export type Of<T extends TransmissionEvent['type']> = Extract<TransmissionEvent, { type: T }>;
+
+/** The events of one type in a history. */
+export function ofType<T extends TransmissionEvent['type']>(events: readonly TransmissionEvent[], type: T): Of<T>[] {
+  return events.filter((event): event is Of<T> => event.type === type);
+}
+
+/** The one event of a type in a history (throws when there are none or several). */
+export function only<T extends TransmissionEvent['type']>(events: readonly TransmissionEvent[], type: T): Of<T> {
+  const found = ofType(events, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0]!;
+}

@@ -2,21 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { ID_ACTE_REGEX, NOM_ARCHIVE_REGEX } from '@relais/actes';
-import type { TransmissionEvent } from '@relais/domain';
-import { ENDPOINTS, Platform } from '../../test/harness.js';
+import { ENDPOINTS, Platform, ofType, only } from '../../test/harness.js';
 import { DELIVERY_CONSUMERS } from './delivery.consumer.js';
 
-type Of<T extends TransmissionEvent['type']> = Extract<TransmissionEvent, { type: T }>;
-
-function ofType<T extends TransmissionEvent['type']>(events: readonly TransmissionEvent[], type: T): Of<T>[] {
-  return events.filter((event): event is Of<T> => event.type === type);
-}
-
-function only<T extends TransmissionEvent['type']>(events: readonly TransmissionEvent[], type: T): Of<T> {
-  const found = ofType(events, type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0]!;
-}
 
 /** The transmitter against a real database, NATS, relay and State simulator. */
 describe('relais-transmitter delivery', () => {

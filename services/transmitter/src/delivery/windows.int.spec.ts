@@ -1,19 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TransmissionEvent } from '@relais/domain';
 import { windowStartOf } from '@relais/routing';
-import { ENDPOINTS, Platform } from '../../test/harness.js';
+import { ENDPOINTS, Platform, ofType, only } from '../../test/harness.js';
 
-type Of<T extends TransmissionEvent['type']> = Extract<TransmissionEvent, { type: T }>;
-
-function ofType<T extends TransmissionEvent['type']>(events: readonly TransmissionEvent[], type: T): Of<T>[] {
-  return events.filter((event): event is Of<T> => event.type === type);
-}
-
-function only<T extends TransmissionEvent['type']>(events: readonly TransmissionEvent[], type: T): Of<T> {
-  const found = ofType(events, type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0]!;
-}
 
 /** Transmission windows: the transmitter against a real database, NATS, relay and State simulator. */
 describe('relais-transmitter transmission windows', () => {
