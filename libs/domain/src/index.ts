@@ -6,7 +6,18 @@
 export { DomainError, isDomainError } from './shared/domain-error.js';
 export type { Command, Event, Instant } from './shared/message.types.js';
 export type * from './transmission/transmission.values.js';
-export { channelOf, nackSourceKinds } from './transmission/transmission.values.js';
+export {
+  channelOf,
+  collectiviteReplyCodes,
+  letterCodes,
+  letterRules,
+  nackSourceKinds,
+  outboundMessageCodes,
+  PLATFORM_ACTOR,
+  replyCodes,
+  replyDocuments,
+  replyReceiptCodes,
+} from './transmission/transmission.values.js';
 export type * from './transmission/transmission.events.js';
 export type * from './transmission/transmission.commands.js';
 export { TransmissionError, TransmissionErrorCode } from './transmission/transmission.errors.js';
@@ -14,6 +25,9 @@ export {
   evolve,
   initialState,
   type Deferral,
+  type Exchange,
+  type ExchangeReply,
+  type SentMessage,
   type FailedAttempt,
   type PackagedFile,
   type SentAttempt,
@@ -24,3 +38,21 @@ export {
 export { decide } from './transmission/transmission.decide.js';
 export { transmissionDecider, type Decider } from './transmission/transmission.decider.js';
 export { fromStored, toStored, type WireEvent } from './transmission/transmission.wire.js';
+export {
+  ClassificationError,
+  ClassificationErrorCode,
+  decideClassification,
+  evolveClassification,
+  initialClassificationState,
+  openRequest,
+  type ClassificationCommand,
+  type ClassificationEvent,
+  type ClassificationRequest,
+  type ClassificationState,
+  type ReceivedClassification,
+} from './classification/classification.js';
+export {
+  CLASSIFICATION_EVENT_TYPES,
+  classificationFromStored,
+  classificationToStored,
+} from './classification/classification.wire.js';

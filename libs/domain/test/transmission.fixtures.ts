@@ -110,3 +110,38 @@ export function withCode(code: TransmissionErrorCode) {
     expect((error as TransmissionError).code).toBe(code);
   };
 }
+
+/* The exchanges after the AR (2-1…5-1 and the answers). */
+export const letterPdf = { sha256: '1'.repeat(64), size: 2048, name: '021-212102313-20260104-DEL2026_001-DE-3-1_1.pdf', mediaType: 'application/pdf' };
+export const replyPdf = { sha256: '2'.repeat(64), size: 4096, name: 'pieces.pdf', mediaType: 'application/pdf' };
+export const letterReceived = (
+  code: '2-1' | '3-1' | '4-1' | '5-1' = '3-1',
+  exchange = 1,
+  messageId = `EACT--PREF021-212102313-20260110-${exchange}.tar.gz`,
+): TransmissionEvent => ({
+  type: 'TransmissionLetterReceived',
+  data: { transmissionId: id, at, exchange, code, messageId, dateCourrierPref: '2026-01-10', text: 'Merci de transmettre le plan.', documents: [letterPdf] },
+});
+export const replyRequested = (
+  code: '2-2' | '3-2' | '3-3' | '3-4' | '4-2' | '4-3' | '4-4',
+  exchange = 1,
+  documents = code.endsWith('-2') && code !== '2-2' ? [] : [replyPdf],
+): TransmissionEvent => ({
+  type: 'TransmissionReplyRequested',
+  data: { transmissionId: id, at, exchange, code, requestedBy: code === '3-2' || code === '4-2' ? 'relais' : 'token-dijon', documents },
+});
+export const messageSent = (
+  code: '2-2' | '3-2' | '3-3' | '3-4' | '4-2' | '4-3' | '4-4' | '6-1',
+  exchange = 1,
+  fileName = 'SLO-EACT--212102313--20260111-2.tar.gz',
+): TransmissionEvent => ({
+  type: 'TransmissionMessageSent',
+  data:
+    code === '6-1'
+      ? { transmissionId: id, at, code, fileName, sha256: 'd'.repeat(64) }
+      : { transmissionId: id, at, code, exchange, fileName, sha256: 'd'.repeat(64) },
+});
+export const replyAcknowledged = (code: '3-5' | '4-5' = '3-5', exchange = 1): TransmissionEvent => ({
+  type: 'TransmissionReplyAcknowledged',
+  data: { transmissionId: id, at, exchange, code, messageId: 'EACT--PREF021-212102313-20260112-3.tar.gz', dateReception: '2026-01-12' },
+});

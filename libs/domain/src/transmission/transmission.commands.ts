@@ -3,10 +3,15 @@ import type {
   Acknowledgment,
   ActeSubmission,
   Channel,
+  CollectiviteReplyCode,
   ErrorDetail,
+  FileRef,
+  LetterCode,
   NackSource,
+  OutboundMessageCode,
   PesOutcome,
   PesSubmission,
+  ReplyReceiptCode,
 } from './transmission.values.js';
 
 /* Every command names its transmission and carries the time its sender observed the fact: deciding
@@ -50,6 +55,33 @@ export type RequestCancellation = Command<'RequestCancellation', Request & { req
 /** Record the préfecture's 6-2 ARAnnulation. */
 export type RecordCancellation = Command<'RecordCancellation', Request & { idActe: string }>;
 
+/** Record a letter of the préfecture (2-1, 3-1, 4-1, 5-1) read from the mailbox. */
+export type RecordLetter = Command<
+  'RecordLetter',
+  Request & {
+    code: LetterCode;
+    messageId: string;
+    dateCourrierPref: string;
+    text: string;
+    documents: readonly FileRef[];
+  }
+>;
+/** Answer exchange `exchange`'s letter (the collectivité, through the API). */
+export type RequestReply = Command<
+  'RequestReply',
+  Request & { exchange: number; code: CollectiviteReplyCode; requestedBy: string; documents: readonly FileRef[] }
+>;
+/** Record that the préfecture's server took a reply or a 6-1. */
+export type RecordMessageSent = Command<
+  'RecordMessageSent',
+  Request & { code: OutboundMessageCode; exchange?: number; fileName: string; sha256: string }
+>;
+/** Record the préfecture's 3-5 / 4-5 receipt of the collectivité's answer. */
+export type RecordReplyAcknowledgment = Command<
+  'RecordReplyAcknowledgment',
+  Request & { exchange: number; code: ReplyReceiptCode; messageId: string; dateReception: string }
+>;
+
 /** Everything that can be asked of a transmission. */
 export type TransmissionCommand =
   | SubmitActe
@@ -66,4 +98,8 @@ export type TransmissionCommand =
   | RecordNack
   | RecordPartialAcceptance
   | RequestCancellation
-  | RecordCancellation;
+  | RecordCancellation
+  | RecordLetter
+  | RequestReply
+  | RecordMessageSent
+  | RecordReplyAcknowledgment;

@@ -1,6 +1,7 @@
 import { assertNever } from '../shared/assert-never.js';
 import { recordAcknowledgment, recordNack, recordPartialAcceptance } from './answer.decide.js';
 import { recordCancellation, requestCancellation } from './cancellation.decide.js';
+import { recordLetter, recordMessageSent, recordReplyAcknowledgment, requestReply } from './exchange.decide.js';
 import { deferDelivery, giveUp, recordDeliveryFailure, recordPackage, recordSent, retry } from './delivery.decide.js';
 import { recordValidation, route, submit } from './submission.decide.js';
 import type { TransmissionCommand } from './transmission.commands.js';
@@ -42,6 +43,14 @@ export function decide(command: TransmissionCommand, state: TransmissionState): 
       return requestCancellation(command, state);
     case 'RecordCancellation':
       return recordCancellation(command, state);
+    case 'RecordLetter':
+      return recordLetter(command, state);
+    case 'RequestReply':
+      return requestReply(command, state);
+    case 'RecordMessageSent':
+      return recordMessageSent(command, state);
+    case 'RecordReplyAcknowledgment':
+      return recordReplyAcknowledgment(command, state);
     default:
       return assertNever(command);
   }

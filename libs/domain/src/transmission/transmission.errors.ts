@@ -16,6 +16,10 @@ export const TransmissionErrorCode = {
   InvalidCommand: 'TRANSMISSION.INVALID_COMMAND',
   /** Cancellation is only for an acknowledged acte with an IDActe; a PES file cannot be cancelled. */
   CancellationNotAllowed: 'TRANSMISSION.CANCELLATION_NOT_ALLOWED',
+  /** No exchange of this number: the préfecture sent no such letter about this acte. */
+  ExchangeNotFound: 'TRANSMISSION.EXCHANGE_NOT_FOUND',
+  /** The answer does not fit the letter (a 4-4 to a 2-1), or the letter was answered already. */
+  ReplyNotAllowed: 'TRANSMISSION.REPLY_NOT_ALLOWED',
   /** A stored event could not be decoded into a domain event. */
   UndecodableEvent: 'TRANSMISSION.UNDECODABLE_EVENT',
 } as const;

@@ -3,8 +3,13 @@ import type {
   Acknowledgment,
   Channel,
   ErrorDetail,
+  FileRef,
+  LetterCode,
   NackSource,
+  OutboundMessageCode,
   PesOutcome,
+  ReplyCode,
+  ReplyReceiptCode,
   Submission,
 } from './transmission.values.js';
 
@@ -63,6 +68,37 @@ export type TransmissionCancellationRequested = Event<
 /** The préfecture acknowledged the annulation (6-2). */
 export type TransmissionCancelled = Event<'TransmissionCancelled', Fact & { idActe: string }>;
 
+/** A letter of the préfecture about the acknowledged acte opened exchange `exchange` (from 1). */
+export type TransmissionLetterReceived = Event<
+  'TransmissionLetterReceived',
+  Fact & {
+    exchange: number;
+    code: LetterCode;
+    /** The préfecture's message (its envelope's name): read twice, recorded once. */
+    messageId: string;
+    /** `YYYY-MM-DD`: DateCourrierPref, or the DateDepot of a 5-1. */
+    dateCourrierPref: string;
+    /** DescriptionPieces (3-1), Motif (4-1), NatureIllegalite (5-1); empty for 2-1. */
+    text: string;
+    documents: readonly FileRef[];
+  }
+>;
+/** An answer to exchange `exchange` is to be sent: the collectivité's, or the automatic 3-2/4-2 receipt. */
+export type TransmissionReplyRequested = Event<
+  'TransmissionReplyRequested',
+  Fact & { exchange: number; code: ReplyCode; requestedBy: string; documents: readonly FileRef[] }
+>;
+/** The préfecture's server took a reply (of exchange `exchange`) or the 6-1 (no exchange). */
+export type TransmissionMessageSent = Event<
+  'TransmissionMessageSent',
+  Fact & { code: OutboundMessageCode; exchange?: number; fileName: string; sha256: string }
+>;
+/** The préfecture acknowledged the collectivité's answer to exchange `exchange` (3-5, 4-5). */
+export type TransmissionReplyAcknowledged = Event<
+  'TransmissionReplyAcknowledged',
+  Fact & { exchange: number; code: ReplyReceiptCode; messageId: string; dateReception: string }
+>;
+
 /** Every fact of a transmission's life. */
 export type TransmissionEvent =
   | TransmissionReceived
@@ -79,4 +115,8 @@ export type TransmissionEvent =
   | TransmissionNacked
   | TransmissionPartiallyAccepted
   | TransmissionCancellationRequested
-  | TransmissionCancelled;
+  | TransmissionCancelled
+  | TransmissionLetterReceived
+  | TransmissionReplyRequested
+  | TransmissionMessageSent
+  | TransmissionReplyAcknowledged;

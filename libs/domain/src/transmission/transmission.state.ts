@@ -5,8 +5,12 @@ import type {
   Acknowledgment,
   Channel,
   ErrorDetail,
+  FileRef,
+  LetterCode,
   NackSource,
   PesOutcome,
+  ReplyCode,
+  ReplyReceiptCode,
   Submission,
   TransmissionStatus,
 } from './transmission.values.js';
@@ -39,6 +43,38 @@ export interface FailedAttempt {
   readonly reason: string;
 }
 
+/** A message the préfecture's server took: its archive's name and bytes' hash. */
+export interface SentMessage {
+  readonly at: Instant;
+  readonly fileName: string;
+  readonly sha256: string;
+}
+
+/** An answer to a letter: asked for (by the collectivité, or automatic), then sent. */
+export interface ExchangeReply {
+  readonly code: ReplyCode;
+  readonly requestedBy: string;
+  readonly requestedAt: Instant;
+  readonly documents: readonly FileRef[];
+  readonly sent?: SentMessage;
+}
+
+/** A letter of the préfecture about the acte, and what followed it. */
+export interface Exchange {
+  /** From 1, in the order the letters were recorded. */
+  readonly number: number;
+  readonly code: LetterCode;
+  readonly messageId: string;
+  readonly receivedAt: Instant;
+  readonly dateCourrierPref: string;
+  readonly text: string;
+  readonly documents: readonly FileRef[];
+  /** The automatic receipt first (3-2, 4-2), then the collectivité's answer. */
+  readonly replies: readonly ExchangeReply[];
+  /** The préfecture's 3-5 / 4-5 receipt of the collectivité's answer. */
+  readonly replyReceipt?: { readonly code: ReplyReceiptCode; readonly messageId: string; readonly at: Instant; readonly dateReception: string };
+}
+
 /** The State's final word on delivery. */
 export type StateAnswer =
   | { readonly status: 'acknowledged'; readonly acknowledgment: Acknowledgment }
@@ -68,7 +104,15 @@ export interface Transmission {
   /** A retry was asked and nothing was sent since. */
   readonly retryPending: boolean;
   readonly answer?: StateAnswer;
-  readonly cancellation?: { readonly requestedBy: string; readonly requestedAt: Instant; readonly idActe: string };
+  readonly cancellation?: {
+    readonly requestedBy: string;
+    readonly requestedAt: Instant;
+    readonly idActe: string;
+    /** The 6-1, once the préfecture's server took it. */
+    readonly sent?: SentMessage;
+  };
+  /** The préfecture's letters about the acknowledged acte, in order. */
+  readonly exchanges: readonly Exchange[];
 }
 
 /** A transmission's state: nothing before its first event. */
@@ -88,7 +132,7 @@ export function evolve(state: TransmissionState, event: TransmissionEvent): Tran
   if (event.type === 'TransmissionReceived') {
     if (state.status !== 'none') return state;
     const { transmissionId: id, siren, submission } = event.data;
-    return { status: 'received', id, siren, submission, sent: [], failed: [], lastAttempt: 0, retryPending: false };
+    return { status: 'received', id, siren, submission, sent: [], failed: [], lastAttempt: 0, retryPending: false, exchanges: [] };
   }
   if (state.status === 'none') return state;
   return evolveExisting(state, event);
@@ -149,7 +193,34 @@ function evolveExisting(
     }
     case 'TransmissionCancelled':
       return { ...t, status: 'cancelled' };
+    case 'TransmissionLetterReceived': {
+      const { exchange: number, code, messageId, at: receivedAt, dateCourrierPref, text, documents } = event.data;
+      const exchange: Exchange = { number, code, messageId, receivedAt, dateCourrierPref, text, documents, replies: [] };
+      return { ...t, exchanges: [...t.exchanges, exchange] };
+    }
+    case 'TransmissionReplyRequested': {
+      const { exchange, code, requestedBy, at: requestedAt, documents } = event.data;
+      return withExchange(t, exchange, (e) => ({ ...e, replies: [...e.replies, { code, requestedBy, requestedAt, documents }] }));
+    }
+    case 'TransmissionMessageSent': {
+      const { exchange, code, at, fileName, sha256 } = event.data;
+      const sent = { at, fileName, sha256 };
+      if (code === '6-1') return t.cancellation === undefined ? t : { ...t, cancellation: { ...t.cancellation, sent } };
+      if (exchange === undefined) return t;
+      return withExchange(t, exchange, (e) => ({
+        ...e,
+        replies: e.replies.map((reply) => (reply.code === code && reply.sent === undefined ? { ...reply, sent } : reply)),
+      }));
+    }
+    case 'TransmissionReplyAcknowledged': {
+      const { exchange, code, messageId, at, dateReception } = event.data;
+      return withExchange(t, exchange, (e) => ({ ...e, replyReceipt: { code, messageId, at, dateReception } }));
+    }
     default:
       return assertNever(event);
   }
+}
+
+function withExchange(t: Transmission, number: number, change: (exchange: Exchange) => Exchange): Transmission {
+  return { ...t, exchanges: t.exchanges.map((exchange) => (exchange.number === number ? change(exchange) : exchange)) };
 }

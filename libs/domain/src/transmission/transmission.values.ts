@@ -116,3 +116,56 @@ export interface PesAcknowledgment {
 
 /** The State's acknowledgment; `kind` matches the transmission's. */
 export type Acknowledgment = ActeAcknowledgment | PesAcknowledgment;
+
+/**
+ * The letters a préfecture sends about an acknowledged acte, each opening an exchange (DOMAIN.md §1.3):
+ * 2-1 courrier simple, 3-1 demande de pièces complémentaires, 4-1 lettre d'observations, 5-1 déféré.
+ */
+export type LetterCode = '2-1' | '3-1' | '4-1' | '5-1';
+/** The collectivité's answers to a letter, through the API. */
+export type CollectiviteReplyCode = '2-2' | '3-3' | '3-4' | '4-3' | '4-4';
+/** The receipts the platform sends on its own as soon as a 3-1 or a 4-1 arrives. */
+export type AutomaticReceiptCode = '3-2' | '4-2';
+/** Every answer to a letter the platform sends. */
+export type ReplyCode = CollectiviteReplyCode | AutomaticReceiptCode;
+/** Every message the platform sends about an acte after the acte itself. */
+export type OutboundMessageCode = ReplyCode | '6-1';
+/** The préfecture's receipts of the collectivité's answer: 3-5 (after 3-3/3-4), 4-5 (after 4-3/4-4). */
+export type ReplyReceiptCode = '3-5' | '4-5';
+
+/** The letters, and what may answer each: the collectivité's replies, the automatic receipt, the préfecture's receipt of the reply. */
+export const letterRules: Readonly<
+  Record<
+    LetterCode,
+    {
+      readonly replies: readonly CollectiviteReplyCode[];
+      readonly receipt?: AutomaticReceiptCode;
+      readonly replyReceipt?: ReplyReceiptCode;
+    }
+  >
+> = {
+  '2-1': { replies: ['2-2'] },
+  '3-1': { replies: ['3-3', '3-4'], receipt: '3-2', replyReceipt: '3-5' },
+  '4-1': { replies: ['4-3', '4-4'], receipt: '4-2', replyReceipt: '4-5' },
+  '5-1': { replies: [] },
+};
+
+/** How many documents each reply carries: none for a receipt, one, or one and more (3-4). */
+export const replyDocuments: Readonly<Record<ReplyCode, { readonly min: number; readonly max: number }>> = {
+  '2-2': { min: 1, max: 1 },
+  '3-2': { min: 0, max: 0 },
+  '3-3': { min: 1, max: 1 },
+  '3-4': { min: 1, max: Number.POSITIVE_INFINITY },
+  '4-2': { min: 0, max: 0 },
+  '4-3': { min: 1, max: 1 },
+  '4-4': { min: 1, max: 1 },
+};
+
+export const letterCodes: readonly LetterCode[] = ['2-1', '3-1', '4-1', '5-1'];
+export const replyCodes: readonly ReplyCode[] = ['2-2', '3-2', '3-3', '3-4', '4-2', '4-3', '4-4'];
+export const collectiviteReplyCodes: readonly CollectiviteReplyCode[] = ['2-2', '3-3', '3-4', '4-3', '4-4'];
+export const outboundMessageCodes: readonly OutboundMessageCode[] = [...replyCodes, '6-1'];
+export const replyReceiptCodes: readonly ReplyReceiptCode[] = ['3-5', '4-5'];
+
+/** The requester of the automatic receipts. */
+export const PLATFORM_ACTOR = 'relais';

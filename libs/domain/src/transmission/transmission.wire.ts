@@ -10,11 +10,16 @@ import type {
   Channel,
   ErrorDetail,
   FileRef,
+  LetterCode,
   NackSource,
+  OutboundMessageCode,
   PesOutcome,
   PesSubmission,
+  ReplyCode,
+  ReplyReceiptCode,
   Submission,
 } from './transmission.values.js';
+import { letterCodes, outboundMessageCodes, replyCodes, replyReceiptCodes } from './transmission.values.js';
 
 /*
  * The one place where domain events meet the generated protobuf types (relais.transmission.v1). The
@@ -98,6 +103,14 @@ export function toStored(event: TransmissionEvent): WireEvent {
       return stored(wire.TransmissionCancellationRequestedSchema, { ...event.data, at });
     case 'TransmissionCancelled':
       return stored(wire.TransmissionCancelledSchema, { ...event.data, at });
+    case 'TransmissionLetterReceived':
+      return stored(wire.TransmissionLetterReceivedSchema, { ...event.data, at, documents: event.data.documents.map(fileOut) });
+    case 'TransmissionReplyRequested':
+      return stored(wire.TransmissionReplyRequestedSchema, { ...event.data, at, documents: event.data.documents.map(fileOut) });
+    case 'TransmissionMessageSent':
+      return stored(wire.TransmissionMessageSentSchema, { ...event.data, at });
+    case 'TransmissionReplyAcknowledged':
+      return stored(wire.TransmissionReplyAcknowledgedSchema, { ...event.data, at });
     default:
       return assertNever(event);
   }
@@ -197,7 +210,60 @@ const decoders = new Map<string, Decoder>([
     type: 'TransmissionCancelled',
     data: { ...fact(m), idActe: m.idActe },
   })),
+  decoder(wire.TransmissionLetterReceivedSchema, (m) => ({
+    type: 'TransmissionLetterReceived',
+    data: {
+      ...fact(m),
+      exchange: exchangeNumber(m.exchange),
+      code: oneOf<LetterCode>(letterCodes, m.code, 'code'),
+      messageId: m.messageId,
+      dateCourrierPref: m.dateCourrierPref,
+      text: m.text,
+      documents: m.documents.map(fileIn),
+    },
+  })),
+  decoder(wire.TransmissionReplyRequestedSchema, (m) => ({
+    type: 'TransmissionReplyRequested',
+    data: {
+      ...fact(m),
+      exchange: exchangeNumber(m.exchange),
+      code: oneOf<ReplyCode>(replyCodes, m.code, 'code'),
+      requestedBy: m.requestedBy,
+      documents: m.documents.map(fileIn),
+    },
+  })),
+  decoder(wire.TransmissionMessageSentSchema, (m) => ({
+    type: 'TransmissionMessageSent',
+    data: {
+      ...fact(m),
+      code: oneOf<OutboundMessageCode>(outboundMessageCodes, m.code, 'code'),
+      ...optional('exchange', m.exchange === undefined ? undefined : exchangeNumber(m.exchange)),
+      fileName: m.fileName,
+      sha256: m.sha256,
+    },
+  })),
+  decoder(wire.TransmissionReplyAcknowledgedSchema, (m) => ({
+    type: 'TransmissionReplyAcknowledged',
+    data: {
+      ...fact(m),
+      exchange: exchangeNumber(m.exchange),
+      code: oneOf<ReplyReceiptCode>(replyReceiptCodes, m.code, 'code'),
+      messageId: m.messageId,
+      dateReception: m.dateReception,
+    },
+  })),
 ]);
+
+function oneOf<T extends string>(values: readonly T[], value: string, field: string): T {
+  const found = values.find((candidate) => candidate === value);
+  if (found === undefined) throw new Error(`${field} ${JSON.stringify(value)} is not one of ${values.join(', ')}`);
+  return found;
+}
+
+function exchangeNumber(value: number): number {
+  if (value < 1) throw new Error('exchange is missing');
+  return value;
+}
 
 function stored<Desc extends wire.DescMessage>(schema: Desc, init: Init<Desc>): WireEvent {
   // The JSON form of a message (as opposed to a well-known type's special form) is always an object.

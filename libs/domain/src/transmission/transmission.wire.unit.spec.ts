@@ -27,7 +27,7 @@ import {
   siren,
   validated,
   withCode,
-} from '../../test/transmission.fixtures.js';
+ letterPdf, letterReceived, messageSent, replyAcknowledged, replyPdf, replyRequested } from '../../test/transmission.fixtures.js';
 import { TransmissionErrorCode as Code } from './transmission.errors.js';
 import type { TransmissionEvent } from './transmission.events.js';
 import { fromStored, toStored } from './transmission.wire.js';
@@ -86,6 +86,14 @@ const samples: TransmissionEvent[] = [
   partiallyAccepted(),
   cancellationRequested(),
   cancelled(),
+  letterReceived('3-1'),
+  letterReceived('5-1', 2),
+  { ...letterReceived('2-1', 3), data: { ...letterReceived('2-1', 3).data, text: '', documents: [] } } as TransmissionEvent,
+  replyRequested('3-2'),
+  replyRequested('3-4', 1, [replyPdf, letterPdf]),
+  messageSent('3-4'),
+  messageSent('6-1'),
+  replyAcknowledged('4-5', 2),
 ];
 
 describe('the wire form of events', () => {

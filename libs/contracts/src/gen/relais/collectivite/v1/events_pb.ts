@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file relais/collectivite/v1/events.proto.
  */
 export const file_relais_collectivite_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiNyZWxhaXMvY29sbGVjdGl2aXRlL3YxL2V2ZW50cy5wcm90bxIWcmVsYWlzLmNvbGxlY3Rpdml0ZS52MSJQCgxIZWxpb3NCdWRnZXQSDwoHaWRfcG9zdBgBIAEoCRIPCgdjb2RfY29sGAIgASgJEg8KB2NvZF9idWQYAyABKAkSDQoFc2lyZXQYBCABKAki5gEKFkNvbGxlY3Rpdml0ZVJlZ2lzdGVyZWQSDQoFc2lyZW4YASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgsKA25vbRgDIAEoCRITCgtkZXBhcnRlbWVudBgEIAEoCRIWCg5hcnJvbmRpc3NlbWVudBgFIAEoCRIOCgZuYXR1cmUYBiABKAkSNAoGaGVsaW9zGAcgAygLMiQucmVsYWlzLmNvbGxlY3Rpdml0ZS52MS5IZWxpb3NCdWRnZXQSFQoNcmVnaXN0ZXJlZF9ieRgIIAEoCWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("CiNyZWxhaXMvY29sbGVjdGl2aXRlL3YxL2V2ZW50cy5wcm90bxIWcmVsYWlzLmNvbGxlY3Rpdml0ZS52MSJQCgxIZWxpb3NCdWRnZXQSDwoHaWRfcG9zdBgBIAEoCRIPCgdjb2RfY29sGAIgASgJEg8KB2NvZF9idWQYAyABKAkSDQoFc2lyZXQYBCABKAki5gEKFkNvbGxlY3Rpdml0ZVJlZ2lzdGVyZWQSDQoFc2lyZW4YASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgsKA25vbRgDIAEoCRITCgtkZXBhcnRlbWVudBgEIAEoCRIWCg5hcnJvbmRpc3NlbWVudBgFIAEoCRIOCgZuYXR1cmUYBiABKAkSNAoGaGVsaW9zGAcgAygLMiQucmVsYWlzLmNvbGxlY3Rpdml0ZS52MS5IZWxpb3NCdWRnZXQSFQoNcmVnaXN0ZXJlZF9ieRgIIAEoCSKcAQoXQ2xhc3NpZmljYXRpb25SZXF1ZXN0ZWQSDQoFc2lyZW4YASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnJlcXVlc3RfaWQYAyABKAkSFAoMcmVxdWVzdGVkX2J5GAQgASgJEiAKGGRhdGVfY2xhc3NpZmljYXRpb25faGVsZBgFIAEoCSKJAQoZQ2xhc3NpZmljYXRpb25SZXF1ZXN0U2VudBINCgVzaXJlbhgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKcmVxdWVzdF9pZBgDIAEoCRIRCglmaWxlX25hbWUYBCABKAkSDgoGc2hhMjU2GAUgASgJIsYBChZDbGFzc2lmaWNhdGlvblJlY2VpdmVkEg0KBXNpcmVuGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNkYXRlX2NsYXNzaWZpY2F0aW9uGAMgASgJEg4KBnNoYTI1NhgEIAEoCRIMCgRzaXplGAUgASgEEhIKCm1lc3NhZ2VfaWQYBiABKAkSFwoKcmVxdWVzdF9pZBgHIAEoCUgAiAEBQg0KC19yZXF1ZXN0X2lkIqkBChdDbGFzc2lmaWNhdGlvblVuY2hhbmdlZBINCgVzaXJlbhgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGwoTZGF0ZV9jbGFzc2lmaWNhdGlvbhgDIAEoCRISCgptZXNzYWdlX2lkGAQgASgJEhcKCnJlcXVlc3RfaWQYBSABKAlIAIgBAUINCgtfcmVxdWVzdF9pZGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * One budget that sends PES files to the DGFiP (API.md `helios`).
@@ -119,4 +119,190 @@ export type CollectiviteRegistered = Message<"relais.collectivite.v1.Collectivit
  */
 export const CollectiviteRegisteredSchema: GenMessage<CollectiviteRegistered> = /*@__PURE__*/
   messageDesc(file_relais_collectivite_v1_events, 1);
+
+/**
+ * The collectivité (or an operator for it) asked its préfecture for its classification: an @ctes 7-1
+ * DemandeClassification will be sent.
+ *
+ * @generated from message relais.collectivite.v1.ClassificationRequested
+ */
+export type ClassificationRequested = Message<"relais.collectivite.v1.ClassificationRequested"> & {
+  /**
+   * @generated from field: string siren = 1;
+   */
+  siren: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * Names the request in the API and in the answer's record.
+   *
+   * @generated from field: string request_id = 3;
+   */
+  requestId: string;
+
+  /**
+   * The token id of whoever asked.
+   *
+   * @generated from field: string requested_by = 4;
+   */
+  requestedBy: string;
+
+  /**
+   * DateClassification of the classification held, sent in the 7-1 ("YYYY-MM-DD"); empty when the
+   * collectivité still uses the platform's default.
+   *
+   * @generated from field: string date_classification_held = 5;
+   */
+  dateClassificationHeld: string;
+};
+
+/**
+ * Describes the message relais.collectivite.v1.ClassificationRequested.
+ * Use `create(ClassificationRequestedSchema)` to create a new message.
+ */
+export const ClassificationRequestedSchema: GenMessage<ClassificationRequested> = /*@__PURE__*/
+  messageDesc(file_relais_collectivite_v1_events, 2);
+
+/**
+ * The préfecture's server took the 7-1.
+ *
+ * @generated from message relais.collectivite.v1.ClassificationRequestSent
+ */
+export type ClassificationRequestSent = Message<"relais.collectivite.v1.ClassificationRequestSent"> & {
+  /**
+   * @generated from field: string siren = 1;
+   */
+  siren: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string request_id = 3;
+   */
+  requestId: string;
+
+  /**
+   * TRI-EACT--SIREN--YYYYMMDD-N.tar.gz and the SHA-256 of its bytes.
+   *
+   * @generated from field: string file_name = 4;
+   */
+  fileName: string;
+
+  /**
+   * @generated from field: string sha256 = 5;
+   */
+  sha256: string;
+};
+
+/**
+ * Describes the message relais.collectivite.v1.ClassificationRequestSent.
+ * Use `create(ClassificationRequestSentSchema)` to create a new message.
+ */
+export const ClassificationRequestSentSchema: GenMessage<ClassificationRequestSent> = /*@__PURE__*/
+  messageDesc(file_relais_collectivite_v1_events, 3);
+
+/**
+ * The préfecture sent the collectivité's classification (7-2 RetourClassification): from now on its
+ * actes are checked against it and carry its date as ClassificationDateVersion.
+ *
+ * @generated from message relais.collectivite.v1.ClassificationReceived
+ */
+export type ClassificationReceived = Message<"relais.collectivite.v1.ClassificationReceived"> & {
+  /**
+   * @generated from field: string siren = 1;
+   */
+  siren: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * DateClassification, "YYYY-MM-DD".
+   *
+   * @generated from field: string date_classification = 3;
+   */
+  dateClassification: string;
+
+  /**
+   * The 7-2 message's bytes, in the blob store.
+   *
+   * @generated from field: string sha256 = 4;
+   */
+  sha256: string;
+
+  /**
+   * @generated from field: uint64 size = 5;
+   */
+  size: bigint;
+
+  /**
+   * The préfecture's message (its envelope's name); the same message read twice is recorded once.
+   *
+   * @generated from field: string message_id = 6;
+   */
+  messageId: string;
+
+  /**
+   * The request it answers, when there was one.
+   *
+   * @generated from field: optional string request_id = 7;
+   */
+  requestId?: string | undefined;
+};
+
+/**
+ * Describes the message relais.collectivite.v1.ClassificationReceived.
+ * Use `create(ClassificationReceivedSchema)` to create a new message.
+ */
+export const ClassificationReceivedSchema: GenMessage<ClassificationReceived> = /*@__PURE__*/
+  messageDesc(file_relais_collectivite_v1_events, 4);
+
+/**
+ * The préfecture answered that the classification held is current (7-3
+ * ReponseClassificationSansChangement).
+ *
+ * @generated from message relais.collectivite.v1.ClassificationUnchanged
+ */
+export type ClassificationUnchanged = Message<"relais.collectivite.v1.ClassificationUnchanged"> & {
+  /**
+   * @generated from field: string siren = 1;
+   */
+  siren: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string date_classification = 3;
+   */
+  dateClassification: string;
+
+  /**
+   * @generated from field: string message_id = 4;
+   */
+  messageId: string;
+
+  /**
+   * @generated from field: optional string request_id = 5;
+   */
+  requestId?: string | undefined;
+};
+
+/**
+ * Describes the message relais.collectivite.v1.ClassificationUnchanged.
+ * Use `create(ClassificationUnchangedSchema)` to create a new message.
+ */
+export const ClassificationUnchangedSchema: GenMessage<ClassificationUnchanged> = /*@__PURE__*/
+  messageDesc(file_relais_collectivite_v1_events, 5);
 

@@ -6,7 +6,7 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { ActeAcknowledgment, ActeSubmission, Channel, ErrorDetail, NackSource, PesAcknowledgment, PesOutcome, PesSubmission } from "./values_pb.js";
+import type { ActeAcknowledgment, ActeSubmission, Channel, ErrorDetail, FileRef, NackSource, PesAcknowledgment, PesOutcome, PesSubmission } from "./values_pb.js";
 import { file_relais_transmission_v1_values } from "./values_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file relais/transmission/v1/commands.proto.
  */
 export const file_relais_transmission_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiVyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2NvbW1hbmRzLnByb3RvEhZyZWxhaXMudHJhbnNtaXNzaW9uLnYxIpIBCgpTdWJtaXRBY3RlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFc2lyZW4YAyABKAkSNAoEYWN0ZRgEIAEoCzImLnJlbGFpcy50cmFuc21pc3Npb24udjEuQWN0ZVN1Ym1pc3Npb24ijwEKCVN1Ym1pdFBlcxIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBXNpcmVuGAMgASgJEjIKA3BlcxgEIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbiKIAQoQUmVjb3JkVmFsaWRhdGlvbhIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKBmVycm9ycxgDIAMoCzIjLnJlbGFpcy50cmFuc21pc3Npb24udjEuRXJyb3JEZXRhaWwijwEKBVJvdXRlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKBAQoNUmVjb3JkUGFja2FnZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWZpbGVfbmFtZRgDIAEoCRIOCgZzaGEyNTYYBCABKAkSDAoEc2l6ZRgFIAEoBCKBAQoKUmVjb3JkU2VudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJZmlsZV9uYW1lGAQgASgJEg4KBnNoYTI1NhgFIAEoCSKLAQoNRGVmZXJEZWxpdmVyeRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZyZWFzb24YBCABKAkiwQEKFVJlY29yZERlbGl2ZXJ5RmFpbHVyZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJcmV0cnlhYmxlGAQgASgIEg4KBnJlYXNvbhgFIAEoCRIzCg9uZXh0X2F0dGVtcHRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlkKBkdpdmVVcBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnJlYXNvbhgDIAEoCSJeCgVSZXRyeRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHJlcXVlc3RlZF9ieRgDIAEoCSLfAQoUUmVjb3JkQWNrbm93bGVkZ21lbnQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI6CgRhY3RlGAMgASgLMioucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5BY3RlQWNrbm93bGVkZ21lbnRIABI4CgNwZXMYBCABKAsyKS5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLlBlc0Fja25vd2xlZGdtZW50SABCEAoOYWNrbm93bGVkZ21lbnQipgEKClJlY29yZE5hY2sSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCgZzb3VyY2UYAyABKA4yIi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLk5hY2tTb3VyY2USEwoLcmVhc29uX2NvZGUYBCABKAkSDgoGZGV0YWlsGAUgASgJIpABChdSZWNvcmRQYXJ0aWFsQWNjZXB0YW5jZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCG91dGNvbWVzGAMgAygLMiIucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5QZXNPdXRjb21lImwKE1JlcXVlc3RDYW5jZWxsYXRpb24SFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZXF1ZXN0ZWRfYnkYAyABKAkiZgoSUmVjb3JkQ2FuY2VsbGF0aW9uEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHaWRfYWN0ZRgDIAEoCWIGcHJvdG8z", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
+  fileDesc("CiVyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2NvbW1hbmRzLnByb3RvEhZyZWxhaXMudHJhbnNtaXNzaW9uLnYxIpIBCgpTdWJtaXRBY3RlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFc2lyZW4YAyABKAkSNAoEYWN0ZRgEIAEoCzImLnJlbGFpcy50cmFuc21pc3Npb24udjEuQWN0ZVN1Ym1pc3Npb24ijwEKCVN1Ym1pdFBlcxIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBXNpcmVuGAMgASgJEjIKA3BlcxgEIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbiKIAQoQUmVjb3JkVmFsaWRhdGlvbhIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKBmVycm9ycxgDIAMoCzIjLnJlbGFpcy50cmFuc21pc3Npb24udjEuRXJyb3JEZXRhaWwijwEKBVJvdXRlEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKBAQoNUmVjb3JkUGFja2FnZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWZpbGVfbmFtZRgDIAEoCRIOCgZzaGEyNTYYBCABKAkSDAoEc2l6ZRgFIAEoBCKBAQoKUmVjb3JkU2VudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJZmlsZV9uYW1lGAQgASgJEg4KBnNoYTI1NhgFIAEoCSKLAQoNRGVmZXJEZWxpdmVyeRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZyZWFzb24YBCABKAkiwQEKFVJlY29yZERlbGl2ZXJ5RmFpbHVyZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2F0dGVtcHQYAyABKA0SEQoJcmV0cnlhYmxlGAQgASgIEg4KBnJlYXNvbhgFIAEoCRIzCg9uZXh0X2F0dGVtcHRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlkKBkdpdmVVcBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnJlYXNvbhgDIAEoCSJeCgVSZXRyeRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHJlcXVlc3RlZF9ieRgDIAEoCSLfAQoUUmVjb3JkQWNrbm93bGVkZ21lbnQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI6CgRhY3RlGAMgASgLMioucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5BY3RlQWNrbm93bGVkZ21lbnRIABI4CgNwZXMYBCABKAsyKS5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLlBlc0Fja25vd2xlZGdtZW50SABCEAoOYWNrbm93bGVkZ21lbnQipgEKClJlY29yZE5hY2sSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCgZzb3VyY2UYAyABKA4yIi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLk5hY2tTb3VyY2USEwoLcmVhc29uX2NvZGUYBCABKAkSDgoGZGV0YWlsGAUgASgJIpABChdSZWNvcmRQYXJ0aWFsQWNjZXB0YW5jZRIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKCG91dGNvbWVzGAMgAygLMiIucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5QZXNPdXRjb21lImwKE1JlcXVlc3RDYW5jZWxsYXRpb24SFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZXF1ZXN0ZWRfYnkYAyABKAkiZgoSUmVjb3JkQ2FuY2VsbGF0aW9uEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHaWRfYWN0ZRgDIAEoCSLPAQoMUmVjb3JkTGV0dGVyEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEY29kZRgDIAEoCRISCgptZXNzYWdlX2lkGAQgASgJEhoKEmRhdGVfY291cnJpZXJfcHJlZhgFIAEoCRIMCgR0ZXh0GAYgASgJEjIKCWRvY3VtZW50cxgHIAMoCzIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuRmlsZVJlZiK5AQoMUmVxdWVzdFJlcGx5EhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZXhjaGFuZ2UYAyABKA0SDAoEY29kZRgEIAEoCRIUCgxyZXF1ZXN0ZWRfYnkYBSABKAkSMgoJZG9jdW1lbnRzGAYgAygLMh8ucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5GaWxlUmVmIqkBChFSZWNvcmRNZXNzYWdlU2VudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGNvZGUYAyABKAkSFQoIZXhjaGFuZ2UYBCABKA1IAIgBARIRCglmaWxlX25hbWUYBSABKAkSDgoGc2hhMjU2GAYgASgJQgsKCV9leGNoYW5nZSKoAQoZUmVjb3JkUmVwbHlBY2tub3dsZWRnbWVudBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGV4Y2hhbmdlGAMgASgNEgwKBGNvZGUYBCABKAkSEgoKbWVzc2FnZV9pZBgFIAEoCRIWCg5kYXRlX3JlY2VwdGlvbhgGIAEoCWIGcHJvdG8z", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
 
 /**
  * Hand over an acte (gateway, after storing the files). Leads to TransmissionReceived.
@@ -533,4 +533,190 @@ export type RecordCancellation = Message<"relais.transmission.v1.RecordCancellat
  */
 export const RecordCancellationSchema: GenMessage<RecordCancellation> = /*@__PURE__*/
   messageDesc(file_relais_transmission_v1_commands, 14);
+
+/**
+ * Record a letter of the préfecture about an acknowledged acte (2-1, 3-1, 4-1, 5-1), read from the
+ * mailbox. Leads to TransmissionLetterReceived, plus TransmissionReplyRequested for the automatic 3-2
+ * or 4-2 receipt.
+ *
+ * @generated from message relais.transmission.v1.RecordLetter
+ */
+export type RecordLetter = Message<"relais.transmission.v1.RecordLetter"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string code = 3;
+   */
+  code: string;
+
+  /**
+   * @generated from field: string message_id = 4;
+   */
+  messageId: string;
+
+  /**
+   * @generated from field: string date_courrier_pref = 5;
+   */
+  dateCourrierPref: string;
+
+  /**
+   * @generated from field: string text = 6;
+   */
+  text: string;
+
+  /**
+   * @generated from field: repeated relais.transmission.v1.FileRef documents = 7;
+   */
+  documents: FileRef[];
+};
+
+/**
+ * Describes the message relais.transmission.v1.RecordLetter.
+ * Use `create(RecordLetterSchema)` to create a new message.
+ */
+export const RecordLetterSchema: GenMessage<RecordLetter> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_commands, 15);
+
+/**
+ * Answer an exchange's letter (collectivité: 2-2, 3-3, 3-4, 4-3, 4-4). Leads to
+ * TransmissionReplyRequested.
+ *
+ * @generated from message relais.transmission.v1.RequestReply
+ */
+export type RequestReply = Message<"relais.transmission.v1.RequestReply"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint32 exchange = 3;
+   */
+  exchange: number;
+
+  /**
+   * @generated from field: string code = 4;
+   */
+  code: string;
+
+  /**
+   * @generated from field: string requested_by = 5;
+   */
+  requestedBy: string;
+
+  /**
+   * @generated from field: repeated relais.transmission.v1.FileRef documents = 6;
+   */
+  documents: FileRef[];
+};
+
+/**
+ * Describes the message relais.transmission.v1.RequestReply.
+ * Use `create(RequestReplySchema)` to create a new message.
+ */
+export const RequestReplySchema: GenMessage<RequestReply> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_commands, 16);
+
+/**
+ * Record that the préfecture's server took a reply or a 6-1 (transmitter). Leads to
+ * TransmissionMessageSent.
+ *
+ * @generated from message relais.transmission.v1.RecordMessageSent
+ */
+export type RecordMessageSent = Message<"relais.transmission.v1.RecordMessageSent"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string code = 3;
+   */
+  code: string;
+
+  /**
+   * @generated from field: optional uint32 exchange = 4;
+   */
+  exchange?: number | undefined;
+
+  /**
+   * @generated from field: string file_name = 5;
+   */
+  fileName: string;
+
+  /**
+   * @generated from field: string sha256 = 6;
+   */
+  sha256: string;
+};
+
+/**
+ * Describes the message relais.transmission.v1.RecordMessageSent.
+ * Use `create(RecordMessageSentSchema)` to create a new message.
+ */
+export const RecordMessageSentSchema: GenMessage<RecordMessageSent> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_commands, 17);
+
+/**
+ * Record the préfecture's 3-5 or 4-5 receipt of the collectivité's answer. Leads to
+ * TransmissionReplyAcknowledged.
+ *
+ * @generated from message relais.transmission.v1.RecordReplyAcknowledgment
+ */
+export type RecordReplyAcknowledgment = Message<"relais.transmission.v1.RecordReplyAcknowledgment"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint32 exchange = 3;
+   */
+  exchange: number;
+
+  /**
+   * @generated from field: string code = 4;
+   */
+  code: string;
+
+  /**
+   * @generated from field: string message_id = 5;
+   */
+  messageId: string;
+
+  /**
+   * @generated from field: string date_reception = 6;
+   */
+  dateReception: string;
+};
+
+/**
+ * Describes the message relais.transmission.v1.RecordReplyAcknowledgment.
+ * Use `create(RecordReplyAcknowledgmentSchema)` to create a new message.
+ */
+export const RecordReplyAcknowledgmentSchema: GenMessage<RecordReplyAcknowledgment> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_commands, 18);
 

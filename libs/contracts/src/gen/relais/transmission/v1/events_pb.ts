@@ -6,7 +6,7 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { ActeAcknowledgment, ActeSubmission, Channel, ErrorDetail, NackSource, PesAcknowledgment, PesOutcome, PesSubmission } from "./values_pb.js";
+import type { ActeAcknowledgment, ActeSubmission, Channel, ErrorDetail, FileRef, NackSource, PesAcknowledgment, PesOutcome, PesSubmission } from "./values_pb.js";
 import { file_relais_transmission_v1_values } from "./values_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file relais/transmission/v1/events.proto.
  */
 export const file_relais_transmission_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiNyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2V2ZW50cy5wcm90bxIWcmVsYWlzLnRyYW5zbWlzc2lvbi52MSLiAQoUVHJhbnNtaXNzaW9uUmVjZWl2ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVzaXJlbhgDIAEoCRI2CgRhY3RlGAQgASgLMiYucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5BY3RlU3VibWlzc2lvbkgAEjQKA3BlcxgFIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbkgAQgwKCnN1Ym1pc3Npb24iWAoVVHJhbnNtaXNzaW9uVmFsaWRhdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAijAEKFFRyYW5zbWlzc2lvblJlamVjdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoGZXJyb3JzGAMgAygLMiMucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5FcnJvckRldGFpbCKcAQoSVHJhbnNtaXNzaW9uUm91dGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKIAQoUVHJhbnNtaXNzaW9uUGFja2FnZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglmaWxlX25hbWUYAyABKAkSDgoGc2hhMjU2GAQgASgJEgwKBHNpemUYBSABKAQihwEKEFRyYW5zbWlzc2lvblNlbnQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAMgASgNEhEKCWZpbGVfbmFtZRgEIAEoCRIOCgZzaGEyNTYYBSABKAkimgEKHFRyYW5zbWlzc2lvbkRlbGl2ZXJ5RGVmZXJyZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAQgASgJIs0BCiFUcmFuc21pc3Npb25EZWxpdmVyeUF0dGVtcHRGYWlsZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAMgASgNEhEKCXJldHJ5YWJsZRgEIAEoCBIOCgZyZWFzb24YBSABKAkSMwoPbmV4dF9hdHRlbXB0X2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ3ChJUcmFuc21pc3Npb25GYWlsZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghhdHRlbXB0cxgDIAEoDRIOCgZyZWFzb24YBCABKAkicwoaVHJhbnNtaXNzaW9uUmV0cnlSZXF1ZXN0ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZXF1ZXN0ZWRfYnkYAyABKAki4wEKGFRyYW5zbWlzc2lvbkFja25vd2xlZGdlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjoKBGFjdGUYAyABKAsyKi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLkFjdGVBY2tub3dsZWRnbWVudEgAEjgKA3BlcxgEIAEoCzIpLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzQWNrbm93bGVkZ21lbnRIAEIQCg5hY2tub3dsZWRnbWVudCKuAQoSVHJhbnNtaXNzaW9uTmFja2VkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoGc291cmNlGAMgASgOMiIucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5OYWNrU291cmNlEhMKC3JlYXNvbl9jb2RlGAQgASgJEg4KBmRldGFpbBgFIAEoCSKWAQodVHJhbnNtaXNzaW9uUGFydGlhbGx5QWNjZXB0ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CghvdXRjb21lcxgDIAMoCzIiLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzT3V0Y29tZSKLAQohVHJhbnNtaXNzaW9uQ2FuY2VsbGF0aW9uUmVxdWVzdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMcmVxdWVzdGVkX2J5GAMgASgJEg8KB2lkX2FjdGUYBCABKAkiaQoVVHJhbnNtaXNzaW9uQ2FuY2VsbGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHaWRfYWN0ZRgDIAEoCWIGcHJvdG8z", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
+  fileDesc("CiNyZWxhaXMvdHJhbnNtaXNzaW9uL3YxL2V2ZW50cy5wcm90bxIWcmVsYWlzLnRyYW5zbWlzc2lvbi52MSLiAQoUVHJhbnNtaXNzaW9uUmVjZWl2ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVzaXJlbhgDIAEoCRI2CgRhY3RlGAQgASgLMiYucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5BY3RlU3VibWlzc2lvbkgAEjQKA3BlcxgFIAEoCzIlLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzU3VibWlzc2lvbkgAQgwKCnN1Ym1pc3Npb24iWAoVVHJhbnNtaXNzaW9uVmFsaWRhdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAijAEKFFRyYW5zbWlzc2lvblJlamVjdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoGZXJyb3JzGAMgAygLMiMucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5FcnJvckRldGFpbCKcAQoSVHJhbnNtaXNzaW9uUm91dGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZW5kcG9pbnRfaWQYAyABKAkSMAoHY2hhbm5lbBgEIAEoDjIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuQ2hhbm5lbCKIAQoUVHJhbnNtaXNzaW9uUGFja2FnZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglmaWxlX25hbWUYAyABKAkSDgoGc2hhMjU2GAQgASgJEgwKBHNpemUYBSABKAQihwEKEFRyYW5zbWlzc2lvblNlbnQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAMgASgNEhEKCWZpbGVfbmFtZRgEIAEoCRIOCgZzaGEyNTYYBSABKAkimgEKHFRyYW5zbWlzc2lvbkRlbGl2ZXJ5RGVmZXJyZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAQgASgJIs0BCiFUcmFuc21pc3Npb25EZWxpdmVyeUF0dGVtcHRGYWlsZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAMgASgNEhEKCXJldHJ5YWJsZRgEIAEoCBIOCgZyZWFzb24YBSABKAkSMwoPbmV4dF9hdHRlbXB0X2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ3ChJUcmFuc21pc3Npb25GYWlsZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghhdHRlbXB0cxgDIAEoDRIOCgZyZWFzb24YBCABKAkicwoaVHJhbnNtaXNzaW9uUmV0cnlSZXF1ZXN0ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZXF1ZXN0ZWRfYnkYAyABKAki4wEKGFRyYW5zbWlzc2lvbkFja25vd2xlZGdlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjoKBGFjdGUYAyABKAsyKi5yZWxhaXMudHJhbnNtaXNzaW9uLnYxLkFjdGVBY2tub3dsZWRnbWVudEgAEjgKA3BlcxgEIAEoCzIpLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzQWNrbm93bGVkZ21lbnRIAEIQCg5hY2tub3dsZWRnbWVudCKuAQoSVHJhbnNtaXNzaW9uTmFja2VkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoGc291cmNlGAMgASgOMiIucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5OYWNrU291cmNlEhMKC3JlYXNvbl9jb2RlGAQgASgJEg4KBmRldGFpbBgFIAEoCSKWAQodVHJhbnNtaXNzaW9uUGFydGlhbGx5QWNjZXB0ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CghvdXRjb21lcxgDIAMoCzIiLnJlbGFpcy50cmFuc21pc3Npb24udjEuUGVzT3V0Y29tZSKLAQohVHJhbnNtaXNzaW9uQ2FuY2VsbGF0aW9uUmVxdWVzdGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMcmVxdWVzdGVkX2J5GAMgASgJEg8KB2lkX2FjdGUYBCABKAkiaQoVVHJhbnNtaXNzaW9uQ2FuY2VsbGVkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHaWRfYWN0ZRgDIAEoCSLvAQoaVHJhbnNtaXNzaW9uTGV0dGVyUmVjZWl2ZWQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghleGNoYW5nZRgDIAEoDRIMCgRjb2RlGAQgASgJEhIKCm1lc3NhZ2VfaWQYBSABKAkSGgoSZGF0ZV9jb3Vycmllcl9wcmVmGAYgASgJEgwKBHRleHQYByABKAkSMgoJZG9jdW1lbnRzGAggAygLMh8ucmVsYWlzLnRyYW5zbWlzc2lvbi52MS5GaWxlUmVmIscBChpUcmFuc21pc3Npb25SZXBseVJlcXVlc3RlZBIXCg90cmFuc21pc3Npb25faWQYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGV4Y2hhbmdlGAMgASgNEgwKBGNvZGUYBCABKAkSFAoMcmVxdWVzdGVkX2J5GAUgASgJEjIKCWRvY3VtZW50cxgGIAMoCzIfLnJlbGFpcy50cmFuc21pc3Npb24udjEuRmlsZVJlZiKvAQoXVHJhbnNtaXNzaW9uTWVzc2FnZVNlbnQSFwoPdHJhbnNtaXNzaW9uX2lkGAEgASgJEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRjb2RlGAMgASgJEhUKCGV4Y2hhbmdlGAQgASgNSACIAQESEQoJZmlsZV9uYW1lGAUgASgJEg4KBnNoYTI1NhgGIAEoCUILCglfZXhjaGFuZ2UirAEKHVRyYW5zbWlzc2lvblJlcGx5QWNrbm93bGVkZ2VkEhcKD3RyYW5zbWlzc2lvbl9pZBgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZXhjaGFuZ2UYAyABKA0SDAoEY29kZRgEIAEoCRISCgptZXNzYWdlX2lkGAUgASgJEhYKDmRhdGVfcmVjZXB0aW9uGAYgASgJYgZwcm90bzM", [file_google_protobuf_timestamp, file_relais_transmission_v1_values]);
 
 /**
  * A collectivité handed over an acte or a PES file. Status: received.
@@ -594,4 +594,228 @@ export type TransmissionCancelled = Message<"relais.transmission.v1.Transmission
  */
 export const TransmissionCancelledSchema: GenMessage<TransmissionCancelled> = /*@__PURE__*/
   messageDesc(file_relais_transmission_v1_events, 14);
+
+/**
+ * A letter of the préfecture about an acknowledged acte opened an exchange: 2-1 courrier simple,
+ * 3-1 demande de pièces complémentaires, 4-1 lettre d'observations, 5-1 déféré au tribunal
+ * administratif. Exchanges are numbered from 1 in the order their letters were recorded. For 3-1 and
+ * 4-1 a TransmissionReplyRequested for the automatic receipt (3-2, 4-2) follows in the same append.
+ * Status unchanged (only an annulation changes an acknowledged acte's status).
+ *
+ * @generated from message relais.transmission.v1.TransmissionLetterReceived
+ */
+export type TransmissionLetterReceived = Message<"relais.transmission.v1.TransmissionLetterReceived"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * The exchange this letter opens, from 1.
+   *
+   * @generated from field: uint32 exchange = 3;
+   */
+  exchange: number;
+
+  /**
+   * The @ctes message code: "2-1", "3-1", "4-1" or "5-1".
+   *
+   * @generated from field: string code = 4;
+   */
+  code: string;
+
+  /**
+   * What identifies the préfecture's message (its envelope's name): the same message read twice is
+   * recorded once.
+   *
+   * @generated from field: string message_id = 5;
+   */
+  messageId: string;
+
+  /**
+   * DateCourrierPref of the letter ("YYYY-MM-DD"), which the collectivité's answers repeat; for a 5-1,
+   * the DateDepot at the tribunal.
+   *
+   * @generated from field: string date_courrier_pref = 6;
+   */
+  dateCourrierPref: string;
+
+  /**
+   * The letter's free text: DescriptionPieces (3-1), Motif (4-1), NatureIllegalite (5-1); empty for 2-1.
+   *
+   * @generated from field: string text = 7;
+   */
+  text: string;
+
+  /**
+   * The documents the préfecture attached, stored in the blob store.
+   *
+   * @generated from field: repeated relais.transmission.v1.FileRef documents = 8;
+   */
+  documents: FileRef[];
+};
+
+/**
+ * Describes the message relais.transmission.v1.TransmissionLetterReceived.
+ * Use `create(TransmissionLetterReceivedSchema)` to create a new message.
+ */
+export const TransmissionLetterReceivedSchema: GenMessage<TransmissionLetterReceived> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_events, 15);
+
+/**
+ * An answer to an exchange's letter is to be sent to the préfecture: the collectivité's 2-2, 3-3, 3-4,
+ * 4-3 or 4-4, or the automatic receipt 3-2 / 4-2 the platform sends as soon as a 3-1 / 4-1 arrives.
+ * Status unchanged.
+ *
+ * @generated from message relais.transmission.v1.TransmissionReplyRequested
+ */
+export type TransmissionReplyRequested = Message<"relais.transmission.v1.TransmissionReplyRequested"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint32 exchange = 3;
+   */
+  exchange: number;
+
+  /**
+   * "2-2", "3-2", "3-3", "3-4", "4-2", "4-3" or "4-4".
+   *
+   * @generated from field: string code = 4;
+   */
+  code: string;
+
+  /**
+   * The token id of the collectivité's user who asked, or "relais" for an automatic receipt.
+   *
+   * @generated from field: string requested_by = 5;
+   */
+  requestedBy: string;
+
+  /**
+   * The reply's documents (none for a receipt, one for 2-2, 3-3, 4-3, 4-4, at least one for 3-4).
+   *
+   * @generated from field: repeated relais.transmission.v1.FileRef documents = 6;
+   */
+  documents: FileRef[];
+};
+
+/**
+ * Describes the message relais.transmission.v1.TransmissionReplyRequested.
+ * Use `create(TransmissionReplyRequestedSchema)` to create a new message.
+ */
+export const TransmissionReplyRequestedSchema: GenMessage<TransmissionReplyRequested> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_events, 16);
+
+/**
+ * The préfecture's server took a message the platform sends after the acte itself: a reply of an
+ * exchange, or the 6-1 Annulation. Status unchanged.
+ *
+ * @generated from message relais.transmission.v1.TransmissionMessageSent
+ */
+export type TransmissionMessageSent = Message<"relais.transmission.v1.TransmissionMessageSent"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * "2-2", "3-2", "3-3", "3-4", "4-2", "4-3", "4-4" or "6-1".
+   *
+   * @generated from field: string code = 3;
+   */
+  code: string;
+
+  /**
+   * The exchange the reply answers; absent for a 6-1.
+   *
+   * @generated from field: optional uint32 exchange = 4;
+   */
+  exchange?: number | undefined;
+
+  /**
+   * The archive's name (TRI-EACT--SIREN--YYYYMMDD-N.tar.gz) and the SHA-256 of its bytes.
+   *
+   * @generated from field: string file_name = 5;
+   */
+  fileName: string;
+
+  /**
+   * @generated from field: string sha256 = 6;
+   */
+  sha256: string;
+};
+
+/**
+ * Describes the message relais.transmission.v1.TransmissionMessageSent.
+ * Use `create(TransmissionMessageSentSchema)` to create a new message.
+ */
+export const TransmissionMessageSentSchema: GenMessage<TransmissionMessageSent> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_events, 17);
+
+/**
+ * The préfecture acknowledged the collectivité's answer to its letter: 3-5 ARPieceComplementaire
+ * (after a 3-3 or 3-4), 4-5 ARReponseRejetLettreObservations (after a 4-3 or 4-4). Status unchanged.
+ *
+ * @generated from message relais.transmission.v1.TransmissionReplyAcknowledged
+ */
+export type TransmissionReplyAcknowledged = Message<"relais.transmission.v1.TransmissionReplyAcknowledged"> & {
+  /**
+   * @generated from field: string transmission_id = 1;
+   */
+  transmissionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint32 exchange = 3;
+   */
+  exchange: number;
+
+  /**
+   * "3-5" or "4-5".
+   *
+   * @generated from field: string code = 4;
+   */
+  code: string;
+
+  /**
+   * @generated from field: string message_id = 5;
+   */
+  messageId: string;
+
+  /**
+   * DateReception of the receipt, "YYYY-MM-DD".
+   *
+   * @generated from field: string date_reception = 6;
+   */
+  dateReception: string;
+};
+
+/**
+ * Describes the message relais.transmission.v1.TransmissionReplyAcknowledged.
+ * Use `create(TransmissionReplyAcknowledgedSchema)` to create a new message.
+ */
+export const TransmissionReplyAcknowledgedSchema: GenMessage<TransmissionReplyAcknowledged> = /*@__PURE__*/
+  messageDesc(file_relais_transmission_v1_events, 18);
 
