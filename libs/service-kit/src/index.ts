@@ -46,3 +46,10 @@ export {
   type ActiveWebhook,
   type Webhook,
 } from './webhooks.js';
+export {
+  ClassificationCommands,
+  CollectiviteNotFoundError,
+  collectiviteEvents,
+  decodeClassificationEvent,
+  type LoadedClassification,
+} from './classifications.js';
