@@ -7,6 +7,7 @@ export {
   DELIVERY_FAILED,
   evolveTransmissionView,
   type AcknowledgmentView,
+  type ExchangeView,
   type EventMeta,
   type TransmissionView,
 } from './transmissions/transmission-view.js';

@@ -10,6 +10,8 @@ export {
   eventsOf,
   idActe,
   invalidObjet,
+  letterDocument,
+  replyDocument,
   otherSiren,
   pes,
   pesAck,

@@ -2,9 +2,14 @@ import type {
   ActeAcknowledgment,
   ActeSubmission,
   ErrorDetail,
+  FileRef,
+  LetterCode,
+  OutboundMessageCode,
   PesAcknowledgment,
   PesOutcome,
   PesSubmission,
+  ReplyCode,
+  ReplyReceiptCode,
   Submission,
 } from '../transmission/transmission.values.js';
 import type { TransmissionEvent } from '../transmission/transmission.events.js';
@@ -54,6 +59,9 @@ export const pjRefused: PesOutcome = {
   errors: [{ code: 'ERREUR_PJ', message: 'pièce justificative illisible' }],
 };
 export const pesAck: PesAcknowledgment = { kind: 'pes', outcomes: [bordereauAccepted] };
+
+export const letterDocument: FileRef = { sha256: '1'.repeat(64), size: 2048, name: 'courrier-prefecture.pdf', mediaType: 'application/pdf' };
+export const replyDocument: FileRef = { sha256: '2'.repeat(64), size: 4096, name: 'reponse.pdf', mediaType: 'application/pdf' };
 
 /** The events of transmission `id` (of collectivité `ofSiren`), built by name. */
 export function eventsOf(id: string, ofSiren = siren) {
@@ -109,5 +117,42 @@ export function eventsOf(id: string, ofSiren = siren) {
       data: { ...fact, requestedBy: 'token-dijon', idActe },
     }),
     cancelled: (): TransmissionEvent => ({ type: 'TransmissionCancelled', data: { ...fact, idActe } }),
+    /** A letter of the préfecture opening exchange `exchange` (3-1 by default, with one PDF). */
+    letterReceived: (code: LetterCode = '3-1', exchange = 1): TransmissionEvent => ({
+      type: 'TransmissionLetterReceived',
+      data: {
+        ...fact,
+        exchange,
+        code,
+        messageId: `EACT--PREF021-${ofSiren}-20260110-${exchange}.tar.gz`,
+        dateCourrierPref: '2026-01-10',
+        text: code === '2-1' ? '' : 'Merci de transmettre le plan de financement.',
+        documents: [letterDocument],
+      },
+    }),
+    replyRequested: (code: ReplyCode, exchange = 1): TransmissionEvent => ({
+      type: 'TransmissionReplyRequested',
+      data: {
+        ...fact,
+        exchange,
+        code,
+        requestedBy: code === '3-2' || code === '4-2' ? 'relais' : 'token-dijon',
+        documents: code === '3-2' || code === '4-2' ? [] : [replyDocument],
+      },
+    }),
+    messageSent: (code: OutboundMessageCode, exchange = 1): TransmissionEvent => ({
+      type: 'TransmissionMessageSent',
+      data: {
+        ...fact,
+        code,
+        ...(code === '6-1' ? {} : { exchange }),
+        fileName: 'SLO-EACT--212102313--20260111-2.tar.gz',
+        sha256: 'd'.repeat(64),
+      },
+    }),
+    replyAcknowledged: (code: ReplyReceiptCode = '3-5', exchange = 1): TransmissionEvent => ({
+      type: 'TransmissionReplyAcknowledged',
+      data: { ...fact, exchange, code, messageId: `EACT--PREF021-${ofSiren}-20260112-9.tar.gz`, dateReception: '2026-01-12' },
+    }),
   };
 }

@@ -1,6 +1,10 @@
 import type {
   ActeNature,
   ErrorDetail,
+  FileRef,
+  LetterCode,
+  OutboundMessageCode,
+  ReplyReceiptCode,
   PesOutcome,
   TransmissionEvent,
   TransmissionKind,
@@ -11,6 +15,22 @@ import type {
 export type AcknowledgmentView =
   | { readonly at: string; readonly idActe: string; readonly dateReception: string }
   | { readonly at: string; readonly outcomes: readonly PesOutcome[] };
+
+/** A letter of the préfecture about the acte (2-1, 3-1, 4-1, 5-1) and what followed it. */
+export interface ExchangeView {
+  /** From 1; the collectivité answers `POST /api/v1/actes/{id}/exchanges/{number}/replies`. */
+  readonly number: number;
+  readonly code: LetterCode;
+  readonly receivedAt: string;
+  readonly dateCourrierPref: string;
+  readonly text: string;
+  /** The préfecture's documents, downloadable at `GET /api/v1/transmissions/{id}/files/{sha256}`. */
+  readonly documents: readonly FileRef[];
+  /** The automatic receipt (3-2, 4-2) and the collectivité's answer, with when each was sent. */
+  readonly replies: readonly { readonly code: OutboundMessageCode; readonly requestedAt: string; readonly sentAt?: string; readonly documents: readonly FileRef[] }[];
+  /** The préfecture's receipt of the answer (3-5, 4-5). */
+  readonly replyReceipt?: { readonly code: ReplyReceiptCode; readonly at: string; readonly dateReception: string };
+}
 
 /** A transmission exactly in the shape of `GET /api/v1/transmissions/{id}` (API.md, "Following"). */
 export interface TransmissionView {
@@ -30,6 +50,8 @@ export interface TransmissionView {
     readonly classification: string;
     readonly objet: string;
     readonly idActe?: string;
+    /** The préfecture's letters after the AR, in order; absent until the first. */
+    readonly exchanges?: readonly ExchangeView[];
   };
   readonly pes?: {
     readonly nomFic: string;
@@ -116,9 +138,36 @@ function evolveExisting(
       return v;
     case 'TransmissionCancelled':
       return { ...v, status: 'cancelled' };
+    case 'TransmissionLetterReceived': {
+      if (v.acte === undefined) return v;
+      const { exchange: number, code, at: receivedAt, dateCourrierPref, text, documents } = event.data;
+      const exchange: ExchangeView = { number, code, receivedAt, dateCourrierPref, text, documents, replies: [] };
+      return { ...v, acte: { ...v.acte, exchanges: [...(v.acte.exchanges ?? []), exchange] } };
+    }
+    case 'TransmissionReplyRequested': {
+      const { code, at: requestedAt, documents } = event.data;
+      return withExchange(v, event.data.exchange, (e) => ({ ...e, replies: [...e.replies, { code, requestedAt, documents }] }));
+    }
+    case 'TransmissionMessageSent': {
+      const { exchange, code, at } = event.data;
+      if (exchange === undefined) return v;
+      return withExchange(v, exchange, (e) => ({
+        ...e,
+        replies: e.replies.map((reply) => (reply.code === code && reply.sentAt === undefined ? { ...reply, sentAt: at } : reply)),
+      }));
+    }
+    case 'TransmissionReplyAcknowledged': {
+      const { exchange, code, at, dateReception } = event.data;
+      return withExchange(v, exchange, (e) => ({ ...e, replyReceipt: { code, at, dateReception } }));
+    }
     default:
       return assertNever(event);
   }
+}
+
+function withExchange(v: TransmissionView, number: number, change: (exchange: ExchangeView) => ExchangeView): TransmissionView {
+  if (v.acte?.exchanges === undefined) return v;
+  return { ...v, acte: { ...v.acte, exchanges: v.acte.exchanges.map((e) => (e.number === number ? change(e) : e)) } };
 }
 
 function assertNever(value: never): never {

@@ -8,6 +8,8 @@ export const STATE_MESSAGES: ReadonlySet<TransmissionEvent['type']> = new Set<Tr
   'TransmissionNacked',
   'TransmissionPartiallyAccepted',
   'TransmissionCancelled',
+  'TransmissionLetterReceived',
+  'TransmissionReplyAcknowledged',
 ]);
 
 /** One event a collectivité's webhooks are told about. */

@@ -51,6 +51,17 @@ describe('which events a collectivité’s webhooks hear of', () => {
     expect(cancelled.map((n) => n.type).slice(-2)).toEqual(['TransmissionAcknowledged', 'TransmissionCancelled']);
   });
 
+  it("every letter of the préfecture after the AR and its receipt of the answer, not the platform's own sending", () => {
+    const after = [e.letterReceived('3-1'), e.replyRequested('3-2'), e.messageSent('3-2'), e.replyRequested('3-4'), e.messageSent('3-4'), e.replyAcknowledged('3-5')];
+    const plan = notificationsOf(history([e.received(), e.validated(), e.routed(), e.sent(), e.acknowledged(), ...after]));
+    expect(plan.map((n) => [n.type, n.status]).slice(-3)).toEqual([
+      ['TransmissionAcknowledged', 'acknowledged'],
+      ['TransmissionLetterReceived', 'acknowledged'],
+      ['TransmissionReplyAcknowledged', 'acknowledged'],
+    ]);
+    expect(plan.at(-1)?.transmission.acte?.exchanges?.[0]).toMatchObject({ number: 1, code: '3-1', replyReceipt: { code: '3-5' } });
+  });
+
   it('gives the same plan for the same history (replanning after a redelivery adds nothing)', () => {
     const events = [e.received(), e.rejected()];
     expect(notificationsOf(history(events))).toEqual(notificationsOf(history(events)));
