@@ -47,6 +47,8 @@ export interface ActeSubmission {
   readonly typePJ?: string;
   readonly document: FileRef;
   readonly annexes: readonly Annexe[];
+  /** The ClassificationDateVersion an imported archive declared (`YYYY-MM-DD`); absent for a form submission. */
+  readonly classificationDateVersion?: string;
 }
 
 /** A PES_Aller file with the header identifiers that route it and match its acquittal. */

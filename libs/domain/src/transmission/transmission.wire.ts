@@ -330,11 +330,12 @@ function acteOut(a: ActeSubmission): Init<typeof wire.ActeSubmissionSchema> {
     typePj: a.typePJ,
     document: fileOut(a.document),
     annexes: a.annexes.map((annexe) => ({ file: fileOut(annexe.file), typePj: annexe.typePJ })),
+    classificationDateVersion: a.classificationDateVersion,
   };
 }
 
 function acteIn(a: wire.ActeSubmission): ActeSubmission {
-  const { numeroInterne, dateDecision, classification, objet, documentPapier, typePj, nature, document, annexes } = a;
+  const { numeroInterne, dateDecision, classification, objet, documentPapier, typePj, nature, document, annexes, classificationDateVersion } = a;
   return {
     kind: 'acte',
     numeroInterne,
@@ -346,6 +347,7 @@ function acteIn(a: wire.ActeSubmission): ActeSubmission {
     ...optional('typePJ', typePj),
     document: fileIn(document),
     annexes: annexes.map((annexe) => ({ file: fileIn(annexe.file), ...optional('typePJ', annexe.typePj) })),
+    ...optional('classificationDateVersion', classificationDateVersion),
   };
 }
 

@@ -36,6 +36,7 @@ const fullActe = {
   ...acte,
   documentPapier: true,
   typePJ: '99_DE',
+  classificationDateVersion: '2019-03-01',
   annexes: [
     { file: { sha256: 'e'.repeat(64), size: 1, name: 'plan.png', mediaType: 'image/png' }, typePJ: '22_AG' },
     { file: { sha256: 'f'.repeat(64), size: 0, name: 'vide.pdf', mediaType: 'application/pdf' } },
@@ -128,6 +129,7 @@ describe('the wire form of events', () => {
         objet: 'Budget primitif 2026',
         documentPapier: true,
         typePj: '99_DE',
+        classificationDateVersion: '2019-03-01',
         document: { sha256: 'a'.repeat(64), size: '182044', name: 'budget.pdf', mediaType: 'application/pdf' },
         annexes: [
           { file: { sha256: 'e'.repeat(64), size: '1', name: 'plan.png', mediaType: 'image/png' }, typePj: '22_AG' },
