@@ -1,18 +1,29 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
 
-import type { StateSimConfig } from './config.js';
+import { DEFAULT_CLASSIFICATION_FILE, type StateSimConfig } from './config.js';
+import { type Classification, parseClassification } from './sim/classification.catalogue.js';
 import { SimController } from './sim/sim.controller.js';
 import { SimService } from './sim/sim.service.js';
-import { STATE_SIM_CONFIG } from './tokens.js';
+import { STATE_SIM_CLASSIFICATION, STATE_SIM_CONFIG } from './tokens.js';
 
-/** The State simulator: its checked settings, the simulated ministry and its HTTP face. */
+/** The platform's default classification, read and checked once at start-up. */
+function defaultClassification(): Classification {
+  return parseClassification(JSON.parse(readFileSync(DEFAULT_CLASSIFICATION_FILE, 'utf8')) as unknown, DEFAULT_CLASSIFICATION_FILE);
+}
+
+/** The State simulator: its checked settings, the préfecture's classification, the simulated ministry and its HTTP face. */
 @Module({})
 export class AppModule {
   static forConfig(config: StateSimConfig): DynamicModule {
     return {
       module: AppModule,
       controllers: [SimController],
-      providers: [{ provide: STATE_SIM_CONFIG, useValue: config }, SimService],
+      providers: [
+        { provide: STATE_SIM_CONFIG, useValue: config },
+        { provide: STATE_SIM_CLASSIFICATION, useFactory: defaultClassification },
+        SimService,
+      ],
     };
   }
 }

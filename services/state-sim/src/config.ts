@@ -1,3 +1,7 @@
+import { fileURLToPath } from 'node:url';
+
+import { isIsoDay } from './sim/day.js';
+
 /** The simulator's settings, read and checked once at start-up. */
 export interface StateSimConfig {
   /** TCP port of the HTTP server (`STATE_SIM_PORT`, 0 for any free port). */
@@ -10,7 +14,15 @@ export interface StateSimConfig {
   readonly seed: number | undefined;
   /** Largest archive accepted, in bytes (`STATE_SIM_MAX_ARCHIVE_BYTES`). */
   readonly maxArchiveBytes: number;
+  /**
+   * `DateClassification` of the préfecture's classification (`STATE_SIM_CLASSIFICATION_DATE`,
+   * `YYYY-MM-DD`); the default classification file's `version` when absent.
+   */
+  readonly classificationDate?: string | undefined;
 }
+
+/** The platform's default classification, which the simulated préfecture holds (API.md: the codes of the 7-2 sample). */
+export const DEFAULT_CLASSIFICATION_FILE = fileURLToPath(new URL('../../../config/classification-default.json', import.meta.url));
 
 /** 150 MiB is the national ceiling (DOMAIN.md §1.8); a little more covers the gzip and tar overhead. */
 const DEFAULT_MAX_ARCHIVE_BYTES = 160 * 1024 * 1024;
@@ -38,6 +50,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StateSimConfig
   if (rateRaw.trim() === '' || !Number.isFinite(anomalyRate) || anomalyRate < 0 || anomalyRate > 1) {
     problems.push(`STATE_SIM_ANOMALY_RATE must be a number from 0 to 1: ${rateRaw}`);
   }
+  const dateRaw = env['STATE_SIM_CLASSIFICATION_DATE'];
+  const classificationDate = dateRaw === undefined || dateRaw === '' ? undefined : dateRaw;
+  if (classificationDate !== undefined && !isIsoDay(classificationDate)) {
+    problems.push(`STATE_SIM_CLASSIFICATION_DATE must be a YYYY-MM-DD date: ${classificationDate}`);
+  }
   if (problems.length > 0) throw new Error(`Invalid settings:\n  ${problems.join('\n  ')}`);
-  return { port, ackDelayMs, anomalyRate, seed, maxArchiveBytes };
+  return { port, ackDelayMs, anomalyRate, seed, maxArchiveBytes, classificationDate };
 }

@@ -10,6 +10,7 @@ describe('readConfig', () => {
       anomalyRate: 0,
       seed: undefined,
       maxArchiveBytes: 160 * 1024 * 1024,
+      classificationDate: undefined,
     });
   });
 
@@ -17,6 +18,11 @@ describe('readConfig', () => {
     expect(
       readConfig({ STATE_SIM_PORT: '0', STATE_SIM_ACK_DELAY_MS: '5', STATE_SIM_ANOMALY_RATE: '0.25', STATE_SIM_SEED: '42' }),
     ).toMatchObject({ port: 0, ackDelayMs: 5, anomalyRate: 0.25, seed: 42 });
+  });
+
+  it("reads the date of the préfecture's classification, which must be a date", () => {
+    expect(readConfig({ STATE_SIM_CLASSIFICATION_DATE: '2024-06-30' }).classificationDate).toBe('2024-06-30');
+    expect(() => readConfig({ STATE_SIM_CLASSIFICATION_DATE: '2024-02-30' })).toThrow(/STATE_SIM_CLASSIFICATION_DATE/);
   });
 
   it('names every bad setting at once', () => {

@@ -9,7 +9,7 @@ import { AppModule } from '../src/app.module.js';
 
 /** `GET /sim/mailbox`. */
 export interface MailboxBody {
-  items: { id: number; kind: string; archiveName: string; receivedFor: string; files: { name: string; contentBase64: string }[] }[];
+  items: { id: number; kind: string; archiveName: string; receivedFor?: string; files: { name: string; contentBase64: string }[] }[];
   next?: number;
 }
 
@@ -39,6 +39,23 @@ export class SimServer {
       method: 'POST',
       headers: { 'content-type': 'application/gzip' },
       body: bytes,
+    });
+  }
+
+  configure(settings: Record<string, unknown>): Promise<Response> {
+    return fetch(`${this.base}/sim/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(settings),
+    });
+  }
+
+  /** `POST /sim/actes/:idActe/messages`: a letter of the préfecture. */
+  sendMessage(idActe: string, body: unknown): Promise<Response> {
+    return fetch(`${this.base}/sim/actes/${encodeURIComponent(idActe)}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
   }
 

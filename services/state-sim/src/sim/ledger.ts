@@ -8,11 +8,32 @@ export interface Counters {
 
 /**
  * `GET /sim/stats`: the totals of actes and PES files, and the same split by kind of flow. The 6-1
- * annulations are counted apart (`byKind.annulation`): they are not actes, and the totals keep
- * meaning what API.md says (distinct actes and PES files).
+ * annulations (`byKind.annulation`), the answers to the préfecture's letters (`byKind.reply`: 2-2,
+ * 3-2…3-4, 4-2…4-4) and the 7-1 classification requests (`byKind.classification`) are counted apart:
+ * they are not actes, and the totals keep meaning what API.md says (distinct actes and PES files).
  */
 export interface Stats extends Counters {
-  readonly byKind: { readonly acte: Counters; readonly pes: Counters; readonly annulation: Counters };
+  readonly byKind: {
+    readonly acte: Counters;
+    readonly pes: Counters;
+    readonly annulation: Counters;
+    readonly reply: Counters;
+    readonly classification: Counters;
+  };
+}
+
+/** The flows other than 1-1 that are counted by a key of their own. */
+export type KeyedFlow = 'annulation' | 'reply' | 'classification';
+
+/**
+ * The facts about a well-formed delivery of a {@link KeyedFlow} that the counting needs: a second,
+ * different archive with the same `key` is a duplicate.
+ */
+export interface KeyedDeliveryFacts {
+  readonly archiveName: string;
+  readonly sha256: string;
+  /** What the delivery asks: the IDActe to cancel, the letter and code answered, the classification request. */
+  readonly key: string;
 }
 
 /** The facts about a well-formed 6-1 delivery that the counting needs. */
@@ -70,9 +91,13 @@ export class DeliveryLedger {
   /** `SIREN/numéro interne` → archive name that first carried the acte. */
   private readonly actes = new Map<string, string>();
   private acte: Counters = ZERO;
-  /** IDActe → archive name of the 6-1 that first asked its cancellation. */
-  private readonly annulations = new Map<string, string>();
-  private annulation: Counters = ZERO;
+  /** Per keyed flow, key → archive name that first carried it. */
+  private readonly keys: Readonly<Record<KeyedFlow, Map<string, string>>> = {
+    annulation: new Map(),
+    reply: new Map(),
+    classification: new Map(),
+  };
+  private readonly keyed: Record<KeyedFlow, Counters> = { annulation: ZERO, reply: ZERO, classification: ZERO };
 
   /** Classifies a delivery against what was already received, without recording it. */
   classify(facts: ActeDeliveryFacts): DeliveryOutcome {
@@ -92,13 +117,23 @@ export class DeliveryLedger {
 
   /** Records a well-formed 6-1 delivery and says what it was, as for an acte (keyed by IDActe). */
   recordAnnulation(facts: AnnulationDeliveryFacts): DeliveryOutcome {
+    return this.recordKeyed('annulation', { archiveName: facts.archiveName, sha256: facts.sha256, key: facts.idActe });
+  }
+
+  /**
+   * Records a well-formed delivery of a flow counted by key and says what it was: the same name with
+   * the same bytes is a retry, with other bytes a conflict; a new archive whose key was already seen
+   * is a duplicate.
+   */
+  recordKeyed(flow: KeyedFlow, facts: KeyedDeliveryFacts): DeliveryOutcome {
     const known = this.archives.get(facts.archiveName);
+    const keys = this.keys[flow];
     let outcome: DeliveryOutcome;
     if (known !== undefined) outcome = known === facts.sha256 ? 'retry' : 'conflict';
-    else outcome = this.annulations.has(facts.idActe) ? 'duplicate' : 'accepted';
+    else outcome = keys.has(facts.key) ? 'duplicate' : 'accepted';
     if (outcome === 'accepted' || outcome === 'duplicate') this.archives.set(facts.archiveName, facts.sha256);
-    if (outcome === 'accepted') this.annulations.set(facts.idActe, facts.archiveName);
-    this.annulation = bump(this.annulation, outcome);
+    if (outcome === 'accepted') keys.set(facts.key, facts.archiveName);
+    this.keyed[flow] = bump(this.keyed[flow], outcome);
     return outcome;
   }
 
@@ -110,7 +145,7 @@ export class DeliveryLedger {
       retries: this.acte.retries + pes.retries,
       duplicates: this.acte.duplicates + pes.duplicates,
       conflicts: this.acte.conflicts + pes.conflicts,
-      byKind: { acte: this.acte, pes, annulation: this.annulation },
+      byKind: { acte: this.acte, pes, ...this.keyed },
     };
   }
 }

@@ -22,6 +22,8 @@ describe('DeliveryLedger', () => {
         acte: { received: 1, retries: 0, duplicates: 0, conflicts: 0 },
         pes: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
         annulation: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        reply: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        classification: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
       },
     });
   });
@@ -75,5 +77,30 @@ describe('DeliveryLedger', () => {
     expect(ledger.classify(first)).toBe('accepted');
     expect(ledger.classify(first)).toBe('accepted');
     expect(ledger.stats().received).toBe(0);
+  });
+
+  it('counts answers to letters and classification requests apart, keeping the totals to actes and PES', () => {
+    const ledger = new DeliveryLedger();
+    const reply = { archiveName: 'RLS-EACT--491011698--20171229-1.tar.gz', sha256: 'e'.repeat(64), key: 'letter/3-4' };
+    expect(ledger.recordKeyed('reply', reply)).toBe('accepted');
+    expect(ledger.recordKeyed('reply', reply)).toBe('retry');
+    expect(ledger.recordKeyed('reply', { ...reply, sha256: 'f'.repeat(64) })).toBe('conflict');
+    expect(ledger.recordKeyed('reply', { ...reply, archiveName: 'RLS-EACT--491011698--20171229-2.tar.gz' })).toBe('duplicate');
+    expect(ledger.recordKeyed('reply', { ...reply, archiveName: 'RLS-EACT--491011698--20171229-3.tar.gz', key: 'letter/3-2' })).toBe('accepted');
+    // The same key in another flow is another thing.
+    expect(ledger.recordKeyed('classification', { ...reply, archiveName: 'RLS-EACT--491011698--20171229-4.tar.gz' })).toBe('accepted');
+    expect(ledger.stats()).toEqual({
+      received: 0,
+      retries: 0,
+      duplicates: 0,
+      conflicts: 0,
+      byKind: {
+        acte: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        pes: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        annulation: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        reply: { received: 2, retries: 1, duplicates: 1, conflicts: 1 },
+        classification: { received: 1, retries: 0, duplicates: 0, conflicts: 0 },
+      },
+    });
   });
 });

@@ -1,19 +1,19 @@
-import type { ReplyFile } from './reply.xml.js';
+import type { ReplyFile } from './envelope.xml.js';
 
 /** A reply waiting for the operator, as `GET /sim/mailbox` lists it. */
 export interface MailboxItem {
   /** Increasing from 1; `after=<id>` pages on it. */
   readonly id: number;
-  /** Which kind of message (`ARActe`, `AnomalieActe`). */
+  /** Which kind of message: the business message's root element (`ARActe`, `LettreObservations`, `AnomalieEnveloppe`…). */
   readonly kind: string;
   /**
    * The name the reply's archive would have (its envelope's name, `.tar.gz`); the files are given
    * unpacked, as the operator reads them once the attachment is opened.
    */
   readonly archiveName: string;
-  /** The archive this replies to. */
-  readonly receivedFor: string;
-  /** The envelope first, then the business message. */
+  /** The archive this replies to; absent for a letter the préfecture sends on its own (2-1, 3-1, 4-1, 5-1). */
+  readonly receivedFor?: string;
+  /** The envelope first (an `AnomalieEnveloppe` alone stands in its place), then the business message and its documents. */
   readonly files: readonly ReplyFile[];
 }
 

@@ -2,7 +2,10 @@ import { Body, Controller, Get, Header, Headers, HttpCode, HttpException, HttpSt
 import type { IncomingMessage } from 'node:http';
 
 import { readBoundedBody } from './body.read.js';
+import { COURRIER_CODES, type CourrierCode, isCourrierCode } from './courrier.codes.js';
+import { isIsoDay } from './day.js';
 import type { Stats } from './ledger.js';
+import type { SentCourrier } from './prefecture.js';
 import { SimError, SimErrorCode } from './sim.errors.js';
 import { type RuntimeSettings, SimService } from './sim.service.js';
 
@@ -11,7 +14,7 @@ interface MailboxItemBody {
   readonly id: number;
   readonly kind: string;
   readonly archiveName: string;
-  readonly receivedFor: string;
+  readonly receivedFor?: string;
   readonly files: readonly { readonly name: string; readonly contentBase64: string }[];
 }
 
@@ -24,7 +27,7 @@ function failure(status: HttpStatus, code: SimErrorCode, message: string): HttpE
 function statusOf(code: SimErrorCode): HttpStatus {
   if (code === SimErrorCode.ArchiveTooLarge) return HttpStatus.PAYLOAD_TOO_LARGE;
   if (code === SimErrorCode.UnsupportedMediaType) return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
-  if (code === SimErrorCode.UnknownIdActe) return HttpStatus.UNPROCESSABLE_ENTITY;
+  if (code === SimErrorCode.UnknownIdActe || code === SimErrorCode.UnknownCourrier) return HttpStatus.UNPROCESSABLE_ENTITY;
   return HttpStatus.BAD_REQUEST;
 }
 
@@ -42,7 +45,7 @@ function settingsChange(body: unknown): Partial<RuntimeSettings> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The body must be a JSON object.');
   const change: { -readonly [K in keyof RuntimeSettings]?: RuntimeSettings[K] } = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key === 'ackDelayMs' || key === 'failNext' || key === 'slowNext' || key === 'slowAnswerMs') {
+    if (key === 'ackDelayMs' || key === 'failNext' || key === 'slowNext' || key === 'slowAnswerMs' || key === 'envelopeAnomalyNext') {
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw bad(`${key} must be a non-negative integer.`);
       change[key] = value;
     } else if (key === 'hang') {
@@ -51,11 +54,36 @@ function settingsChange(body: unknown): Partial<RuntimeSettings> {
     } else if (key === 'anomalyRate') {
       if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw bad('anomalyRate must be a number from 0 to 1.');
       change.anomalyRate = value;
+    } else if (key === 'classificationDate') {
+      if (typeof value !== 'string' || !isIsoDay(value)) throw bad('classificationDate must be a YYYY-MM-DD date.');
+      change.classificationDate = value;
     } else {
       throw bad(`Unknown setting « ${key} ».`);
     }
   }
   return change;
+}
+
+/** Longest free text a letter may carry (`DescriptionPieces`, `Motif`, `NatureIllegalite`). */
+const MAX_TEXT_LENGTH = 10_000;
+/** Characters XML 1.0 cannot carry, even as references, and lone surrogates. */
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** `{code, text?}` of `POST /sim/actes/:idActe/messages`, checked. */
+function courrierRequest(body: unknown): { code: CourrierCode; text: string | undefined } {
+  const bad = (message: string): HttpException => failure(HttpStatus.BAD_REQUEST, SimErrorCode.InvalidMessage, message);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The body must be a JSON object {code, text?}.');
+  const { code, text, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw bad(`Unknown field « ${unknown} ».`);
+  if (!isCourrierCode(code)) {
+    throw failure(HttpStatus.BAD_REQUEST, SimErrorCode.InvalidMessageCode, `code must be one of ${COURRIER_CODES.join(', ')}.`);
+  }
+  if (text === undefined) return { code, text: undefined };
+  if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT_LENGTH || NOT_XML.test(text)) {
+    throw bad(`text must be a non-blank string of at most ${MAX_TEXT_LENGTH} characters that XML can carry.`);
+  }
+  return { code, text };
 }
 
 /** The simulated ministry's HTTP face: decodes, checks, calls {@link SimService}, maps errors to statuses. */
@@ -92,6 +120,19 @@ export class SimController {
     }
   }
 
+  /** A letter of the préfecture about an acte it acknowledged (2-1, 3-1, 4-1, 5-1), put in the mailbox at once. */
+  @Post('sim/actes/:idActe/messages')
+  @HttpCode(HttpStatus.CREATED)
+  sendCourrier(@Param('idActe') idActe: string, @Body() body: unknown): SentCourrier {
+    const { code, text } = courrierRequest(body);
+    try {
+      return this.sim.sendCourrier(idActe, code, text);
+    } catch (error) {
+      if (error instanceof SimError) throw failure(statusOf(error.code), error.code, error.message);
+      throw error;
+    }
+  }
+
   /** The bytes the simulator first received under an archive name, for tests and demos to inspect. */
   @Get('sim/actes/:archiveName')
   @Header('content-type', 'application/gzip')
@@ -116,7 +157,7 @@ export class SimController {
       id: item.id,
       kind: item.kind,
       archiveName: item.archiveName,
-      receivedFor: item.receivedFor,
+      ...(item.receivedFor === undefined ? {} : { receivedFor: item.receivedFor }),
       files: item.files.map((file) => ({ name: file.name, contentBase64: file.content.toString('base64') })),
     }));
     return page.next === undefined ? { items } : { items, next: page.next };

@@ -1,4 +1,4 @@
-/** The stable codes of every refusal of a delivery by the simulated ministry. */
+/** The stable codes of every refusal by the simulated ministry. */
 export const SimErrorCode = {
   /** The archive name is not `TRI-EACT--SIREN--YYYYMMDD-N.tar.gz`. */
   InvalidArchiveName: 'SIM.INVALID_ARCHIVE_NAME',
@@ -46,6 +46,16 @@ export const SimErrorCode = {
   InvalidAnnulation: 'SIM.INVALID_ANNULATION',
   /** A 6-1 naming an IDActe the simulated préfecture never acknowledged (no 1-2 issued for it). */
   UnknownIdActe: 'SIM.UNKNOWN_ID_ACTE',
+  /** An answer to a letter (2-2, 3-2…3-4, 4-2…4-4) whose envelope or message is not what @ctes sends. */
+  InvalidReply: 'SIM.INVALID_REPLY',
+  /** An answer naming a letter (IDActe + DateCourrierPref) of its transaction that this préfecture never sent. */
+  UnknownCourrier: 'SIM.UNKNOWN_COURRIER',
+  /** A 7-1 archive whose envelope or `DemandeClassification` message is not what @ctes sends. */
+  InvalidClassificationRequest: 'SIM.INVALID_CLASSIFICATION_REQUEST',
+  /** A letter asked of the préfecture with a code other than 2-1, 3-1, 4-1 or 5-1. */
+  InvalidMessageCode: 'SIM.INVALID_MESSAGE_CODE',
+  /** A letter asked of the préfecture with a body it cannot use (not an object, `text` not a short string). */
+  InvalidMessage: 'SIM.INVALID_MESSAGE',
 } as const;
 
 /** One of the simulator's error codes. */

@@ -80,6 +80,8 @@ describe('state simulator over HTTP', () => {
         acte: { received: 1, retries: 1, duplicates: 1, conflicts: 1 },
         pes: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
         annulation: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        reply: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        classification: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
       },
     });
     // Only the first delivery gets a reply.

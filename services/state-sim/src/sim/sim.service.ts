@@ -1,16 +1,20 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 
+import { type UnpackLimits, unpackArchive } from '@relais/actes';
 import type { StateSimConfig } from '../config.js';
-import { STATE_SIM_CONFIG } from '../tokens.js';
-import { unpackArchive } from '@relais/actes';
-import { type AnnulationDelivery, isAnnulationArchive, readAnnulationDelivery } from './annulation.read.js';
-import { buildAnnulationReply } from './annulation.reply.js';
+import { STATE_SIM_CLASSIFICATION, STATE_SIM_CONFIG } from '../tokens.js';
+import { readAnnulationDelivery } from './annulation.read.js';
+import { archiveKind } from './archive.kind.js';
 import { type ActeDelivery, readActeDelivery } from './archive.read.js';
-import { DeliveryLedger, type DeliveryOutcome, type Stats } from './ledger.js';
-import { Mailbox, type MailboxPage } from './mailbox.js';
-import { type Random, randomSource } from './random.js';
-import { buildActeReply } from './reply.xml.js';
+import type { Classification } from './classification.catalogue.js';
+import { readClassificationDelivery } from './classification.read.js';
+import type { CourrierCode } from './courrier.codes.js';
+import { readReceivedEnvelope } from './envelope.read.js';
+import type { DeliveryOutcome, Stats } from './ledger.js';
+import type { MailboxPage } from './mailbox.js';
+import { Prefecture, type SentCourrier } from './prefecture.js';
+import { randomSource } from './random.js';
+import { readReponseDelivery } from './reponse.read.js';
 import { SimError, SimErrorCode } from './sim.errors.js';
 
 /** The knobs a test may turn while the simulator runs (`POST /sim/config`). */
@@ -30,47 +34,53 @@ export interface RuntimeSettings {
    */
   readonly slowNext: number;
   readonly slowAnswerMs: number;
+  /** How many of the next accepted 1-1 archives are refused by an `AnomalieEnveloppe` instead of a 1-2 or 1-3. */
+  readonly envelopeAnomalyNext: number;
+  /** `DateClassification` of the préfecture's classification, `YYYY-MM-DD`: a 7-1 holding an older one (or none) gets a 7-2. */
+  readonly classificationDate: string;
 }
 
 /** What became of a delivery the simulator read. */
 export type DeliveryResult = { readonly status: 'unavailable' } | { readonly status: 'received'; readonly outcome: DeliveryOutcome };
 
-/** How many received archives the simulator keeps for `GET /sim/actes/:name`, and their total size: oldest go first. */
-const KEPT_ARCHIVES = 2000;
-const KEPT_BYTES = 256 * 1024 * 1024;
-
 /** Most entries a 1-1 archive may hold: envelope, message, main document and a generous number of annexes. */
 const MAX_ENTRIES = 512;
-/** The nature code the simulated anomalies carry; the meaning of the codes is not published. */
-const SIMULATED_ANOMALY_NATURE = '001';
 
 /**
- * The simulated ministry: reads deliveries, counts them in the ledger, and after a delay puts the reply
- * (1-2 or 1-3) in the mailbox. Everything is in memory; {@link reset} forgets it all.
+ * The simulated ministry: simulates its outages, reads each delivery (1-1, or else 6-1, an answer to a
+ * letter, 7-1), and hands it to the {@link Prefecture}, which counts it and answers; sends letters when
+ * asked. Everything is in memory; {@link reset} forgets it all.
  */
 @Injectable()
 export class SimService implements OnModuleDestroy {
-  private ledger = new DeliveryLedger();
-  private mailbox = new Mailbox();
-  private envelopeSequence = 0;
-  /** The IDActes the simulated préfecture gave in a 1-2: only those can be cancelled by a 6-1. */
-  private acknowledged = new Set<string>();
-  private random: Random;
+  private prefecture: Prefecture;
   private settings: RuntimeSettings;
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly held = new Set<() => void>();
   private readonly slow = new Set<() => void>();
-  /** The bytes first received under each archive name, in arrival order (bounded). */
-  private kept = new Map<string, Buffer>();
-  private keptBytes = 0;
 
-  constructor(@Inject(STATE_SIM_CONFIG) private readonly config: StateSimConfig) {
-    this.random = randomSource(config.seed);
+  constructor(
+    @Inject(STATE_SIM_CONFIG) private readonly config: StateSimConfig,
+    @Inject(STATE_SIM_CLASSIFICATION) private readonly classification: Classification,
+  ) {
+    this.prefecture = this.newPrefecture();
     this.settings = this.initialSettings();
   }
 
+  private newPrefecture(): Prefecture {
+    return new Prefecture(this.classification, randomSource(this.config.seed));
+  }
+
   private initialSettings(): RuntimeSettings {
-    return { ackDelayMs: this.config.ackDelayMs, anomalyRate: this.config.anomalyRate, failNext: 0, hang: false, slowNext: 0, slowAnswerMs: 30_000 };
+    return {
+      ackDelayMs: this.config.ackDelayMs,
+      anomalyRate: this.config.anomalyRate,
+      failNext: 0,
+      hang: false,
+      slowNext: 0,
+      slowAnswerMs: 30_000,
+      envelopeAnomalyNext: 0,
+      classificationDate: this.config.classificationDate ?? this.classification.version,
+    };
   }
 
   /** Largest body the simulator reads. */
@@ -78,7 +88,15 @@ export class SimService implements OnModuleDestroy {
     return this.config.maxArchiveBytes;
   }
 
-  /** Receives a 1-1 archive. @throws SimError when it is malformed (nothing is counted then). */
+  private get limits(): UnpackLimits {
+    return { maxInflatedBytes: this.config.maxArchiveBytes * 2, maxEntries: MAX_ENTRIES };
+  }
+
+  /**
+   * Receives an archive of the collectivité: a 1-1, or else a 6-1, an answer to a letter or a 7-1 (told
+   * by its message's name). @throws SimError when it is malformed or names what this préfecture does
+   * not know (nothing is counted then).
+   */
   async deliverActe(archiveName: string, body: Buffer): Promise<DeliveryResult> {
     if (this.settings.hang) {
       await new Promise<void>((release) => this.held.add(release));
@@ -88,25 +106,7 @@ export class SimService implements OnModuleDestroy {
       this.settings = { ...this.settings, failNext: this.settings.failNext - 1 };
       return { status: 'unavailable' };
     }
-    const limits = { maxInflatedBytes: this.config.maxArchiveBytes * 2, maxEntries: MAX_ENTRIES };
-    let delivery: ActeDelivery;
-    try {
-      delivery = await readActeDelivery(archiveName, body, limits);
-    } catch (error) {
-      // No 1-1 message: it may be a 6-1 (told by its message's name, `IDActe-6-1_n.xml`).
-      if (!(error instanceof SimError) || error.code !== SimErrorCode.MissingActeMessage) throw error;
-      const files = await unpackArchive(body, limits);
-      if (!isAnnulationArchive(files)) throw error;
-      return this.deliverAnnulation(readAnnulationDelivery(archiveName, files), body);
-    }
-    const outcome = this.ledger.record({
-      archiveName,
-      sha256: createHash('sha256').update(body).digest('hex'),
-      siren: delivery.siren,
-      numeroInterne: delivery.acte.numeroInterne,
-    });
-    if ((outcome === 'accepted' || outcome === 'duplicate') && !this.kept.has(archiveName)) this.keep(archiveName, body);
-    if (outcome === 'accepted') this.scheduleReply(delivery, new Date().toISOString().slice(0, 10));
+    const outcome = await this.receive(archiveName, body);
     if (this.settings.slowNext > 0) {
       this.settings = { ...this.settings, slowNext: this.settings.slowNext - 1 };
       await this.holdFor(this.settings.slowAnswerMs);
@@ -114,82 +114,54 @@ export class SimService implements OnModuleDestroy {
     return { status: 'received', outcome };
   }
 
-  /**
-   * A 6-1: refused (`SIM.UNKNOWN_ID_ACTE`, nothing counted) unless its IDActe is one this préfecture
-   * acknowledged; then counted under `byKind.annulation` and, when new, answered by a 6-2 ARAnnulation
-   * after `ackDelayMs`.
-   */
-  private async deliverAnnulation(delivery: AnnulationDelivery, body: Buffer): Promise<DeliveryResult> {
-    if (!this.acknowledged.has(delivery.idActe)) {
-      throw new SimError(SimErrorCode.UnknownIdActe, `No acte ${delivery.idActe} was acknowledged by this préfecture: it cannot be cancelled.`);
+  private async receive(archiveName: string, body: Buffer): Promise<DeliveryOutcome> {
+    let delivery: ActeDelivery;
+    try {
+      delivery = await readActeDelivery(archiveName, body, this.limits);
+    } catch (error) {
+      if (!(error instanceof SimError) || error.code !== SimErrorCode.MissingActeMessage) throw error;
+      const files = await unpackArchive(body, this.limits);
+      const kind = archiveKind(files);
+      if (kind === 'annulation') return this.prefecture.receiveAnnulation(readAnnulationDelivery(archiveName, files), body, this.settings);
+      if (kind === 'reply') return this.prefecture.receiveReponse(readReponseDelivery(archiveName, files), body, this.settings);
+      if (kind === 'classification') {
+        return this.prefecture.receiveClassification(readClassificationDelivery(archiveName, files), body, this.settings);
+      }
+      throw error;
     }
-    const outcome = this.ledger.recordAnnulation({
-      archiveName: delivery.archiveName,
-      sha256: createHash('sha256').update(body).digest('hex'),
-      idActe: delivery.idActe,
-    });
-    if ((outcome === 'accepted' || outcome === 'duplicate') && !this.kept.has(delivery.archiveName)) this.keep(delivery.archiveName, body);
-    if (outcome === 'accepted') {
-      const date = new Date().toISOString().slice(0, 10);
-      const mailbox = this.mailbox;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.envelopeSequence += 1;
-        const reply = buildAnnulationReply(delivery, date, this.envelopeSequence);
-        const [envelope] = reply.files;
-        mailbox.deliver({
-          kind: reply.kind,
-          archiveName: envelope.name.replace(/\.xml$/, '.tar.gz'),
-          receivedFor: delivery.archiveName,
-          files: reply.files,
-        });
-      }, this.settings.ackDelayMs);
-      this.timers.add(timer);
+    if (this.settings.envelopeAnomalyNext === 0 || !this.prefecture.wouldAccept(delivery, body)) {
+      return this.prefecture.receiveActe(delivery, body, this.settings);
     }
-    await Promise.resolve();
-    return { status: 'received', outcome };
+    // An envelope anomaly echoes the envelope: read it again, before anything is counted.
+    const invalid = (message: string): SimError => new SimError(SimErrorCode.InvalidEnvelope, message);
+    const envelope = readReceivedEnvelope(archiveName, await unpackArchive(body, this.limits), invalid);
+    this.settings = { ...this.settings, envelopeAnomalyNext: this.settings.envelopeAnomalyNext - 1 };
+    return this.prefecture.receiveActe(delivery, body, this.settings, envelope);
   }
 
-  private scheduleReply(delivery: ActeDelivery, dateReception: string): void {
-    const anomaly = this.random() < this.settings.anomalyRate;
-    const mailbox = this.mailbox;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.envelopeSequence += 1;
-      const reply = buildActeReply(
-        delivery,
-        {
-          date: dateReception,
-          sequence: this.envelopeSequence,
-          classificationDateVersionEnCours: delivery.acte.classificationDateVersion,
-        },
-        anomaly ? { nature: SIMULATED_ANOMALY_NATURE, detail: 'Anomalie simulée (STATE_SIM_ANOMALY_RATE).' } : undefined,
-      );
-      if (!anomaly) this.acknowledged.add(delivery.idActe);
-      const [envelope] = reply.files;
-      mailbox.deliver({
-        kind: reply.kind,
-        archiveName: envelope.name.replace(/\.xml$/, '.tar.gz'),
-        receivedFor: delivery.archiveName,
-        files: reply.files,
-      });
-    }, this.settings.ackDelayMs);
-    this.timers.add(timer);
+  /** Sends at once a letter about an acte this préfecture acknowledged. @throws SimError `SIM.UNKNOWN_ID_ACTE` */
+  sendCourrier(idActe: string, code: CourrierCode, text: string | undefined): SentCourrier {
+    return this.prefecture.sendCourrier(idActe, code, text);
   }
 
   /** A page of the unacknowledged replies. */
   listMailbox(after: number, limit: number): MailboxPage {
-    return this.mailbox.list(after, limit);
+    return this.prefecture.listMailbox(after, limit);
   }
 
   /** Acknowledges a reply; false if no such reply was ever issued. */
   ackMailbox(id: number): boolean {
-    return this.mailbox.ack(id);
+    return this.prefecture.ackMailbox(id);
   }
 
   /** The counters of `/sim/stats`. */
   stats(): Stats {
-    return this.ledger.stats();
+    return this.prefecture.stats();
+  }
+
+  /** The bytes first received under an archive name, while the simulator keeps them. */
+  receivedArchive(archiveName: string): Buffer | undefined {
+    return this.prefecture.receivedArchive(archiveName);
   }
 
   /** The current knobs. */
@@ -204,40 +176,19 @@ export class SimService implements OnModuleDestroy {
     return this.settings;
   }
 
-  /** Forgets every delivery, reply and knob change, drops the replies still pending and releases held requests. */
+  /** Forgets every delivery, reply, letter and knob change, drops the replies still pending and releases held requests. */
   reset(): void {
-    this.clearTimers();
-    this.ledger = new DeliveryLedger();
-    this.mailbox = new Mailbox();
-    this.envelopeSequence = 0;
-    this.acknowledged = new Set();
-    this.kept = new Map();
-    this.keptBytes = 0;
-    this.random = randomSource(this.config.seed);
+    this.prefecture.stop();
+    this.prefecture = this.newPrefecture();
     this.settings = this.initialSettings();
     this.releaseHeld();
     this.releaseSlow();
   }
 
   onModuleDestroy(): void {
-    this.clearTimers();
+    this.prefecture.stop();
     this.releaseHeld();
     this.releaseSlow();
-  }
-
-  /** The bytes first received under an archive name, while the simulator keeps them. */
-  receivedArchive(archiveName: string): Buffer | undefined {
-    return this.kept.get(archiveName);
-  }
-
-  private keep(archiveName: string, body: Buffer): void {
-    this.kept.set(archiveName, body);
-    this.keptBytes += body.length;
-    for (const [name, bytes] of this.kept) {
-      if (this.kept.size <= KEPT_ARCHIVES && this.keptBytes <= KEPT_BYTES) break;
-      this.kept.delete(name);
-      this.keptBytes -= bytes.length;
-    }
   }
 
   /** Waits `ms`, or less when held requests are released (reset, shutdown). */
@@ -261,10 +212,5 @@ export class SimService implements OnModuleDestroy {
 
   private releaseSlow(): void {
     for (const release of [...this.slow]) release();
-  }
-
-  private clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
   }
 }
