@@ -1,7 +1,9 @@
 /**
- * @ctes for the outbound 1-1 transmission: naming (IDActe, business files, envelope, archive), the
- * `EnveloppeCLMISILL` and `Acte` messages in ISO-8859-1, and the deterministic tar.gz archive; plus the
- * validation rules of an acte submission; and reading @ctes XML files (ISO-8859-1, no DOCTYPE).
+ * @ctes for the outbound transmissions: naming (IDActe, business files, envelope, archive), the
+ * `EnveloppeCLMISILL` and every collectivité message (1-1 `Acte`, 2-2 to 4-4 answers, 6-1, 7-1) in
+ * ISO-8859-1, and the deterministic tar.gz archives; reading every préfecture message (1-2 to 7-3 and
+ * `AnomalieEnveloppe`) and the 7-2 classification; the validation rules of an acte submission; and
+ * reading @ctes XML files (ISO-8859-1, no DOCTYPE).
  */
 export { ActesArchiveError, ActesArchiveErrorCode } from './archive/archive.errors.js';
 export {
@@ -60,6 +62,50 @@ export {
   type AnnulationArchiveInput,
 } from './archive/archive.annulation.js';
 export {
+  COLLECTIVITE_MESSAGE_ROOTS,
+  DEMANDE_CLASSIFICATION_MESSAGE_CODE,
+  NOM_FICHIER_CLASSIFICATION_REGEX,
+  REPLY_MESSAGE_CODES,
+  isReplyMessageCode,
+  nomFichierDemandeClassification,
+  nomFichierReponse,
+  type CollectiviteMessageCode,
+  type ReplyMessageCode,
+} from './exchange/exchange.naming.js';
+export {
+  buildReplyArchive,
+  replyXml,
+  type ReplyArchive,
+  type ReplyArchiveInput,
+  type ReplyDocument,
+  type ReplyMessageInput,
+} from './exchange/exchange.reply.js';
+export {
+  buildClassificationRequestArchive,
+  demandeClassificationXml,
+  type ClassificationRequestArchive,
+  type ClassificationRequestArchiveInput,
+} from './exchange/exchange.demande-classification.js';
+export { PrefectureMessageError, PrefectureMessageErrorCode } from './prefecture/prefecture.errors.js';
+export {
+  PREFECTURE_MESSAGE_ROOTS,
+  type ARActeMessage,
+  type ARAnnulationMessage,
+  type ARReponseMessage,
+  type AnomalieActeMessage,
+  type AnomalieEnveloppeMessage,
+  type AnomalieEnveloppeNature,
+  type DefereTAMessage,
+  type PrefectureDocument,
+  type PrefectureFile,
+  type PrefectureLetterMessage,
+  type PrefectureMessage,
+  type PrefectureMessageCode,
+  type ReponseClassificationSansChangementMessage,
+  type RetourClassificationMessage,
+} from './prefecture/prefecture.types.js';
+export { parsePrefectureMessage } from './prefecture/prefecture.parse.js';
+export {
   ActesXmlError,
   ActesXmlErrorCode,
   decodeXmlText,
@@ -69,6 +115,13 @@ export {
   type ActesXmlTree,
 } from './xml/actes-xml.read.js';
 export * from './validation/index.js';
+export { ClassificationErrorCode, ClassificationFileError } from './classification/classification.errors.js';
+export {
+  classificationJson,
+  loadClassificationFile,
+  parseClassificationJson,
+  parseRetourClassification,
+} from './classification/classification.read.js';
 export {
   ActesImportError,
   ActesImportErrorCode,

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { loadClassificationFile, type ActesClassification } from '@relais/actes';
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { openDatabase, TransmissionCommands } from '@relais/service-kit';
 import type pg from 'pg';
-import { loadClassificationFile, type ClassificationCatalogue } from './classification/classification-catalogue.js';
 import type { ValidatorConfig } from './config.js';
 import { migrateValidator } from './migrations/migrate.js';
 import { NumeroClaims } from './numeros/numero-claims.js';
@@ -25,7 +25,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
         readonly commands: TransmissionCommands;
         readonly blobs: PostgresBlobStore;
         readonly claims: NumeroClaims;
-        readonly classification: ClassificationCatalogue;
+        readonly classification: ActesClassification;
       }
     | undefined;
 
@@ -72,7 +72,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
     return this.ready.claims;
   }
 
-  get classification(): ClassificationCatalogue {
+  get classification(): ActesClassification {
     return this.ready.classification;
   }
 

@@ -69,7 +69,8 @@ function objetText(objet: string): string {
   return xmlText(objet, 'objet');
 }
 
-function fichier(indent: string, element: string, name: string, field: string): string {
+/** A `FichierSigne` element (`Document`, `Annexe`…) naming one file, on one line after `indent`; its name checked and escaped. */
+export function fichierXml(indent: string, element: string, name: string, field: string): string {
   return `${indent}<actes:${element}><actes:NomFichier>${xmlText(name, field)}</actes:NomFichier></actes:${element}>`;
 }
 
@@ -77,7 +78,7 @@ function annexesXml(names: readonly string[]): string[] {
   if (names.length === 0) return ['  <actes:Annexes actes:Nombre="0"/>'];
   return [
     `  <actes:Annexes actes:Nombre="${names.length}">`,
-    ...names.map((name, i) => fichier('    ', 'Annexe', name, `nomsAnnexes[${i}]`)),
+    ...names.map((name, i) => fichierXml('    ', 'Annexe', name, `nomsAnnexes[${i}]`)),
     '  </actes:Annexes>',
   ];
 }
@@ -122,7 +123,7 @@ export function acteXml(input: ActeMessageInput): Buffer {
     `  <actes:Objet>${objetText(input.objet)}</actes:Objet>`,
     ...precedent,
     `  <actes:ClassificationDateVersion>${input.classificationDateVersion}</actes:ClassificationDateVersion>`,
-    fichier('  ', 'Document', input.nomDocument, 'nomDocument'),
+    fichierXml('  ', 'Document', input.nomDocument, 'nomDocument'),
     ...annexesXml(input.nomsAnnexes),
     `  <actes:DocumentPapier>${input.documentPapier ? 'O' : 'N'}</actes:DocumentPapier>`,
     '</actes:Acte>',

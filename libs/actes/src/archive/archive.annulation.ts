@@ -1,16 +1,8 @@
-import { createHash } from 'node:crypto';
-import { buffer } from 'node:stream/consumers';
-import { promisify } from 'node:util';
-import { constants, gzip } from 'node:zlib';
-
-import { pack } from 'tar-stream';
-
+import { packArchive } from './archive.build.js';
 import { type CollectiviteEmettrice, enveloppeXml } from './archive.enveloppe-xml.js';
 import { ActesArchiveErrorCode } from './archive.errors.js';
 import { ACTES_NAMESPACE, LATIN1_XML_DECLARATION, encodeLatin1Xml } from './archive.latin1-xml.js';
-import { ID_ACTE_REGEX, compactDate, nomArchive, nomEnveloppe, requireMatch } from './archive.naming.js';
-
-const gzipAsync = promisify(gzip);
+import { ID_ACTE_REGEX, nomArchive, nomEnveloppe, requireMatch } from './archive.naming.js';
 
 /** The @ctes code of an Annulation message. */
 export const ANNULATION_MESSAGE_CODE = '6-1';
@@ -67,9 +59,6 @@ export interface AnnulationArchive {
   readonly files: readonly { readonly name: string; readonly size: number }[];
 }
 
-const GZIP_OS_UNIX = 3;
-const GZIP_OS_OFFSET = 9;
-
 /**
  * Packs a 6-1: the `EnveloppeCLMISILL` listing the message, and the `Annulation` message, in a tar
  * gzip'd in memory. Deterministic like the 1-1 archive: the same input gives the same bytes.
@@ -86,24 +75,5 @@ export async function buildAnnulationArchive(input: AnnulationArchiveInput): Pro
     },
     { name: messageName, content: annulationXml(input.idActe) },
   ];
-  compactDate(input.dateEnvoi, 'dateEnvoi');
-  const mtime = new Date(`${input.dateEnvoi}T00:00:00Z`);
-  const tar = pack();
-  const packed = buffer(tar);
-  for (const entry of entries) {
-    tar.entry(
-      { name: entry.name, size: entry.content.length, mode: 0o644, mtime, uid: 0, gid: 0, uname: '', gname: '', type: 'file' },
-      entry.content,
-    );
-  }
-  tar.finalize();
-  const bytes = await gzipAsync(await packed, { level: constants.Z_DEFAULT_COMPRESSION });
-  bytes[GZIP_OS_OFFSET] = GZIP_OS_UNIX;
-  return {
-    name,
-    idActe: input.idActe,
-    bytes,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    files: entries.map((entry) => ({ name: entry.name, size: entry.content.length })),
-  };
+  return { name, idActe: input.idActe, ...(await packArchive(entries, input.dateEnvoi)) };
 }

@@ -94,7 +94,23 @@ const ENTRY_MODE = 0o644;
 const GZIP_OS_UNIX = 3;
 const GZIP_OS_OFFSET = 9;
 
-async function tarOf(entries: readonly { readonly name: string; readonly content: Buffer }[], mtime: Date): Promise<Buffer> {
+/** A file to pack: its name in the tar and its bytes. */
+export interface ArchiveEntry {
+  readonly name: string;
+  readonly content: Buffer;
+}
+
+/** The bytes of a packed archive, their digest and what the tar holds. */
+export interface PackedArchive {
+  /** The gzip'd tar. */
+  readonly bytes: Buffer;
+  /** SHA-256 of `bytes`, lower-case hex. */
+  readonly sha256: string;
+  /** The files of the tar, in the order they were given. */
+  readonly files: readonly ActeArchiveFile[];
+}
+
+async function tarOf(entries: readonly ArchiveEntry[], mtime: Date): Promise<Buffer> {
   const tar = pack();
   const packed = buffer(tar);
   for (const { name, content } of entries) {
@@ -108,11 +124,31 @@ async function tarOf(entries: readonly { readonly name: string; readonly content
 }
 
 /**
+ * Packs the files of an outbound @ctes archive, in the given order, in a tar gzip'd in memory.
+ * Deterministic, so that a re-send carries the same bytes under the same name: entries dated at midnight
+ * UTC of `dateEnvoi`, owner 0, mode 0644; gzip header without mtime and with a fixed OS byte. Every
+ * collectivité → ministry archive (1-1, 2-2 to 4-4, 6-1, 7-1) goes through it.
+ * @throws ActesArchiveError `ACTES.INVALID_DATE`
+ */
+export async function packArchive(entries: readonly ArchiveEntry[], dateEnvoi: string): Promise<PackedArchive> {
+  compactDate(dateEnvoi, 'dateEnvoi');
+  const mtime = new Date(`${dateEnvoi}T00:00:00Z`);
+  // PDFs are compressed already: the best level costs several times the CPU of the default for a few
+  // bytes (the transmitter's throughput was bound by it).
+  const bytes = await gzipAsync(await tarOf(entries, mtime), { level: constants.Z_DEFAULT_COMPRESSION });
+  bytes[GZIP_OS_OFFSET] = GZIP_OS_UNIX;
+  return {
+    bytes,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    files: entries.map((entry) => ({ name: entry.name, size: entry.content.length })),
+  };
+}
+
+/**
  * Packs a 1-1 transmission: the `EnveloppeCLMISILL`, the `Acte` message, the main document and the
- * annexes under their conventional names, in a tar gzip'd in memory. Deterministic: the same input gives
- * the same bytes (entries dated at midnight UTC of `dateEnvoi`, owner 0, mode 0644, fixed order; gzip
- * header without mtime and with a fixed OS byte), so that a re-send carries the same bytes under the
- * same name.
+ * annexes under their conventional names, in a tar gzip'd in memory. Deterministic (see
+ * {@link packArchive}): the same input gives the same bytes, so that a re-send carries the same bytes
+ * under the same name.
  * @throws ActesArchiveError on any value the naming rules, the schema or ISO-8859-1 refuse.
  */
 export async function buildActeArchive(input: ActeArchiveInput): Promise<ActeArchive> {
@@ -152,17 +188,5 @@ export async function buildActeArchive(input: ActeArchiveInput): Promise<ActeArc
     main,
     ...annexes,
   ];
-  compactDate(input.dateEnvoi, 'dateEnvoi');
-  const mtime = new Date(`${input.dateEnvoi}T00:00:00Z`);
-  // PDFs are compressed already: the best level costs several times the CPU of the default for a few
-  // bytes (the transmitter's throughput was bound by it).
-  const bytes = await gzipAsync(await tarOf(entries, mtime), { level: constants.Z_DEFAULT_COMPRESSION });
-  bytes[GZIP_OS_OFFSET] = GZIP_OS_UNIX;
-  return {
-    name,
-    idActe: id,
-    bytes,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    files: entries.map((entry) => ({ name: entry.name, size: entry.content.length })),
-  };
+  return { name, idActe: id, ...(await packArchive(entries, input.dateEnvoi)) };
 }

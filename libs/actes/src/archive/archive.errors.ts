@@ -34,6 +34,10 @@ export const ActesArchiveErrorCode = {
   InvalidSequence: 'ACTES.INVALID_SEQUENCE',
   /** A file index that is not a non-negative safe integer. */
   InvalidFileIndex: 'ACTES.INVALID_FILE_INDEX',
+  /** A message code that is not one of the collectivité's answers the builder was asked for (`2-2`…`4-4`). */
+  InvalidMessageCode: 'ACTES.INVALID_MESSAGE_CODE',
+  /** A reply with a number of documents its message cannot carry (none for a 3-2, one for a 2-2…). */
+  InvalidDocumentCount: 'ACTES.INVALID_DOCUMENT_COUNT',
   /** A character that ISO-8859-1 cannot carry (`€`, `œ`, an emoji…): refused rather than mangled. */
   NotLatin1: 'ACTES.NOT_LATIN1',
   /** A control character that XML 1.0 forbids anywhere in a document. */

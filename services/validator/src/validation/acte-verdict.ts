@@ -5,10 +5,10 @@ import {
   validateActe,
   type ActeFileInput,
   type ActeMetadataInput,
+  type ActesClassification,
   type ActesRules,
 } from '@relais/actes';
 import type { ActeSubmission, ErrorDetail, Instant } from '@relais/domain';
-import type { ClassificationCatalogue } from '../classification/classification-catalogue.js';
 
 /** The bytes the rules look at, read from the blob store: undefined for a file not stored. */
 export interface ActeFiles {
@@ -24,7 +24,7 @@ export interface VerdictInput {
   readonly receivedAt: Instant;
   /** Whether another transmission of the collectivité holds this numéro interne. */
   readonly numeroTakenByOther: boolean;
-  readonly classification: ClassificationCatalogue;
+  readonly classification: ActesClassification;
   readonly rules?: ActesRules;
 }
 

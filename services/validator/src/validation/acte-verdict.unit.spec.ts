@@ -1,11 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ActeFileInput } from '@relais/actes';
+import type { ActeFileInput, ActesClassification } from '@relais/actes';
 import type { ActeSubmission } from '@relais/domain';
 import { acte } from '@relais/domain/testing';
-import type { ClassificationCatalogue } from '../classification/classification-catalogue.js';
 import { acteErrors, parisDateOf, type VerdictInput } from './acte-verdict.js';
 
-const classification: ClassificationCatalogue = { version: '2019-03-01', codes: new Set(['7', '7.1', '7.1.2', '1', '1.1']) };
+const classification: ActesClassification = { version: '2019-03-01', codes: new Set(['7', '7.1', '7.1.2', '1', '1.1']) };
 
 function pdf(size = 182_044): ActeFileInput {
   return { name: 'budget.pdf', size, head: Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n', 'latin1'), tail: Buffer.from('\nstartxref\n1234\n%%EOF\n') };
@@ -92,7 +91,7 @@ describe('the verdict on a received acte', () => {
   });
 
   it("checks the piece types against those the collectivité's classification allows for the nature", () => {
-    const withTypes: ClassificationCatalogue = {
+    const withTypes: ActesClassification = {
       ...classification,
       natures: new Map([
         ['DE', new Set(['99_DE', '22_AG'])],

@@ -1,28 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import {
-  ActesXmlError,
-  isKnownClassification as isKnownMatiere,
-  natureFromInput,
-  parseActesXml,
-  type ActesClassification,
-} from '@relais/actes';
 import type { ActeNature } from '@relais/domain';
 
-/**
- * A préfecture's classification as its 7-2 `RetourClassification` lists it: its version
- * (`DateClassification`, what an acte's `ClassificationDateVersion` names), every matière code at every
- * level (`7`, `7.1`, `7.1.2`…) and, per nature, the piece types (`CodeTypePJ`) it allows.
- */
-export type ClassificationCatalogue = ActesClassification;
-
-/** A 7-2 file that cannot serve as a classification. */
-export class ClassificationFileError extends Error {
-  readonly code = 'VALIDATOR.CLASSIFICATION_FILE_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ClassificationFileError';
-  }
-}
+import type { ActesClassification } from '../validation/acte-validation.types.js';
+import { natureFromInput } from '../validation/nature.values.js';
+import { ActesXmlError, parseActesXml } from '../xml/actes-xml.read.js';
+import { ClassificationFileError } from './classification.errors.js';
 
 const LEVELS = ['Matiere1', 'Matiere2', 'Matiere3', 'Matiere4', 'Matiere5'] as const;
 const LISTS: readonly string[] = [...LEVELS, 'NatureActe', 'TypePJNatureActe'];
@@ -36,12 +18,15 @@ const NATURE_ORDER: readonly ActeNature[] = ['DE', 'AR', 'AI', 'CC', 'BF', 'AU']
 const isList = (name: string): boolean => LISTS.includes(name);
 
 /**
- * Reads a `RetourClassification` (7-2) file: its version, the code of every matière at every level,
- * and the piece types of each nature (`NaturesActes/NatureActe@CodeNatureActe/TypePJNatureActe@CodeTypePJ`).
- * The file is ISO-8859-1 (as @ctes writes it); codes and dates are ASCII, so the labels' encoding never
- * matters here. A DOCTYPE is refused: no @ctes message has one.
+ * Reads a `RetourClassification` (7-2) file into the classification the acte rules check against: its
+ * version (`DateClassification`, what an acte's `ClassificationDateVersion` names), the code of every
+ * matière at every level (`7`, `7.1`, `7.1.2`…) and the piece types of each nature
+ * (`NaturesActes/NatureActe@CodeNatureActe/TypePJNatureActe@CodeTypePJ`). The file is ISO-8859-1 (as
+ * @ctes writes it); codes and dates are ASCII, so the labels' encoding never matters here. A DOCTYPE is
+ * refused: no @ctes message has one.
+ * @throws ClassificationFileError `ACTES.CLASSIFICATION_INVALID`
  */
-export function parseRetourClassification(bytes: Uint8Array): ClassificationCatalogue {
+export function parseRetourClassification(bytes: Uint8Array): ActesClassification {
   const root = record(readXml(bytes)['RetourClassification']);
   const version = root['DateClassification'];
   if (typeof version !== 'string' || !DATE.test(version.trim())) {
@@ -85,11 +70,12 @@ function readNatures(naturesActes: Record<string, unknown>): ReadonlyMap<ActeNat
 }
 
 /**
- * The platform's own form of a classification: `{version, codes, natures?}` in JSON, `natures` mapping
- * each nature's abbreviation to its piece types (`{"DE": ["99_DE", …], …}`). The default one ships in
- * `config/classification-default.json`: what the 7-2 sample API.md names holds.
+ * Reads the platform's own form of a classification: `{version, codes, natures?}` in JSON, `natures`
+ * mapping each nature's abbreviation to its piece types (`{"DE": ["99_DE", …], …}`). It is what a
+ * service ships as its default, smaller and easier to review than a 7-2.
+ * @throws ClassificationFileError `ACTES.CLASSIFICATION_INVALID`; SyntaxError when the text is not JSON
  */
-export function parseClassificationJson(text: string): ClassificationCatalogue {
+export function parseClassificationJson(text: string): ActesClassification {
   const value = JSON.parse(text) as unknown;
   const root = record(value);
   const { version, codes, natures } = root;
@@ -113,9 +99,13 @@ export function parseClassificationJson(text: string): ClassificationCatalogue {
   return { version, codes: new Set(codes as string[]), natures: byNature };
 }
 
-/** The JSON form of a catalogue: codes in file order; natures DE to AU, each one's piece types in file order. */
-export function classificationJson(catalogue: ClassificationCatalogue): string {
-  const { version, codes, natures } = catalogue;
+/**
+ * The JSON form of a classification, the inverse of {@link parseClassificationJson}: codes in their
+ * order; natures DE to AU, each one's piece types in their order; two-space indented, ending in a newline,
+ * so that a file written from a 7-2 diffs cleanly.
+ */
+export function classificationJson(classification: ActesClassification): string {
+  const { version, codes, natures } = classification;
   const byNature =
     natures === undefined
       ? {}
@@ -130,24 +120,19 @@ export function classificationJson(catalogue: ClassificationCatalogue): string {
   return `${JSON.stringify({ version, codes: [...codes], ...byNature }, null, 2)}\n`;
 }
 
-/** Reads a classification from disk: the platform's JSON form, or a préfecture's 7-2 XML. */
-export async function loadClassificationFile(path: string): Promise<ClassificationCatalogue> {
+/**
+ * Reads a classification from disk: the platform's JSON form when the path ends in `.json`, else a
+ * préfecture's 7-2 XML. The only I/O of the library, for the services that load a default at start-up.
+ * @throws ClassificationFileError `ACTES.CLASSIFICATION_INVALID`, the path in its message, the cause kept
+ */
+export async function loadClassificationFile(path: string): Promise<ActesClassification> {
   try {
     if (path.endsWith('.json')) return parseClassificationJson(await readFile(path, 'utf8'));
     return parseRetourClassification(await readFile(path));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ClassificationFileError(`${path}: ${reason}`);
+    throw new ClassificationFileError(`${path}: ${reason}`, { cause: error });
   }
-}
-
-/**
- * Whether `levels` (two to five matière codes, top first) name a matière of the catalogue: every
- * level must exist under the one above it. Stopping above the deepest level is allowed, as @ctes
- * requires only the first two.
- */
-export function isKnownClassification(catalogue: ClassificationCatalogue, levels: readonly number[]): boolean {
-  return isKnownMatiere(catalogue, levels);
 }
 
 function collect(parent: Record<string, unknown>, depth: number, prefix: string, codes: Set<string>): void {
@@ -174,7 +159,7 @@ function readXml(bytes: Uint8Array): Record<string, unknown> {
     // The parser alone judges well-formedness here: whatever it can read yields the codes it finds.
     return parseActesXml(bytes, { isArray: isList, checkWellFormed: false });
   } catch (error) {
-    if (error instanceof ActesXmlError) throw new ClassificationFileError(error.message);
+    if (error instanceof ActesXmlError) throw new ClassificationFileError(error.message, { cause: error });
     throw error;
   }
 }

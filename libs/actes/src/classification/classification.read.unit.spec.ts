@@ -1,15 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CLASSIFICATION_FILE } from '../config.js';
+
+import { isKnownClassification } from '../validation/acte-metadata.check.js';
+import { ClassificationErrorCode, ClassificationFileError } from './classification.errors.js';
 import {
-  ClassificationFileError,
   classificationJson,
-  isKnownClassification,
   loadClassificationFile,
   parseClassificationJson,
   parseRetourClassification,
-} from './classification-catalogue.js';
+} from './classification.read.js';
 
 const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 
@@ -98,23 +101,33 @@ describe('the classification of a 7-2 RetourClassification', () => {
     expect(() => parseClassificationJson(json({ DE: [99] }))).toThrow('natures.DE');
   });
 
-  it('ships as its default exactly the codes of the 7-2 sample of the shared data', () => {
-    // The sample is read where it lives, beside the repository; config/ holds the platform's own JSON form.
+  it('reads the 7-2 sample of the shared data: nine matières of level 1 and the piece types of all six natures', () => {
+    // The sample is read where it lives, beside the repository (DOMAIN.md §1.6).
     const sample = fileURLToPath(new URL('../../../../../shared/data/actes/RetourClassification_example.xml', import.meta.url));
-    const fromSample = parseRetourClassification(readFileSync(sample));
-    expect(readFileSync(DEFAULT_CLASSIFICATION_FILE, 'utf8')).toBe(classificationJson(fromSample));
+    const catalogue = parseRetourClassification(readFileSync(sample));
+    expect(catalogue.version).toBe('2019-03-01');
+    expect([...catalogue.codes].filter((code) => !code.includes('.')).sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect([...(catalogue.natures?.keys() ?? [])].sort()).toEqual(['AI', 'AR', 'AU', 'BF', 'CC', 'DE']);
+    expect(isKnownClassification(catalogue, [7, 1])).toBe(true);
   });
 
-  it('reads the platform default', async () => {
-    const catalogue = await loadClassificationFile(DEFAULT_CLASSIFICATION_FILE);
-    expect(catalogue.version).toBe('2019-03-01');
-    // DOMAIN.md §1.6: nine matières of level 1, and the usual level-2 codes.
-    expect([...catalogue.codes].filter((code) => !code.includes('.')).sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    for (const code of ['1.1', '2.3', '3.1', '4.1', '5.7', '7.1', '7.10', '9.4', '1.1.2']) expect(catalogue.codes.has(code)).toBe(true);
-    // Every nature allows its generic piece type (API.md), the one a submission without typePJ gets.
-    const generic = { DE: '99_DE', AR: '99_AR', AI: '99_AI', CC: '99_DC', BF: '99_BU', AU: '99_AU' } as const;
-    for (const [nature, typePJ] of Object.entries(generic)) expect(catalogue.natures?.get(nature as keyof typeof generic)?.has(typePJ)).toBe(true);
-    expect(catalogue.natures?.get('BF')?.has('99_DE')).toBe(false);
+  it('loads either form from disk, and names the file when it refuses one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'relais-classification-'));
+    try {
+      const xml = join(dir, 'classification.xml');
+      const json = join(dir, 'classification.json');
+      await writeFile(xml, small);
+      await writeFile(json, classificationJson(parseRetourClassification(small)));
+      expect(await loadClassificationFile(json)).toEqual(await loadClassificationFile(xml));
+      await writeFile(json, '{"version": "2024-06-01"}');
+      const refusal = await loadClassificationFile(json).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(ClassificationFileError);
+      expect((refusal as ClassificationFileError).code).toBe(ClassificationErrorCode.Invalid);
+      expect((refusal as ClassificationFileError).message).toBe(`${json}: codes must be a non-empty list of dotted matière codes`);
+      await expect(loadClassificationFile(join(dir, 'absent.xml'))).rejects.toThrow(ClassificationFileError);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 
   it('refuses a file without a date, without matières, or with a DOCTYPE', () => {
