@@ -29,7 +29,7 @@ export function requestCancellation(
   return [{ type: 'TransmissionCancellationRequested', data: { transmissionId, at, requestedBy, idActe } }];
 }
 
-/** Records the préfecture's 6-2, which answers the 6-1 sent for this acte's IDActe. */
+/** Records the préfecture's 6-2, which answers the 6-1 recorded as sent for this acte's IDActe. */
 export function recordCancellation(command: RecordCancellation, state: TransmissionState): TransmissionCancelled[] {
   const t = existing(state, command);
   if (t.submission.kind === 'pes') throw notAllowed(t, 'a PES file has no cancellation');
@@ -45,5 +45,12 @@ export function recordCancellation(command: RecordCancellation, state: Transmiss
   }
   if (t.status === 'cancelled') return [];
   requireStatus(t, command, ['acknowledged']);
+  if (t.cancellation.sent === undefined) {
+    // The 6-2 answers a 6-1 the platform records as sent: read before that record, it waits for it.
+    throw new TransmissionError(
+      TransmissionErrorCode.InvalidTransition,
+      `RecordCancellation is not allowed yet: the 6-1 of transmission ${t.id} is not recorded as sent`,
+    );
+  }
   return [{ type: 'TransmissionCancelled', data: { transmissionId, at, idActe } }];
 }

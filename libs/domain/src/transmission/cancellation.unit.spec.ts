@@ -8,6 +8,7 @@ import {
   cancelled,
   command,
   idActe,
+  messageSent,
   nacked,
   pesSent,
   spec,
@@ -25,7 +26,7 @@ describe('requesting a cancellation', () => {
 
   it('records nothing when the request comes again, pending or done', () => {
     spec.given([...acteAcknowledged, cancellationRequested()]).when(request).then([]);
-    spec.given([...acteAcknowledged, cancellationRequested(), cancelled()]).when(request).then([]);
+    spec.given([...acteAcknowledged, cancellationRequested(), messageSent('6-1'), cancelled()]).when(request).then([]);
   });
 
   it('refuses an acte the préfecture has not acknowledged', () => {
@@ -48,18 +49,22 @@ describe('requesting a cancellation', () => {
 
 describe('recording the cancellation (6-2)', () => {
   it('makes the acknowledged acte cancelled', () => {
-    spec.given([...acteAcknowledged, cancellationRequested()]).when(arAnnulation).then([cancelled()]);
+    spec.given([...acteAcknowledged, cancellationRequested(), messageSent('6-1')]).when(arAnnulation).then([cancelled()]);
+  });
+
+  it('waits for the 6-1 to be recorded as sent before taking its 6-2', () => {
+    spec.given([...acteAcknowledged, cancellationRequested()]).when(arAnnulation).thenThrows(withCode(Code.InvalidTransition));
   });
 
   it('records nothing when the 6-2 comes again', () => {
-    spec.given([...acteAcknowledged, cancellationRequested(), cancelled()]).when(arAnnulation).then([]);
+    spec.given([...acteAcknowledged, cancellationRequested(), messageSent('6-1'), cancelled()]).when(arAnnulation).then([]);
   });
 
   it('refuses a 6-2 for another IDActe', () => {
     const other = command('RecordCancellation', { idActe: '021-212102313-20260104-OTHER-DE' });
     spec.given([...acteAcknowledged, cancellationRequested()]).when(other).thenThrows(withCode(Code.ConflictingFact));
     spec
-      .given([...acteAcknowledged, cancellationRequested(), cancelled()])
+      .given([...acteAcknowledged, cancellationRequested(), messageSent('6-1'), cancelled()])
       .when(other)
       .thenThrows(withCode(Code.ConflictingFact));
   });
@@ -73,7 +78,7 @@ describe('recording the cancellation (6-2)', () => {
   });
 
   it('keeps the acknowledgment of a cancelled acte: the same ARActe again changes nothing', () => {
-    const history = [...acteAcknowledged, cancellationRequested(), cancelled()];
+    const history = [...acteAcknowledged, cancellationRequested(), messageSent('6-1'), cancelled()];
     spec.given(history).when(command('RecordAcknowledgment', { acknowledgment: acteAck })).then([]);
     spec
       .given(history)
