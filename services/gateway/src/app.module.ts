@@ -10,11 +10,15 @@ import { AdminController } from './admin/admin.controller.js';
 import { ArchiveImportController } from './archive-import/archive-import.controller.js';
 import { AdminBootstrapService } from './auth/admin-bootstrap.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { ClassificationController } from './classification/classification.controller.js';
+import { ClassificationHandler } from './classification/classification.handler.js';
 import type { Clock } from './auth/rate-limiter.js';
 import { TokenRepository } from './auth/token.repository.js';
 import type { GatewayConfig } from './config.js';
 import { DocumentsController } from './documents/documents.controller.js';
 import { ApiExceptionFilter } from './errors/api-exception.filter.js';
+import { ExchangesController } from './exchanges/exchanges.controller.js';
+import { ReplyHandler } from './exchanges/reply.handler.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
@@ -50,7 +54,19 @@ export class AppModule {
           ensureStreams: false,
         }),
       ],
-      controllers: [AdminController, ActesController, AnnulationController, ArchiveImportController, TransmissionsController, DocumentsController, HealthController, OpenApiController, WebhooksController],
+      controllers: [
+        AdminController,
+        ActesController,
+        AnnulationController,
+        ExchangesController,
+        ArchiveImportController,
+        TransmissionsController,
+        DocumentsController,
+        ClassificationController,
+        HealthController,
+        OpenApiController,
+        WebhooksController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: CLOCK, useValue: overrides.clock ?? systemClock },
@@ -60,6 +76,8 @@ export class AppModule {
         IdempotencyRepository,
         SubmitActeHandler,
         AnnulationHandler,
+        ReplyHandler,
+        ClassificationHandler,
         TransmissionsReader,
         HealthService,
         { provide: APP_GUARD, useClass: AuthGuard },

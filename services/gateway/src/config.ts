@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readServiceSettings, SettingsReader, type ServiceConfig } from '@relais/service-kit';
 
 /** The gateway's settings, read and checked once at start-up. */
@@ -15,7 +17,15 @@ export interface GatewayConfig extends ServiceConfig {
   readonly rateLimitPerSecond: number;
   /** Requests a token may send at once after a pause (`RELAIS_RATE_LIMIT_BURST`). */
   readonly rateLimitBurst: number;
+  /**
+   * The platform's default classification, every collectivité's until its préfecture sends a 7-2
+   * (`RELAIS_DEFAULT_CLASSIFICATION_FILE`, the validator's setting: JSON or a 7-2 XML).
+   */
+  readonly classificationFile: string;
 }
+
+/** The platform's default classification: the codes of the 7-2 sample every new collectivité starts with (API.md). */
+export const DEFAULT_CLASSIFICATION_FILE = fileURLToPath(new URL('../../../config/classification-default.json', import.meta.url));
 
 /** 150 MiB: the national ceiling of an acte with its annexes (DOMAIN.md §1.8). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
@@ -36,6 +46,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const maxUploadBytes = settings.integer('RELAIS_MAX_UPLOAD_BYTES', DEFAULT_MAX_UPLOAD_BYTES, 1, 2 ** 40);
   const rateLimitPerSecond = settings.integer('RELAIS_RATE_LIMIT_PER_SECOND', 20, 1, 1_000_000);
   const rateLimitBurst = settings.integer('RELAIS_RATE_LIMIT_BURST', 100, 1, 1_000_000);
+  const classificationFile = resolve(cwd, settings.text('RELAIS_DEFAULT_CLASSIFICATION_FILE', DEFAULT_CLASSIFICATION_FILE));
+  if (!existsSync(classificationFile)) settings.problem(`RELAIS_DEFAULT_CLASSIFICATION_FILE does not exist: ${classificationFile}`);
   settings.done();
-  return { ...service, port, adminToken, adminTokenFile, maxUploadBytes, rateLimitPerSecond, rateLimitBurst };
+  return { ...service, port, adminToken, adminTokenFile, maxUploadBytes, rateLimitPerSecond, rateLimitBurst, classificationFile };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_MAX_UPLOAD_BYTES, readConfig } from './config.js';
+import { DEFAULT_CLASSIFICATION_FILE, DEFAULT_MAX_UPLOAD_BYTES, readConfig } from './config.js';
 
 describe('readConfig', () => {
   it('has API.md’s defaults, the token file under the working directory', () => {
@@ -13,7 +13,9 @@ describe('readConfig', () => {
       maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
       rateLimitPerSecond: 20,
       rateLimitBurst: 100,
+      classificationFile: DEFAULT_CLASSIFICATION_FILE,
     });
+    expect(DEFAULT_CLASSIFICATION_FILE).toMatch(/config\/classification-default\.json$/);
     expect(DEFAULT_MAX_UPLOAD_BYTES).toBe(150 * 1024 * 1024);
   });
 
@@ -38,5 +40,8 @@ describe('readConfig', () => {
       /PORT[\s\S]*RELAIS_ADMIN_TOKEN|RELAIS_ADMIN_TOKEN[\s\S]*PORT/,
     );
     expect(() => readConfig({ RELAIS_MAX_UPLOAD_BYTES: '0' })).toThrow(/RELAIS_MAX_UPLOAD_BYTES/);
+    expect(() => readConfig({ RELAIS_DEFAULT_CLASSIFICATION_FILE: 'nowhere/classification.json' }, '/srv')).toThrow(
+      /RELAIS_DEFAULT_CLASSIFICATION_FILE does not exist: \/srv\/nowhere\/classification\.json/,
+    );
   });
 });

@@ -4,3 +4,5 @@ export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 export const PG_POOL = Symbol('PG_POOL');
 /** Injection token of the clock the rate limiter reads (tests freeze it). */
 export const CLOCK = Symbol('CLOCK');
+/** Injection token of the classifications in force (the default loaded at start, the 7-2s parsed on demand). */
+export const CLASSIFICATION_CATALOGUES = Symbol('CLASSIFICATION_CATALOGUES');

@@ -10,7 +10,7 @@ import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNa
 import { createGateway } from '../src/app.factory.js';
 import type { Clock } from '../src/auth/rate-limiter.js';
 import type { Role } from '../src/auth/token.js';
-import type { GatewayConfig } from '../src/config.js';
+import { DEFAULT_CLASSIFICATION_FILE, type GatewayConfig } from '../src/config.js';
 
 /** A gateway on a free port, over its own database and NATS namespace. */
 export interface TestGateway {
@@ -78,6 +78,7 @@ export async function startGateway(options: StartOptions = {}): Promise<TestGate
     maxUploadBytes: 150 * 1024 * 1024,
     rateLimitPerSecond: 20,
     rateLimitBurst: 100,
+    classificationFile: DEFAULT_CLASSIFICATION_FILE,
     ...options.settings,
   };
   const logs: string[] = [];

@@ -18,7 +18,7 @@ export class ValidatorReadiness implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     this.subscription = serveHealth(this.nc, this.names, 'validator', async () => {
       await this.resources.pool.query('SELECT 1');
-      return `default classification of ${this.resources.classification.version}`;
+      return `default classification of ${this.resources.defaultClassification.version}`;
     });
   }
 

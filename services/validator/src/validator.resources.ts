@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { loadClassificationFile, type ActesClassification } from '@relais/actes';
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import { migrate, PostgresEventStore } from '@relais/event-store';
-import { openDatabase, TransmissionCommands } from '@relais/service-kit';
+import { ClassificationCommands, openDatabase, TransmissionCommands } from '@relais/service-kit';
 import type pg from 'pg';
+import { CurrentClassifications } from './classification/current-classification.js';
 import type { ValidatorConfig } from './config.js';
 import { migrateValidator } from './migrations/migrate.js';
 import { NumeroClaims } from './numeros/numero-claims.js';
@@ -13,7 +14,7 @@ import { VALIDATOR_CONFIG } from './tokens.js';
  * What the validator reads and writes, ready before any consumer starts (module init precedes the
  * messaging module's bootstrap) and closed after every consumer stopped (shutdown follows
  * `beforeApplicationShutdown`): the pool, the schema, the event log, the blob store, the numéro claims
- * and the default classification.
+ * and the collectivités' classifications (the default read at start: a bad file stops the validator there).
  */
 @Injectable()
 export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
@@ -25,7 +26,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
         readonly commands: TransmissionCommands;
         readonly blobs: PostgresBlobStore;
         readonly claims: NumeroClaims;
-        readonly classification: ActesClassification;
+        readonly classifications: CurrentClassifications;
       }
     | undefined;
 
@@ -41,13 +42,14 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
       migrate: [migrate, migrateBlobStore, migrateValidator],
     });
     const store = new PostgresEventStore(pool);
+    const blobs = new PostgresBlobStore(pool);
     this.state = {
       pool,
       store,
       commands: new TransmissionCommands(store),
-      blobs: new PostgresBlobStore(pool),
+      blobs,
       claims: new NumeroClaims(pool),
-      classification,
+      classifications: new CurrentClassifications(new ClassificationCommands(store), blobs, classification),
     };
   }
 
@@ -72,8 +74,14 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
     return this.ready.claims;
   }
 
-  get classification(): ActesClassification {
-    return this.ready.classification;
+  /** The classification each collectivité's actes are checked against. */
+  get classifications(): CurrentClassifications {
+    return this.ready.classifications;
+  }
+
+  /** The platform's default classification, every collectivité's until its first 7-2. */
+  get defaultClassification(): ActesClassification {
+    return this.ready.classifications.defaultCatalogue;
   }
 
   async onApplicationShutdown(): Promise<void> {

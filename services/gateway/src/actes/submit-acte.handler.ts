@@ -7,6 +7,7 @@ import { actorOf, type Principal } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
+import { metadataJson } from '../uploads/multipart-upload.js';
 import { acteFromMetadata } from './acte-metadata.js';
 import { readActeUpload } from './acte-upload.js';
 import { IdempotencyRepository, type StoredAnswer } from './idempotency.repository.js';
@@ -55,15 +56,7 @@ export class SubmitActeHandler {
       maxMetadataBytes: MAX_METADATA_BYTES,
       maxFiles: MAX_FILES,
     });
-    if (upload.metadata === undefined) {
-      throw ApiError.of(400, GatewayErrorCode.MissingMetadata, 'The metadata part is missing', 'metadata');
-    }
-    let metadata: unknown;
-    try {
-      metadata = JSON.parse(upload.metadata);
-    } catch {
-      throw ApiError.of(400, GatewayErrorCode.MetadataNotJson, 'The metadata part is not JSON', 'metadata');
-    }
+    const metadata = metadataJson(upload.metadata);
     if (upload.document === undefined) {
       throw ApiError.of(400, GatewayErrorCode.MissingDocument, 'The document part is missing', 'document');
     }

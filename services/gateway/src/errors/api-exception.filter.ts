@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { BlobTooLargeError } from '@relais/blob-store';
 import { TransmissionError, TransmissionErrorCode, type ErrorDetail } from '@relais/domain';
 import { TransmissionQueryError } from '@relais/read-models';
-import { CollectiviteExistsError } from '@relais/service-kit';
+import { CollectiviteExistsError, CollectiviteNotFoundError } from '@relais/service-kit';
 import type { GatewayConfig } from '../config.js';
 import type { JsonResponse } from '../http.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
@@ -26,6 +26,8 @@ const transmissionStatus: Readonly<Record<TransmissionErrorCode, number>> = {
   [TransmissionErrorCode.KindMismatch]: HttpStatus.CONFLICT,
   [TransmissionErrorCode.CancellationNotAllowed]: HttpStatus.CONFLICT,
   [TransmissionErrorCode.InvalidCommand]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [TransmissionErrorCode.ExchangeNotFound]: HttpStatus.NOT_FOUND,
+  [TransmissionErrorCode.ReplyNotAllowed]: HttpStatus.CONFLICT,
   [TransmissionErrorCode.UndecodableEvent]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
@@ -54,6 +56,9 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   }
   if (error instanceof CollectiviteExistsError) {
     return { status: HttpStatus.CONFLICT, errors: [{ code: error.code, message: error.message, field: 'siren' }] };
+  }
+  if (error instanceof CollectiviteNotFoundError) {
+    return { status: HttpStatus.NOT_FOUND, errors: [{ code: error.code, message: error.message }] };
   }
   if (error instanceof TransmissionQueryError) {
     const field = error.code === 'TRANSMISSIONS.INVALID_LIMIT' ? 'limit' : 'after';

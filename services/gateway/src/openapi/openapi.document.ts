@@ -2,7 +2,9 @@
  * The OpenAPI 3.1 description of every route the gateway serves, written by hand beside the
  * controllers (API.md: everything the gateway adds is described here).
  */
+import { classificationOpenApiPaths } from '../classification/classification.openapi.js';
 import { documentsOpenApiPaths } from '../documents/documents.openapi.js';
+import { exchangeSchemas, exchangesOpenApiPaths } from '../exchanges/exchanges.openapi.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 const errorResponse = (description: string): object => ({ description, content: { 'application/json': { schema: ref('Errors') } } });
@@ -116,6 +118,7 @@ const schemas = {
           classification: { type: 'string' },
           objet: { type: 'string' },
           idActe: { type: 'string', description: 'DPT-SIREN-YYYYMMDD-NUMERO-NAT, from the préfecture’s AR' },
+          exchanges: { type: 'array', items: ref('Exchange'), description: 'The préfecture’s letters after the AR, in order; absent until the first' },
         },
       },
       pes: {
@@ -126,6 +129,7 @@ const schemas = {
       acknowledgment: { type: 'object', required: ['at'], properties: { at: { type: 'string', format: 'date-time' } } },
     },
   },
+  ...exchangeSchemas,
   TransmissionPage: {
     type: 'object',
     required: ['items'],
@@ -357,7 +361,8 @@ export const openApiDocument = {
     },
     '/api/v1/transmissions/{id}/files/{sha256}': {
       get: {
-        summary: 'A file the transmission carries (document, annexe, PES file), streamed',
+        summary:
+          'A file of the transmission’s history, streamed: the acte’s document and annexes or the PES file, the documents of the préfecture’s letters and of the collectivité’s answers',
         'x-roles': following,
         parameters: [idParam, { name: 'sha256', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }],
         responses: {
@@ -394,7 +399,9 @@ export const openApiDocument = {
         },
       },
     },
+    ...exchangesOpenApiPaths,
     ...documentsOpenApiPaths,
+    ...classificationOpenApiPaths,
     '/api/v1/webhooks': {
       post: {
         summary:

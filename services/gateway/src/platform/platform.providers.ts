@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { loadClassificationFile } from '@relais/actes';
 import { PostgresBlobStore } from '@relais/blob-store';
 import { PostgresEventStore } from '@relais/event-store';
-import { openDatabase, TransmissionCommands } from '@relais/service-kit';
+import { ClassificationCommands, openDatabase, TransmissionCommands } from '@relais/service-kit';
 import type pg from 'pg';
+import { ClassificationCatalogues } from '../classification/classification-catalogues.js';
 import type { GatewayConfig } from '../config.js';
-import { GATEWAY_CONFIG, PG_POOL } from '../tokens.js';
+import { CLASSIFICATION_CATALOGUES, GATEWAY_CONFIG, PG_POOL } from '../tokens.js';
 import { migrateAll } from './migrate.js';
 
 /** Closes the event store, then the pool, when the application stops. */
@@ -23,7 +25,8 @@ export class PlatformLifecycle implements OnApplicationShutdown {
 
 /**
  * The storage every feature shares: one pool (handed out only once every schema is migrated), the
- * event log, the blob store and the transmission command handler over the log.
+ * event log, the blob store, the transmission and classification command handlers over the log, and
+ * the classifications in force (the default read at start: a bad file stops the gateway there).
  */
 export const platformProviders: Provider[] = [
   {
@@ -38,6 +41,13 @@ export const platformProviders: Provider[] = [
     provide: TransmissionCommands,
     inject: [PostgresEventStore],
     useFactory: (store: PostgresEventStore) => new TransmissionCommands(store),
+  },
+  { provide: ClassificationCommands, inject: [PostgresEventStore], useFactory: (store: PostgresEventStore) => new ClassificationCommands(store) },
+  {
+    provide: CLASSIFICATION_CATALOGUES,
+    inject: [GATEWAY_CONFIG, PostgresBlobStore],
+    useFactory: async (config: GatewayConfig, blobs: PostgresBlobStore): Promise<ClassificationCatalogues> =>
+      new ClassificationCatalogues(blobs, await loadClassificationFile(config.classificationFile)),
   },
   PlatformLifecycle,
 ];

@@ -1,8 +1,20 @@
-import type { FileRef, Submission } from '@relais/domain';
+import type { FileRef, Submission, TransmissionEvent } from '@relais/domain';
 
 /** The files a submission carries: an acte's document and annexes, a PES file. Pure. */
-export function filesOf(submission: Submission): readonly FileRef[] {
+function filesOf(submission: Submission): readonly FileRef[] {
   return submission.kind === 'acte' ? [submission.document, ...submission.annexes.map((annexe) => annexe.file)] : [submission.file];
+}
+
+/**
+ * Every file a transmission's history holds: what was submitted, the documents of the préfecture's
+ * letters (2-1, 3-1, 4-1, 5-1) and those of the collectivité's answers. Pure.
+ */
+export function filesOfHistory(events: readonly TransmissionEvent[]): readonly FileRef[] {
+  return events.flatMap((event) => {
+    if (event.type === 'TransmissionReceived') return filesOf(event.data.submission);
+    if (event.type === 'TransmissionLetterReceived' || event.type === 'TransmissionReplyRequested') return event.data.documents;
+    return [];
+  });
 }
 
 /** Media types served as given; anything else (the client chose it) is served as bytes. */

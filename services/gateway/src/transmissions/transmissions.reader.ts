@@ -15,7 +15,7 @@ import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { PG_POOL } from '../tokens.js';
-import { filesOf } from './transmission-files.js';
+import { filesOfHistory } from './transmission-files.js';
 
 /** One event as `GET /api/v1/transmissions/{id}/events` lists it. */
 export interface EventItem {
@@ -83,12 +83,14 @@ export class TransmissionsReader {
     });
   }
 
-  /** One of the files the transmission carries, by its sha256; 404 for any other. */
+  /**
+   * One of the files the transmission's history holds, by its sha256 (what was submitted, the
+   * préfecture's letters, the collectivité's answers); 404 for any other.
+   */
   async file(id: string, sha256: string, principal: Principal): Promise<FileRef> {
     const { events } = await this.visibleHistory(id, principal);
-    const received = events.find((event) => event.type === 'TransmissionReceived');
     const wanted = sha256.toLowerCase();
-    const file = received === undefined ? undefined : filesOf(received.data.submission).find((ref) => ref.sha256 === wanted);
+    const file = filesOfHistory(events).find((ref) => ref.sha256 === wanted);
     if (file === undefined) throw ApiError.of(404, GatewayErrorCode.FileNotFound, `Transmission ${id} carries no file ${sha256}`);
     return file;
   }

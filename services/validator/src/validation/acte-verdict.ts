@@ -24,6 +24,7 @@ export interface VerdictInput {
   readonly receivedAt: Instant;
   /** Whether another transmission of the collectivité holds this numéro interne. */
   readonly numeroTakenByOther: boolean;
+  /** The collectivité's current classification: its last 7-2, or the platform default before one. */
   readonly classification: ActesClassification;
   readonly rules?: ActesRules;
 }

@@ -65,7 +65,11 @@ export class ValidationHandler {
     files: ActeFiles,
     receivedAt: string,
   ): Promise<ErrorDetail[]> {
-    const { claims, classification } = this.resources;
+    const { claims, classifications } = this.resources;
+    // The collectivité's classification now, whatever ClassificationDateVersion an imported archive
+    // declared: an older one is accepted (API.md), and the acte is still checked against the current
+    // codes and piece types, which are what the préfecture checks it against.
+    const { catalogue: classification } = await classifications.of(siren);
     const numero = submission.numeroInterne;
     const holder = await claims.holder(siren, numero);
     const input = { submission, files, receivedAt, classification, numeroTakenByOther: holder !== undefined && holder !== transmissionId };

@@ -8,10 +8,10 @@ import type { ActeSubmission, TransmissionEvent } from '@relais/domain';
 import { acte, at, pes, siren } from '@relais/domain/testing';
 import { PostgresEventStore } from '@relais/event-store';
 import { MessagingNames, type MessagingLogger } from '@relais/messaging';
-import { askHealth, TransmissionCommands } from '@relais/service-kit';
+import { askHealth, ClassificationCommands, registerCollectivite, TransmissionCommands } from '@relais/service-kit';
 import { historyOf, quiet, relayEvent, storedEvent, TEST_LIMITS, waitFor, waitUntilAcked } from '@relais/service-kit/testing';
 import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace } from '@relais/testing';
-import { pdfBytes, storeFile } from '../../test/flow.js';
+import { pdfBytes, retourClassification, storeFile } from '../../test/flow.js';
 import { AppModule } from '../app.module.js';
 import { DEFAULT_CLASSIFICATION_FILE } from '../config.js';
 import { NumeroClaims } from '../numeros/numero-claims.js';
@@ -52,11 +52,11 @@ describe('relais-validator', () => {
     await ns.cleanup();
   });
 
-  /** Records a received acte as the gateway does and relays its TransmissionReceived; returns its id. */
-  async function receive(changes: Partial<ActeSubmission> = {}, bytes = pdfBytes()): Promise<string> {
+  /** Records a received acte (of `bySiren`) as the gateway does and relays its TransmissionReceived; returns its id. */
+  async function receive(changes: Partial<ActeSubmission> = {}, bytes = pdfBytes(), bySiren = siren): Promise<string> {
     const id = randomUUID();
     const document = await storeFile(blobs, 'acte.pdf', bytes);
-    await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: { ...acte, document, ...changes } } });
+    await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren: bySiren, acte: { ...acte, document, ...changes } } });
     await relayEvent(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
     return id;
   }
@@ -129,6 +129,33 @@ describe('relais-validator', () => {
     const trailer = 'xref\n0 3\n0000000000 65535 f \ntrailer\n<< /Size 3 /Root 1 0 R /Encrypt 3 0 R /ID [<01><01>] >>\nstartxref\n204900\n%%EOF\n';
     const id = await receive({ numeroInterne: 'DEL2026_111' }, Buffer.from(body + trailer, 'latin1'));
     expect(errorsOf(await verdict(id))).toEqual([expect.objectContaining({ code: 'ACTE.DOCUMENT_ENCRYPTED', field: 'document' })]);
+  });
+
+  it("checks an acte against its collectivité's classification: the préfecture's 7-2 once received, the default before", async () => {
+    const [withOwn, withDefault] = ['213500016', '213500024'];
+    for (const registered of [withOwn, withDefault]) {
+      await registerCollectivite(store, { siren: registered, nom: `Commune ${registered}`, departement: '035', arrondissement: '1', nature: '31', helios: [], registeredBy: 'admin' });
+    }
+    // The préfecture's 7-2 has no matière 7.1 (the default has), and allows a délibération only its generic piece type.
+    const file = await storeFile(blobs, 'classification.xml', retourClassification('2026-11-01', ['1', '1.1', '7', '7.2', '7.2.1'], { DE: { code: 1, types: ['99_DE'] } }), 'application/xml');
+    await new ClassificationCommands(store).execute({
+      type: 'RecordClassification',
+      data: { siren: withOwn, at, dateClassification: '2026-11-01', sha256: file.sha256, size: file.size, messageId: `EACT--PREF035-${withOwn}-20261101-1.tar.gz` },
+    });
+
+    const unknown = await receive({ numeroInterne: 'CLASS_1', classification: '7.1' }, pdfBytes(), withOwn);
+    expect(errorsOf(await verdict(unknown))).toEqual([expect.objectContaining({ code: 'ACTE.CLASSIFICATION_UNKNOWN', field: 'classification' })]);
+    const typed = await receive({ numeroInterne: 'CLASS_2', classification: '7.2', typePJ: '41_RA' }, pdfBytes(), withOwn);
+    expect(errorsOf(await verdict(typed))).toEqual([expect.objectContaining({ code: 'ACTE.TYPE_PJ_NOT_ALLOWED', field: 'typePJ' })]);
+    expect((await verdict(await receive({ numeroInterne: 'CLASS_3', classification: '7.2.1' }, pdfBytes(), withOwn))).type).toBe('TransmissionValidated');
+    // Under the default, the same acte is valid.
+    expect((await verdict(await receive({ numeroInterne: 'CLASS_1', classification: '7.1', typePJ: '41_RA' }, pdfBytes(), withDefault))).type).toBe('TransmissionValidated');
+
+    // An imported acte declaring an older classification is accepted, and checked against the current one.
+    const older = { classificationDateVersion: '2019-03-01' };
+    expect((await verdict(await receive({ numeroInterne: 'CLASS_4', classification: '7.2', ...older }, pdfBytes(), withOwn))).type).toBe('TransmissionValidated');
+    const outdated = await receive({ numeroInterne: 'CLASS_5', classification: '7.1', ...older }, pdfBytes(), withOwn);
+    expect(errorsOf(await verdict(outdated))).toEqual([expect.objectContaining({ code: 'ACTE.CLASSIFICATION_UNKNOWN' })]);
   });
 
   it('reads the first and last 64 KiB of a PDF stored in many small chunks', async () => {
