@@ -53,3 +53,4 @@ export {
   decodeClassificationEvent,
   type LoadedClassification,
 } from './classifications.js';
+export { ClassificationCatalogues, type CurrentClassification } from './classification-catalogues.js';

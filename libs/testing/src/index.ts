@@ -14,3 +14,4 @@ export {
   type DeciderLike,
   type ProjectionLike,
 } from './specification.js';
+export { retourClassificationXml } from './classification.js';

@@ -3,15 +3,24 @@ import { MessagingModule } from '@relais/messaging';
 import { Packager } from './archives/packager.js';
 import { CancellationConsumer } from './cancellations/cancellation.consumer.js';
 import { CancellationHandler } from './cancellations/cancellation.handler.js';
+import { ClassificationRequestConsumer } from './classifications/classification-request.consumer.js';
+import { ClassificationRequestHandler } from './classifications/classification-request.handler.js';
 import type { TransmitterConfig } from './config.js';
 import { TransmitterResources } from './database/transmitter-resources.js';
 import { DeliveryConsumer } from './delivery/delivery.consumer.js';
 import { DeliveryHandler } from './delivery/delivery.handler.js';
+import { ExchangeReplyConsumer } from './exchanges/exchange-reply.consumer.js';
+import { ExchangeReplyHandler } from './exchanges/exchange-reply.handler.js';
 import { HealthService } from './health/health.service.js';
+import { MessageSender } from './messages/message-sender.js';
+import { ReplyRecorder } from './replies/reply.handler.js';
 import { ReplyPoller } from './replies/reply-poller.js';
 import { TRANSMITTER_CONFIG } from './tokens.js';
 
-/** The transmitter process: its checked settings, messaging, delivery of routed actes, the reply poller, health. */
+/**
+ * The transmitter process: its checked settings, messaging, delivery of routed actes, the messages sent
+ * after them (6-1, answers to letters) and the 7-1 classification requests, the mailbox poller, health.
+ */
 @Module({})
 export class AppModule {
   static forConfig(config: TransmitterConfig): DynamicModule {
@@ -31,8 +40,14 @@ export class AppModule {
         Packager,
         DeliveryHandler,
         DeliveryConsumer,
+        MessageSender,
         CancellationHandler,
         CancellationConsumer,
+        ExchangeReplyHandler,
+        ExchangeReplyConsumer,
+        ClassificationRequestHandler,
+        ClassificationRequestConsumer,
+        ReplyRecorder,
         ReplyPoller,
         HealthService,
       ],

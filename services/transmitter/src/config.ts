@@ -27,7 +27,11 @@ export interface TransmitterConfig extends ServiceConfig {
   readonly operatorTrigram: string;
   /** Where the ministry sends its replies, written in every envelope (`RELAIS_ACTES_RETURN_ADDRESS`). */
   readonly returnAddress: string;
-  /** `ClassificationDateVersion` of the classification in use (`RELAIS_CLASSIFICATION_DATE`). */
+  /**
+   * `DateClassification` of the platform's default classification (`RELAIS_CLASSIFICATION_DATE`): the
+   * `ClassificationDateVersion` of a 1-1 while its collectivité has received no 7-2, and the date a 7-1
+   * declares then.
+   */
   readonly classificationDate: string;
   /** The time zone whose calendar day dates and numbers the envelopes (`TRANSMITTER_TIME_ZONE`). */
   readonly timeZone: string;

@@ -14,7 +14,7 @@ import type { ActeSubmission, TransmissionEvent, TransmissionState } from '@rela
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import type { OutboxRelay } from '@relais/messaging';
 import type { TransmissionWindow } from '@relais/routing';
-import { registerCollectivite, TransmissionCommands } from '@relais/service-kit';
+import { ClassificationCommands, registerCollectivite, TransmissionCommands } from '@relais/service-kit';
 import {
   RecordingLogger,
   recordingTo,
@@ -74,6 +74,7 @@ export class Platform {
   readonly logger = new RecordingLogger();
   readonly store: PostgresEventStore;
   readonly commands: TransmissionCommands;
+  readonly classifications: ClassificationCommands;
   readonly blobs: PostgresBlobStore;
   private readonly transmitters: INestApplicationContext[] = [];
   private readonly processes = new Set<ChildProcess>();
@@ -88,6 +89,7 @@ export class Platform {
   ) {
     this.store = new PostgresEventStore(db.pool);
     this.commands = new TransmissionCommands(this.store);
+    this.classifications = new ClassificationCommands(this.store);
     this.blobs = new PostgresBlobStore(db.pool);
   }
 
@@ -198,6 +200,15 @@ export class Platform {
     await this.commands.execute({ type: 'RecordValidation', data: { transmissionId: id, at, errors: [] } });
     await this.commands.execute({ type: 'Route', data: { transmissionId: id, at, endpointId, channel: 'actes' } });
     return id;
+  }
+
+  /** A routed acte of {@link SIREN}, once the State acknowledged it: its transmission id and its IDActe. */
+  async acknowledgedActe(numeroInterne: string, endpointId: string = ENDPOINTS.direct): Promise<{ id: string; idActe: string }> {
+    const id = await this.routedActe(numeroInterne, endpointId);
+    const t = await this.settled(id, 'acknowledged');
+    const answer = t.status === 'none' ? undefined : t.answer;
+    if (answer?.status !== 'acknowledged' || answer.acknowledgment.kind !== 'acte') throw new Error(`transmission ${id} has no IDActe`);
+    return { id, idActe: answer.acknowledgment.idActe };
   }
 
   async events(id: string): Promise<TransmissionEvent[]> {

@@ -20,8 +20,17 @@ export interface SimStats {
 export interface SimMailboxItem {
   readonly id: number;
   readonly kind: string;
-  readonly receivedFor: string;
+  readonly archiveName: string;
+  readonly receivedFor?: string;
   readonly files: readonly { readonly name: string; readonly contentBase64: string }[];
+}
+
+/** The letter `POST /sim/actes/:idActe/messages` put in the mailbox. */
+export interface SimLetter {
+  readonly id: number;
+  readonly kind: string;
+  readonly messageName: string;
+  readonly dateCourrierPref: string;
 }
 
 /** The State simulator, its built process on a free port. */
@@ -52,7 +61,14 @@ export class StateSim {
     }
   }
 
-  async configure(settings: { ackDelayMs?: number; anomalyRate?: number; failNext?: number; hang?: boolean }): Promise<void> {
+  async configure(settings: {
+    ackDelayMs?: number;
+    anomalyRate?: number;
+    failNext?: number;
+    hang?: boolean;
+    envelopeAnomalyNext?: number;
+    classificationDate?: string;
+  }): Promise<void> {
     const response = await fetch(`${this.url}/sim/config`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -72,6 +88,25 @@ export class StateSim {
 
   async mailbox(): Promise<SimMailboxItem[]> {
     return ((await (await fetch(`${this.url}/sim/mailbox?limit=1000`)).json()) as { items: SimMailboxItem[] }).items;
+  }
+
+  /** Has the simulated préfecture write a letter (2-1, 3-1, 4-1, 5-1) about an acte it acknowledged. */
+  async letter(idActe: string, code: '2-1' | '3-1' | '4-1' | '5-1', text?: string): Promise<SimLetter> {
+    const response = await fetch(`${this.url}/sim/actes/${encodeURIComponent(idActe)}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(text === undefined ? { code } : { code, text }),
+    });
+    if (response.status !== 201) throw new Error(`sim letter ${code} about ${idActe}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as SimLetter;
+  }
+
+  /** The bytes the simulator received under an archive name, if any. */
+  async received(archiveName: string): Promise<Buffer | undefined> {
+    const response = await fetch(`${this.url}/sim/actes/${encodeURIComponent(archiveName)}`);
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw new Error(`sim archive ${archiveName}: HTTP ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
   }
 
   /** Delivers an archive straight to the simulator, as another sender would. */

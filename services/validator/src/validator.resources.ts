@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { loadClassificationFile, type ActesClassification } from '@relais/actes';
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import { migrate, PostgresEventStore } from '@relais/event-store';
-import { ClassificationCommands, openDatabase, TransmissionCommands } from '@relais/service-kit';
+import { ClassificationCatalogues, ClassificationCommands, openDatabase, TransmissionCommands, type CurrentClassification } from '@relais/service-kit';
 import type pg from 'pg';
-import { CurrentClassifications } from './classification/current-classification.js';
 import type { ValidatorConfig } from './config.js';
 import { migrateValidator } from './migrations/migrate.js';
 import { NumeroClaims } from './numeros/numero-claims.js';
@@ -26,7 +25,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
         readonly commands: TransmissionCommands;
         readonly blobs: PostgresBlobStore;
         readonly claims: NumeroClaims;
-        readonly classifications: CurrentClassifications;
+        readonly classifications: { of(siren: string): Promise<CurrentClassification>; readonly defaultCatalogue: ActesClassification };
       }
     | undefined;
 
@@ -49,7 +48,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
       commands: new TransmissionCommands(store),
       blobs,
       claims: new NumeroClaims(pool),
-      classifications: new CurrentClassifications(new ClassificationCommands(store), blobs, classification),
+      classifications: currentClassifications(new ClassificationCommands(store), new ClassificationCatalogues(blobs, classification)),
     };
   }
 
@@ -75,7 +74,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The classification each collectivité's actes are checked against. */
-  get classifications(): CurrentClassifications {
+  get classifications(): { of(siren: string): Promise<CurrentClassification> } {
     return this.ready.classifications;
   }
 
@@ -90,4 +89,12 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
     await state?.store.close();
     await state?.pool.end();
   }
+}
+
+/** Each collectivité's classification now: its stream read, its last 7-2 parsed once (cached by the catalogues). */
+function currentClassifications(
+  commands: ClassificationCommands,
+  catalogues: ClassificationCatalogues,
+): { of(siren: string): Promise<CurrentClassification>; readonly defaultCatalogue: ActesClassification } {
+  return { of: (siren) => catalogues.of(commands, siren), defaultCatalogue: catalogues.defaultCatalogue };
 }

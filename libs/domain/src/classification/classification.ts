@@ -110,6 +110,12 @@ export function initialClassificationState(): ClassificationState {
   return { requests: [], messageIds: [] };
 }
 
+/**
+ * How long an open request stands in the way of a new one: a préfecture answers a 7-1 within hours;
+ * one left unanswered a day must not keep the collectivité from asking again.
+ */
+export const UNANSWERED_REQUEST_MS = 24 * 60 * 60 * 1000;
+
 /** The request a 7-2/7-3 answers: the oldest sent request not answered yet. */
 function pendingRequest(state: ClassificationState): ClassificationRequest | undefined {
   return state.requests.find((request) => request.sent !== undefined && request.answer === undefined);
@@ -156,15 +162,17 @@ export function evolveClassification(state: ClassificationState, event: Classifi
 }
 
 /**
- * Decides a classification command. A request while another is open records nothing (the open one
- * will bring the answer); a préfecture message read twice records nothing; an answer is tied to the
+ * Decides a classification command. A request while another has been open less than a day records
+ * nothing (the open one will bring the answer); a préfecture message read twice records nothing; an answer is tied to the
  * oldest request whose 7-1 was sent, if any (a préfecture may also send a 7-2 unasked).
  */
 export function decideClassification(command: ClassificationCommand, state: ClassificationState): ClassificationEvent[] {
   const { siren, at } = command.data;
   switch (command.type) {
     case 'RequestClassification': {
-      if (state.requests.some((r) => r.id === command.data.requestId) || openRequest(state) !== undefined) return [];
+      if (state.requests.some((r) => r.id === command.data.requestId)) return [];
+      const open = openRequest(state);
+      if (open !== undefined && Date.parse(at) - Date.parse(open.requestedAt) < UNANSWERED_REQUEST_MS) return [];
       const { requestId, requestedBy } = command.data;
       const dateClassificationHeld = state.current?.dateClassification ?? '';
       return [{ type: 'ClassificationRequested', data: { siren, at, requestId, requestedBy, dateClassificationHeld } }];

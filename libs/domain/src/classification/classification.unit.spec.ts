@@ -57,6 +57,15 @@ describe('a classification request (7-1)', () => {
     spec.given([requested(), requestSent(), received('rq-1')]).when({ ...ask, data: { ...ask.data, requestId: 'rq-2' } }).then([requested('rq-2', '2026-01-02')]);
   });
 
+  it('is recorded again once the open one has waited a day unanswered', () => {
+    const dayLater = { ...ask, data: { ...ask.data, requestId: 'rq-2', at: '2026-01-06T09:00:00.000Z' } };
+    const again: ClassificationEvent = {
+      type: 'ClassificationRequested',
+      data: { siren, at: '2026-01-06T09:00:00.000Z', requestId: 'rq-2', requestedBy: 'token-dijon', dateClassificationHeld: '' },
+    };
+    spec.given([requested(), requestSent()]).when(dayLater).then([again]);
+  });
+
   it('is sent once; another archive for it is a conflict, an unknown request refused', () => {
     spec.given([requested()]).when(sentCommand()).then([requestSent()]);
     spec.given([requested(), requestSent()]).when(sentCommand()).then([]);

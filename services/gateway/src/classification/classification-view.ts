@@ -1,5 +1,5 @@
 import type { ActeNature, ClassificationRequest, ClassificationState } from '@relais/domain';
-import type { CurrentClassification } from './classification-catalogues.js';
+import type { CurrentClassification } from '@relais/service-kit';
 
 /** Where a 7-1 request stands. */
 export type RequestStatus = 'requested' | 'sent' | 'answered';

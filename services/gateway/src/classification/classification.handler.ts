@@ -8,7 +8,7 @@ import { actorOf, type Principal } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { CLASSIFICATION_CATALOGUES } from '../tokens.js';
-import type { ClassificationCatalogues } from './classification-catalogues.js';
+import type { ClassificationCatalogues } from '@relais/service-kit';
 import { classificationView, requestStatus, type ClassificationView, type RequestStatus } from './classification-view.js';
 
 /** What `POST /api/v1/classification/requests` answers. */

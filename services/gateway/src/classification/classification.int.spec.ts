@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostgresBlobStore } from '@relais/blob-store';
 import { PostgresEventStore } from '@relais/event-store';
 import { ClassificationCommands } from '@relais/service-kit';
-import { retourClassification } from '../../test/classification.js';
+import { retourClassificationXml as retourClassification } from '@relais/testing';
 import { errorCodes, startGateway, type TestGateway } from '../../test/gateway.js';
 
 let gw: TestGateway;

@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider }
 import { loadClassificationFile } from '@relais/actes';
 import { PostgresBlobStore } from '@relais/blob-store';
 import { PostgresEventStore } from '@relais/event-store';
-import { ClassificationCommands, openDatabase, TransmissionCommands } from '@relais/service-kit';
+import { ClassificationCommands, openDatabase, TransmissionCommands, ClassificationCatalogues } from '@relais/service-kit';
 import type pg from 'pg';
-import { ClassificationCatalogues } from '../classification/classification-catalogues.js';
 import type { GatewayConfig } from '../config.js';
 import { CLASSIFICATION_CATALOGUES, GATEWAY_CONFIG, PG_POOL } from '../tokens.js';
 import { migrateAll } from './migrate.js';

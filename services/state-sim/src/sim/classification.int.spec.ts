@@ -57,15 +57,17 @@ describe('a 7-1 DemandeClassification delivered to the simulated préfecture', (
     expect(await (await sim.configure({ classificationDate: '2024-02-30' })).json()).toMatchObject({ errors: [{ code: 'SIM.INVALID_CONFIG' }] });
   });
 
-  it('counts the same request again, byte for byte, as a retry, and in another archive the same day as a duplicate', async () => {
+  it('counts the same request again, byte for byte, as a retry, and answers a new request in another archive, even the same day', async () => {
     const request = await classificationRequestArchive(4, '2017-11-13');
     expect(await (await sim.deliver(request.name, request.bytes)).json()).toEqual({ outcome: 'accepted' });
     expect(await (await sim.deliver(request.name, request.bytes)).json()).toEqual({ outcome: 'retry' });
     const other = await classificationRequestArchive(5, '2017-11-13');
-    expect(await (await sim.deliver(other.name, other.bytes)).json()).toEqual({ outcome: 'duplicate' });
-    await sim.waitForMail(1);
+    expect(await (await sim.deliver(other.name, other.bytes)).json()).toEqual({ outcome: 'accepted' });
+    await sim.waitForMail(2);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await sim.mailbox()).items).toHaveLength(1);
-    expect(await sim.stats()).toMatchObject({ byKind: { classification: { received: 1, retries: 1, duplicates: 1, conflicts: 0 } } });
+    const items = (await sim.mailbox()).items;
+    expect(items).toHaveLength(2);
+    expect(new Set(items.map((item) => item.archiveName)).size).toBe(2);
+    expect(await sim.stats()).toMatchObject({ byKind: { classification: { received: 2, retries: 1, duplicates: 0, conflicts: 0 } } });
   });
 });

@@ -60,7 +60,6 @@ function letterKey(letter: CourrierRef, code: CourrierCode): string {
 export class Prefecture {
   private readonly ledger = new DeliveryLedger();
   private readonly mailbox = new Mailbox();
-  private envelopeSequence = 0;
   /** The IDActes given in a 1-2: only those can be cancelled or written about. */
   private readonly acknowledged = new Set<string>();
   /** The letters sent ({@link letterKey}): only those can be answered. */
@@ -70,9 +69,14 @@ export class Prefecture {
   private readonly kept = new Map<string, Buffer>();
   private keptBytes = 0;
 
+  /**
+   * @param nextEnvelopeNumber the préfecture's envelope numbering, which outlives a reset (a ministry
+   * never numbers two messages alike, and the operator's log identifies a message by its envelope name).
+   */
   constructor(
     private readonly classification: Classification,
     private readonly random: Random,
+    private readonly nextEnvelopeNumber: () => number,
   ) {}
 
   /** Whether a 1-1 would be accepted (a new archive carrying a new acte), without counting it. */
@@ -149,13 +153,13 @@ export class Prefecture {
   }
 
   /**
-   * A 7-1: counted under `byKind.classification` (the same request, same SIREN and date held, in a
-   * second archive the same day is a duplicate) and, when new, answered by a 7-2 with the préfecture's
-   * classification, or a 7-3 when the collectivité's is current.
+   * A 7-1: counted under `byKind.classification` (a collectivité may ask again whenever it likes, so
+   * every new archive is a new request: only a resent or reused archive name is a retry or a conflict)
+   * and answered by a 7-2 with the préfecture's classification, or a 7-3 when the collectivité's is current.
    */
   receiveClassification(delivery: ClassificationDelivery, body: Buffer, settings: AnswerSettings): DeliveryOutcome {
     const date = utcDay();
-    const key = `${delivery.siren}/${delivery.dateClassification ?? ''}/${date}`;
+    const key = delivery.archiveName;
     const outcome = this.ledger.recordKeyed('classification', { archiveName: delivery.archiveName, sha256: sha256(body), key });
     this.keep(outcome, delivery.archiveName, body);
     if (outcome === 'accepted') {
@@ -174,8 +178,7 @@ export class Prefecture {
       throw new SimError(SimErrorCode.UnknownIdActe, `No acte ${idActe} was acknowledged by this préfecture: it has nothing to write about it.`);
     }
     const date = utcDay();
-    this.envelopeSequence += 1;
-    const courrier = buildCourrier({ code, idActe, text }, { date, sequence: this.envelopeSequence });
+    const courrier = buildCourrier({ code, idActe, text }, { date, sequence: this.nextEnvelopeNumber() });
     this.letters.add(letterKey({ idActe, dateCourrierPref: date }, code));
     const item = this.post(courrier, undefined);
     return { id: item.id, kind: courrier.kind, messageName: courrier.messageName, dateCourrierPref: date };
@@ -211,8 +214,7 @@ export class Prefecture {
   private answerLater(receivedFor: string, settings: AnswerSettings, build: (sequence: number) => MinistryMessage): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.envelopeSequence += 1;
-      this.post(build(this.envelopeSequence), receivedFor);
+      this.post(build(this.nextEnvelopeNumber()), receivedFor);
     }, settings.ackDelayMs);
     this.timers.add(timer);
   }

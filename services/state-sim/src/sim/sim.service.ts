@@ -66,8 +66,14 @@ export class SimService implements OnModuleDestroy {
     this.settings = this.initialSettings();
   }
 
+  /** The préfecture's envelope numbering: kept across resets, so that no two of its messages share a name. */
+  private envelopeNumber = 0;
+
   private newPrefecture(): Prefecture {
-    return new Prefecture(this.classification, randomSource(this.config.seed));
+    return new Prefecture(this.classification, randomSource(this.config.seed), () => {
+      this.envelopeNumber += 1;
+      return this.envelopeNumber;
+    });
   }
 
   private initialSettings(): RuntimeSettings {

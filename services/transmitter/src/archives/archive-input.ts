@@ -7,6 +7,7 @@ import { PackagingError, PackagingErrorCode } from './packaging.errors.js';
 export interface EnvelopeSettings {
   readonly operatorTrigram: string;
   readonly returnAddress: string;
+  /** `DateClassification` of the platform's default classification, `YYYY-MM-DD`. */
   readonly classificationDate: string;
 }
 
@@ -22,6 +23,17 @@ export interface ArchiveParts {
   readonly dateEnvoi: string;
   readonly sequence: number;
   readonly settings: EnvelopeSettings;
+  /** `DateClassification` of the collectivité's current classification (its last 7-2), if it received one. */
+  readonly currentClassification?: string | undefined;
+}
+
+/**
+ * The `ClassificationDateVersion` a 1-1 declares: the one its imported archive declared (re-packed, it
+ * says what the collectivité sent), else the date of the collectivité's last 7-2, else the platform
+ * default's.
+ */
+export function classificationDateVersion(acte: ActeSubmission, current: string | undefined, platformDefault: string): string {
+  return acte.classificationDateVersion ?? current ?? platformDefault;
 }
 
 const EXTENSION_BY_MEDIA_TYPE: Readonly<Record<string, ActeFileExtension>> = {
@@ -95,7 +107,7 @@ export function archiveInput(parts: ArchiveParts): ActeArchiveInput {
       nature: nature.code,
       classification: acte.classification,
       objet: acte.objet,
-      classificationDateVersion: settings.classificationDate,
+      classificationDateVersion: classificationDateVersion(acte, parts.currentClassification, settings.classificationDate),
       documentPapier: acte.documentPapier,
       document,
       annexes,

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { buildActeArchive, NOM_ARCHIVE_REGEX } from '@relais/actes';
 import type { ActeSubmission } from '@relais/domain';
 import { acte } from '@relais/domain/testing';
-import { archiveInput, dayIn, fileExtension } from './archive-input.js';
+import { archiveInput, classificationDateVersion, dayIn, fileExtension } from './archive-input.js';
 
 const collectivite = { siren: '212102313', departement: '021', arrondissement: '1', nature: '31' };
 const settings = { operatorTrigram: 'RLS', returnAddress: 'actes-retour@relais.example.org', classificationDate: '2019-03-01' };
@@ -50,6 +50,28 @@ describe('archiveInput', () => {
     expect(input.acte.nature).toBe(1);
     expect(input.acte.classificationDateVersion).toBe('2019-03-01');
     expect(input.adressesRetour).toEqual(['actes-retour@relais.example.org']);
+  });
+});
+
+describe('classificationDateVersion', () => {
+  it('declares what the imported archive declared, else the collectivité’s last 7-2, else the platform default', () => {
+    expect(classificationDateVersion({ ...acte, classificationDateVersion: '2017-11-13' }, '2026-11-01', '2019-03-01')).toBe('2017-11-13');
+    expect(classificationDateVersion(acte, '2026-11-01', '2019-03-01')).toBe('2026-11-01');
+    expect(classificationDateVersion(acte, undefined, '2019-03-01')).toBe('2019-03-01');
+  });
+
+  it('is what the archive’s Acte says', () => {
+    const input = archiveInput({
+      acte,
+      collectivite,
+      document: Buffer.from('%PDF'),
+      annexes: [],
+      dateEnvoi: '2026-01-05',
+      sequence: 1,
+      settings,
+      currentClassification: '2026-11-01',
+    });
+    expect(input.acte.classificationDateVersion).toBe('2026-11-01');
   });
 });
 

@@ -109,6 +109,16 @@ export class ArchiveRegistry {
     return rows[0] === undefined ? undefined : fromRow(rows[0]);
   }
 
+  /** The archive whose envelope was `siren`'s number `number` of `day` (`YYYY-MM-DD`), if it is one of ours. */
+  async byEnvelope(siren: string, day: string, number: number): Promise<ArchiveRecord | undefined> {
+    const { rows } = await this.pool.query<ArchiveRow>(`SELECT ${COLUMNS} FROM transmitter_archives WHERE siren = $1 AND day = $2 AND number = $3`, [
+      siren,
+      day,
+      number,
+    ]);
+    return rows[0] === undefined ? undefined : fromRow(rows[0]);
+  }
+
   /** The archives that carried the acte `numeroInterne` of `siren` (one, unless something went wrong). */
   async byActe(siren: string, numeroInterne: string): Promise<ArchiveRecord[]> {
     const { rows } = await this.pool.query<ArchiveRow>(

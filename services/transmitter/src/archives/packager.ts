@@ -57,14 +57,15 @@ export class Packager {
     if (collectivite === undefined) {
       throw new PackagingError(PackagingErrorCode.CollectiviteUnknown, `no collectivité is registered with SIREN ${t.siren}`);
     }
-    const document = await this.readFile(acte.document.sha256, acte.document.name);
-    const annexes = await Promise.all(acte.annexes.map((annexe) => this.readFileRef(annexe.file)));
+    const document = await this.fileBytes(acte.document);
+    const annexes = await Promise.all(acte.annexes.map((annexe) => this.fileBytes(annexe.file)));
+    const currentClassification = (await this.resources.classifications.load(t.siren)).state.current?.dateClassification;
     const dateEnvoi = dayIn(this.config.timeZone, new Date());
     const sequence = await this.resources.archives.nextNumber(t.siren, dateEnvoi);
     let archive;
     try {
       archive = await buildActeArchive(
-        archiveInput({ acte, collectivite, document, annexes, dateEnvoi, sequence, settings: this.config }),
+        archiveInput({ acte, collectivite, document, annexes, dateEnvoi, sequence, settings: this.config, currentClassification }),
       );
     } catch (error) {
       if (error instanceof ActesArchiveError) throw new PackagingError(error.code, error.message, { cause: error });
@@ -86,7 +87,11 @@ export class Packager {
     return claimed;
   }
 
-  private readFileRef(file: FileRef): Promise<Buffer> {
+  /**
+   * The stored bytes of a file the log refers to, checked against its hash.
+   * @throws PackagingError `TRANSMITTER.FILE_MISSING`, `TRANSMITTER.FILE_CORRUPT`
+   */
+  fileBytes(file: FileRef): Promise<Buffer> {
     return this.readFile(file.sha256, file.name);
   }
 

@@ -8,6 +8,7 @@ import {
   startConsumer,
   type ConsumerRunner,
   type EventEnvelope,
+  type MessageContext,
 } from '@relais/messaging';
 import { decodeTransmissionEvent, transmissionEvents } from '@relais/service-kit';
 import type { TransmitterConfig } from '../config.js';
@@ -49,7 +50,7 @@ export class CancellationConsumer implements OnApplicationBootstrap, BeforeAppli
       consumer: CANCELLATION_CONSUMER,
       filterSubject: transmissionEvents('TransmissionCancellationRequested'),
       decode: decodeCancellationRequest,
-      handle: (event) => this.handler.send(event.data.transmissionId),
+      handle: (event, context: MessageContext) => this.handler.send(event.data.transmissionId, context.messageId),
       retry: this.config.retry,
       ackWaitMs: this.config.ackWaitMs,
       concurrency: this.config.concurrency,

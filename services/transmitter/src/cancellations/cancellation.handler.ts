@@ -6,26 +6,21 @@ import { PermanentError } from '@relais/messaging';
 import { findEndpoint } from '@relais/routing';
 import { loadCollectivite } from '@relais/service-kit';
 import { dayIn } from '../archives/archive-input.js';
-import { Packager } from '../archives/packager.js';
-import { PackagingError, PackagingErrorCode } from '../archives/packaging.errors.js';
+import { PackagingErrorCode } from '../archives/packaging.errors.js';
 import type { TransmitterConfig } from '../config.js';
 import { TransmitterResources } from '../database/transmitter-resources.js';
-import { postArchive } from '../delivery/archive-post.js';
+import { MessageSender, recordSent } from '../messages/message-sender.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 import type { CancellationRecord } from './cancellation-registry.js';
-
-/** Thrown when the 6-1 did not get through this time: the broker brings the message back after its delay. */
-export class CancellationPostponedError extends Error {
-  override readonly name = 'CancellationPostponedError';
-  readonly code = 'TRANSMITTER.CANCELLATION_POSTPONED';
-}
 
 /**
  * Sends the 6-1 Annulation of a transmission whose cancellation was asked: the archive is built once
  * (its own envelope number) and claimed in `transmitter_cancellations` before any sending, so every
  * attempt, in any replica, POSTs the same stored bytes under the same name to the acte's endpoint.
- * Once the State took it, it is marked sent and a redelivered message does nothing. The acte becomes
- * `cancelled` when the préfecture's 6-2 is read from the mailbox (the reply poller).
+ * Once the State took it, it is marked sent and recorded (TransmissionMessageSent 6-1); a redelivered
+ * message finding it recorded does nothing, one finding it only marked records the event. The acte
+ * becomes `cancelled` when the préfecture's 6-2 is read from the mailbox (the reply poller), which the
+ * domain takes only once the 6-1 is recorded as sent.
  */
 @Injectable()
 export class CancellationHandler {
@@ -33,47 +28,37 @@ export class CancellationHandler {
 
   constructor(
     private readonly resources: TransmitterResources,
-    private readonly packager: Packager,
+    private readonly sender: MessageSender,
     @Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig,
   ) {}
 
-  /** One attempt; rejects with {@link CancellationPostponedError} to be brought again, `PermanentError` when it never can. */
-  async send(transmissionId: string): Promise<void> {
+  /** One attempt; rejects with `MessagePostponedError` to be brought again, `PermanentError` when it never can. */
+  async send(transmissionId: string, messageId: string): Promise<void> {
     const { state: t } = await this.resources.commands.load(transmissionId);
     if (t.status === 'none') throw new PermanentError(`transmission ${transmissionId} does not exist`, 'TRANSMISSION.NOT_FOUND');
-    if (t.cancellation === undefined || t.status === 'cancelled') return;
+    if (t.cancellation === undefined || t.cancellation.sent !== undefined || t.status === 'cancelled') return;
     if (t.route?.channel !== 'actes') {
       throw new PermanentError(`transmission ${transmissionId}: only an @ctes acte can be cancelled`, 'TRANSMITTER.CHANNEL_NOT_SUPPORTED');
     }
     const record = (await this.resources.cancellations.byTransmission(t.id)) ?? (await this.build(t, t.cancellation.idActe));
-    if (record.sentAt !== undefined) return;
-    let bytes: Buffer;
-    try {
-      bytes = await this.packager.bytesOf({ fileName: record.fileName, sha256: record.sha256, size: record.size });
-    } catch (error) {
-      if (error instanceof PackagingError) throw new PermanentError(`transmission ${t.id}: 6-1 ${record.fileName}: ${error.message}`, error.code, { cause: error });
-      throw error;
+    let sentAt = record.sentAt;
+    if (sentAt === undefined) {
+      const endpointId = t.route.endpointId;
+      const endpoint = findEndpoint(await this.resources.routing.current(), endpointId);
+      const what = `transmission ${t.id}: 6-1 ${record.fileName} for ${record.idActe}`;
+      await this.sender.send({ what, file: record, refusedCode: 'TRANSMITTER.CANCELLATION_REFUSED' }, endpoint, `endpoint ${endpointId} is not in the routing table`);
+      sentAt = new Date();
+      await this.resources.cancellations.markSent(t.id, sentAt);
     }
-    const endpointId = t.route.endpointId;
-    const endpoint = findEndpoint(await this.resources.routing.current(), endpointId);
-    if (endpoint === undefined) throw new CancellationPostponedError(`endpoint ${endpointId} is not in the routing table`);
-    const outcome = await postArchive(endpoint.url, record.fileName, bytes, this.config.deliveryTimeoutMs);
-    switch (outcome.kind) {
-      case 'taken':
-        await this.resources.cancellations.markSent(t.id, new Date());
-        this.logger.log(`transmission ${t.id}: 6-1 ${record.fileName} for ${record.idActe} taken by the State`);
-        return;
-      case 'unavailable':
-        this.logger.warn(`transmission ${t.id}: 6-1 ${record.fileName} did not get through (${outcome.reason}); trying again later`);
-        throw new CancellationPostponedError(`transmission ${t.id}: 6-1 ${record.fileName}: ${outcome.reason}`);
-      case 'refused':
-        this.logger.error(`transmission ${t.id}: 6-1 ${record.fileName} refused by the State: ${outcome.reason}`);
-        throw new PermanentError(`transmission ${t.id}: 6-1 ${record.fileName} refused: ${outcome.reason}`, 'TRANSMITTER.CANCELLATION_REFUSED');
-      default: {
-        const unknown: never = outcome;
-        throw new Error(`Unknown attempt outcome ${JSON.stringify(unknown)}`);
-      }
-    }
+    await recordSent(`transmission ${t.id}: ${record.fileName}`, () =>
+      this.resources.commands.execute(
+        {
+          type: 'RecordMessageSent',
+          data: { transmissionId: t.id, at: sentAt.toISOString(), code: '6-1', fileName: record.fileName, sha256: record.sha256 },
+        },
+        { causationId: messageId, actor: 'transmitter' },
+      ),
+    );
   }
 
   private async build(t: Transmission, idActe: string): Promise<CancellationRecord> {

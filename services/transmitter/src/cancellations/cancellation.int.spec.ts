@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { waitFor } from '@relais/service-kit/testing';
-import { ENDPOINTS, Platform } from '../../test/harness.js';
+import { ENDPOINTS, Platform, ofType, only } from '../../test/harness.js';
 
 interface AnnulationStats {
   readonly received: number;
   readonly byKind: { readonly acte: { readonly received: number }; readonly annulation: Readonly<Record<string, number>> };
 }
 
-/** An acknowledged acte cancelled: one 6-1 sent (the same bytes when sent again), the 6-2 read, the acte cancelled. */
+/** An acknowledged acte cancelled: one 6-1 sent (the same bytes when sent again) and recorded as sent, the 6-2 read, the acte cancelled. */
 describe('relais-transmitter cancellation (6-1 / 6-2)', () => {
   let platform: Platform;
 
@@ -20,7 +21,7 @@ describe('relais-transmitter cancellation (6-1 / 6-2)', () => {
     await platform.close();
   });
 
-  it('sends the 6-1 once, again byte for byte when its answer is lost, and records the 6-2 as TransmissionCancelled', async () => {
+  it('sends the 6-1 once, again byte for byte when its answer is lost, records it as sent, then the 6-2 as TransmissionCancelled', async () => {
     await platform.sim.reset();
     const id = await platform.routedActe('ANNUL2026_01', ENDPOINTS.lossy);
     await platform.settled(id, 'acknowledged');
@@ -38,12 +39,10 @@ describe('relais-transmitter cancellation (6-1 / 6-2)', () => {
     });
     await platform.settled(id, 'cancelled');
 
-    const types = (await platform.events(id)).map((event) => event.type);
-    expect(types.filter((type) => type === 'TransmissionCancellationRequested')).toHaveLength(1);
-    expect(types.filter((type) => type === 'TransmissionCancelled')).toHaveLength(1);
-    expect(types.filter((type) => type === 'TransmissionPackaged')).toHaveLength(1);
-    const cancelled = (await platform.events(id)).find((event) => event.type === 'TransmissionCancelled');
-    expect(cancelled?.data).toMatchObject({ transmissionId: id, idActe });
+    const events = await platform.events(id);
+    expect(events.slice(-3).map((event) => event.type)).toEqual(['TransmissionCancellationRequested', 'TransmissionMessageSent', 'TransmissionCancelled']);
+    expect(ofType(events, 'TransmissionPackaged')).toHaveLength(1);
+    expect(only(events, 'TransmissionCancelled').data).toMatchObject({ transmissionId: id, idActe });
 
     const { rows } = await platform.db.pool.query<{ file_name: string; sent_at: Date | null; number: number }>(
       'SELECT file_name, sent_at, number FROM transmitter_cancellations WHERE transmission_id = $1',
@@ -57,6 +56,12 @@ describe('relais-transmitter cancellation (6-1 / 6-2)', () => {
     );
     expect(acteArchives).toHaveLength(1);
     expect(rows[0]?.file_name).not.toBe(acteArchives[0]?.file_name);
+    // The 6-1 recorded as sent is the archive claimed, byte for byte what the State kept.
+    const sent = only(events, 'TransmissionMessageSent');
+    expect(sent.data).toMatchObject({ code: '6-1', fileName: rows[0]?.file_name });
+    expect(sent.data.exchange).toBeUndefined();
+    const kept = await platform.sim.received(sent.data.fileName);
+    expect(kept === undefined ? undefined : createHash('sha256').update(kept).digest('hex')).toBe(sent.data.sha256);
 
     expect(platform.proxy.swallowed).toBe(1);
     const stats = (await platform.sim.stats()) as unknown as AnnulationStats;

@@ -2,12 +2,13 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { RoutingTableSource } from '@relais/routing';
-import { openDatabase, TransmissionCommands } from '@relais/service-kit';
+import { ClassificationCommands, openDatabase, TransmissionCommands } from '@relais/service-kit';
 import type pg from 'pg';
 import { ArchiveRegistry } from '../archives/archive-registry.js';
 import { CancellationRegistry } from '../cancellations/cancellation-registry.js';
 import type { TransmitterConfig } from '../config.js';
 import { TransmissionWindows } from '../delivery/transmission-windows.js';
+import { MessageRegistry } from '../messages/message-registry.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { migrateTransmitter } from './migrations/migrate.js';
 
@@ -15,9 +16,11 @@ interface Resources {
   readonly pool: pg.Pool;
   readonly store: PostgresEventStore;
   readonly commands: TransmissionCommands;
+  readonly classifications: ClassificationCommands;
   readonly blobs: PostgresBlobStore;
   readonly archives: ArchiveRegistry;
   readonly cancellations: CancellationRegistry;
+  readonly messages: MessageRegistry;
   readonly routing: RoutingTableSource;
   readonly windows: TransmissionWindows;
 }
@@ -25,7 +28,8 @@ interface Resources {
 /**
  * What the transmitter reads and writes, ready before any consumer or poller starts (module init
  * precedes bootstrap) and closed after they stopped (shutdown follows `beforeApplicationShutdown`):
- * the pool and the schemas, the event log, the blob store, the archive registry, the routing table and the transmission windows.
+ * the pool and the schemas, the event log (transmissions and collectivités' classifications), the blob
+ * store, the registries of the archives sent, the routing table and the transmission windows.
  */
 @Injectable()
 export class TransmitterResources implements OnModuleInit, OnApplicationShutdown {
@@ -48,9 +52,11 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
       pool,
       store,
       commands: new TransmissionCommands(store),
+      classifications: new ClassificationCommands(store),
       blobs: new PostgresBlobStore(pool),
       archives: new ArchiveRegistry(pool),
       cancellations: new CancellationRegistry(pool),
+      messages: new MessageRegistry(pool),
       routing,
       windows: new TransmissionWindows(pool),
     };
@@ -73,6 +79,10 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
     return this.ready.commands;
   }
 
+  get classifications(): ClassificationCommands {
+    return this.ready.classifications;
+  }
+
   get blobs(): PostgresBlobStore {
     return this.ready.blobs;
   }
@@ -83,6 +93,10 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
 
   get cancellations(): CancellationRegistry {
     return this.ready.cancellations;
+  }
+
+  get messages(): MessageRegistry {
+    return this.ready.messages;
   }
 
   get routing(): RoutingTableSource {

@@ -1,13 +1,15 @@
-import type { ReplyFile } from './reply.parse.js';
+import type { PrefectureFile } from '@relais/actes';
 
-/** One reply waiting in a State mailbox. */
+/** One message of the préfecture waiting in a State mailbox. */
 export interface MailboxItem {
   readonly id: number;
-  /** The mailbox's own label of the message (`ARActe`, `AnomalieActe`). */
+  /** The mailbox's own label of the message (`ARActe`, `CourrierSimple`…). */
   readonly kind: string;
+  /** The name of the message's archive (its envelope's): unique per préfecture message, its id in the log; `''` when the mailbox gave none. */
+  readonly archiveName: string;
   /** The archive it answers, when the mailbox says so. */
   readonly receivedFor?: string;
-  readonly files: readonly ReplyFile[];
+  readonly files: readonly PrefectureFile[];
 }
 
 interface MailboxPageBody {
@@ -59,9 +61,9 @@ export class MailboxClient {
 
 function mailboxItem(raw: unknown): MailboxItem {
   const item = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const { id, kind, receivedFor, files } = item;
+  const { id, kind, archiveName, receivedFor, files } = item;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new Error(`mailbox item without an id: ${JSON.stringify(raw)}`);
-  const decoded = (Array.isArray(files) ? (files as unknown[]) : []).flatMap((file): ReplyFile[] => {
+  const decoded = (Array.isArray(files) ? (files as unknown[]) : []).flatMap((file): PrefectureFile[] => {
     const f = (typeof file === 'object' && file !== null ? file : {}) as Record<string, unknown>;
     return typeof f['name'] === 'string' && typeof f['contentBase64'] === 'string'
       ? [{ name: f['name'], content: Buffer.from(f['contentBase64'], 'base64') }]
@@ -70,6 +72,7 @@ function mailboxItem(raw: unknown): MailboxItem {
   return {
     id,
     kind: typeof kind === 'string' ? kind : '',
+    archiveName: typeof archiveName === 'string' ? archiveName : '',
     ...(typeof receivedFor === 'string' && receivedFor !== '' ? { receivedFor } : {}),
     files: decoded,
   };

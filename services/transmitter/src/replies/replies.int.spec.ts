@@ -47,6 +47,24 @@ describe('relais-transmitter replies', () => {
     expect(await platform.sim.stats()).toMatchObject({ received: 1, retries: 0, duplicates: 0, conflicts: 0 });
   });
 
+  it('records an AnomalieEnveloppe as the refusal of the acte its archive carried', async () => {
+    await platform.sim.configure({ envelopeAnomalyNext: 1 });
+    const id = await platform.routedActe('ENV2026_001');
+    await platform.settled(id, 'nacked');
+    expect(answers(await platform.events(id))).toEqual([
+      {
+        type: 'TransmissionNacked',
+        data: expect.objectContaining({
+          transmissionId: id,
+          source: 'envelope_anomaly',
+          reasonCode: '001',
+          detail: "Anomalie d'enveloppe simulée (envelopeAnomalyNext).",
+        }),
+      },
+    ]);
+    expect(await platform.sim.mailbox()).toEqual([]);
+  });
+
   it('leaves a reply that matches none of its transmissions in the mailbox, for an operator', async () => {
     // Another sender's acte: the préfecture answers it into the same mailbox.
     const foreign = await buildActeArchive({

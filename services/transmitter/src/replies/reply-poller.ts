@@ -1,15 +1,11 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isDomainError, TransmissionErrorCode, type TransmissionCommand } from '@relais/domain';
+import { parsePrefectureMessage, PrefectureMessageError } from '@relais/actes';
 import type { TransmitterConfig } from '../config.js';
 import { TransmitterResources } from '../database/transmitter-resources.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { MailboxClient, type MailboxItem } from './mailbox-client.js';
-import { replyCommand } from './reply.command.js';
-import { matchReply } from './reply.match.js';
-import { parseReply, type CancellationReply } from './reply.parse.js';
-import { ReplyFormatError } from './reply.xml.js';
-
+import { ReplyRecorder } from './reply.handler.js';
 
 /** Replies recorded at once. */
 const REPLIES_AT_ONCE = 16;
@@ -20,12 +16,13 @@ const MAILBOX_LOCK_NAME = 'transmitter-mailbox';
 const MAX_REMEMBERED = 10_000;
 
 /**
- * Reads the reply mailbox of every @ctes endpoint of the routing table, in a loop: each 1-2, 1-3 or 6-2
- * is matched to its transmission and recorded, and only once the event is committed is the reply
- * acknowledged in the mailbox. A reply that cannot be recorded yet (the transmission has nothing
- * delivered on record, say) stays for the next poll; one that matches nothing, or that the
- * transmitter does not read, stays for an operator and is logged once. One replica reads at a time
- * (a PostgreSQL advisory lock); the others skip their turn. Recording is idempotent anyway.
+ * Reads the reply mailbox of every @ctes endpoint of the routing table, in a loop: each préfecture
+ * message (1-2 … 7-3, envelope anomalies) is read, matched to what it concerns and recorded
+ * ({@link ReplyRecorder}), and only once the event is committed is it acknowledged in the mailbox. A
+ * message that cannot be recorded yet (what it answers is not recorded as sent, say) stays for the next
+ * poll; one unreadable, matching nothing, or refused stays for an operator and is logged once. One
+ * replica reads at a time (a PostgreSQL advisory lock); the others skip their turn. Recording is
+ * idempotent anyway.
  */
 @Injectable()
 export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -36,6 +33,7 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     private readonly resources: TransmitterResources,
+    private readonly recorder: ReplyRecorder,
     @Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig,
   ) {}
 
@@ -107,86 +105,44 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  /**
+   * Reads a message, records what it means and, only once that is committed, acknowledges it in the
+   * mailbox (acknowledged earlier, a crash would lose it). One that cannot be taken yet waits for the
+   * next poll; one unreadable, matching nothing or refused is left for an operator, logged once.
+   */
   private async handle(mailbox: MailboxClient, item: MailboxItem): Promise<void> {
     const key = `${mailbox.baseUrl}#${item.id}`;
     const where = `reply ${item.id} (${item.kind}) in the mailbox of ${mailbox.baseUrl}`;
-    let reply;
+    if (item.archiveName === '') {
+      this.reportOnce(key, 'warn', `${where} has no archive name, which names the message in the log; left for an operator`);
+      return;
+    }
+    let message;
     try {
-      reply = parseReply(item.files);
+      message = parsePrefectureMessage(item.files);
     } catch (error) {
-      if (!(error instanceof ReplyFormatError)) throw error;
-      this.reportOnce(key, 'warn', `${where} is unreadable, left for an operator: ${error.message}`);
+      if (!(error instanceof PrefectureMessageError)) throw error;
+      this.reportOnce(key, 'warn', `${where} is unreadable, left for an operator: ${error.code} ${error.message}`);
       return;
     }
-    if (reply.kind === 'other') {
-      this.reportOnce(key, 'warn', `${where} is a ${reply.root}, which the transmitter does not handle; left for an operator`);
-      return;
-    }
-    if (reply.kind === 'ARAnnulation') {
-      await this.handleCancellation(mailbox, item, reply, key, where);
-      return;
-    }
-    const match = await matchReply(this.resources.archives, reply, item.receivedFor);
-    if (match.kind === 'unmatched') {
-      this.reportOnce(key, 'warn', `${where} matches no transmission (${match.why}); left for an operator`);
-      return;
-    }
-    const { transmissionId } = match.archive;
-    await this.record(mailbox, item, key, where, transmissionId, replyCommand(reply, transmissionId, new Date().toISOString()), reply.messageName, `${reply.kind} ${reply.idActe}`);
-  }
-
-  /**
-   * Records the command a State message means and, only once it is committed, acknowledges the message
-   * in the mailbox (acknowledged earlier, a crash would lose it). A message the transmission cannot
-   * take yet waits for the next poll; one the domain refuses is left for an operator.
-   */
-  private async record(
-    mailbox: MailboxClient,
-    item: MailboxItem,
-    key: string,
-    where: string,
-    transmissionId: string,
-    command: TransmissionCommand,
-    messageName: string,
-    what: string,
-  ): Promise<void> {
-    try {
-      const result = await this.resources.commands.execute(command, {
-        causationId: `state-reply:${transmissionId}:${messageName}`,
-        actor: 'transmitter',
-      });
-      if (result.events.length > 0) this.logger.log(`transmission ${transmissionId}: ${what} recorded`);
-    } catch (error) {
-      if (isDomainError(error, TransmissionErrorCode.InvalidTransition)) {
-        this.reportOnce(key, 'log', `${where} waits: transmission ${transmissionId} cannot take it yet (${error.message})`);
+    const outcome = await this.recorder.record(message, item);
+    switch (outcome.kind) {
+      case 'recorded':
+        if (outcome.changed) this.logger.log(`${outcome.what} recorded`);
+        await mailbox.ack(item.id);
+        this.reported.delete(key);
         return;
-      }
-      if (isDomainError(error)) {
-        this.reportOnce(key, 'warn', `${where} cannot be recorded on transmission ${transmissionId}, left for an operator: ${error.code} ${error.message}`);
+      case 'wait':
+        this.reportOnce(key, 'log', `${where} waits: ${outcome.why}`);
         return;
+      case 'leave':
+        this.reportOnce(key, 'warn', `${where} ${outcome.why}; left for an operator`);
+        return;
+      default: {
+        const unknown: never = outcome;
+        throw new Error(`Unknown reply outcome ${JSON.stringify(unknown)}`);
       }
-      throw error;
     }
-    await mailbox.ack(item.id);
-    this.reported.delete(key);
-  }
-
-  /**
-   * A 6-2: matched to the transmission whose 6-1 named its IDActe (by the 6-1's archive name when the
-   * mailbox gives it), recorded as RecordCancellation, and acknowledged in the mailbox only once committed.
-   */
-  private async handleCancellation(mailbox: MailboxClient, item: MailboxItem, reply: CancellationReply, key: string, where: string): Promise<void> {
-    const candidates = await this.resources.cancellations.byIdActe(reply.idActe);
-    const named = item.receivedFor === undefined ? undefined : candidates.find((candidate) => candidate.fileName === item.receivedFor);
-    const [only] = candidates;
-    const match = named ?? (candidates.length === 1 ? only : undefined);
-    if (match === undefined) {
-      this.reportOnce(key, 'warn', `${where} matches no 6-1 of ours for ${reply.idActe} (${candidates.length} found); left for an operator`);
-      return;
-    }
-    const { transmissionId } = match;
-    const command: TransmissionCommand = { type: 'RecordCancellation', data: { transmissionId, at: new Date().toISOString(), idActe: reply.idActe } };
-    await this.record(mailbox, item, key, where, transmissionId, command, reply.messageName, `ARAnnulation ${reply.idActe}`);
   }
 
   private reportOnce(key: string, level: 'log' | 'warn', message: string): void {

@@ -10,8 +10,8 @@ import { PostgresEventStore } from '@relais/event-store';
 import { MessagingNames, type MessagingLogger } from '@relais/messaging';
 import { askHealth, ClassificationCommands, registerCollectivite, TransmissionCommands } from '@relais/service-kit';
 import { historyOf, quiet, relayEvent, storedEvent, TEST_LIMITS, waitFor, waitUntilAcked } from '@relais/service-kit/testing';
-import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace } from '@relais/testing';
-import { pdfBytes, retourClassification, storeFile } from '../../test/flow.js';
+import { createTestDatabase, createTestNamespace, retourClassificationXml, type TestDatabase, type TestNamespace } from '@relais/testing';
+import { pdfBytes, storeFile } from '../../test/flow.js';
 import { AppModule } from '../app.module.js';
 import { DEFAULT_CLASSIFICATION_FILE } from '../config.js';
 import { NumeroClaims } from '../numeros/numero-claims.js';
@@ -137,7 +137,7 @@ describe('relais-validator', () => {
       await registerCollectivite(store, { siren: registered, nom: `Commune ${registered}`, departement: '035', arrondissement: '1', nature: '31', helios: [], registeredBy: 'admin' });
     }
     // The préfecture's 7-2 has no matière 7.1 (the default has), and allows a délibération only its generic piece type.
-    const file = await storeFile(blobs, 'classification.xml', retourClassification('2026-11-01', ['1', '1.1', '7', '7.2', '7.2.1'], { DE: { code: 1, types: ['99_DE'] } }), 'application/xml');
+    const file = await storeFile(blobs, 'classification.xml', retourClassificationXml('2026-11-01', ['1', '1.1', '7', '7.2', '7.2.1'], { DE: ['99_DE'] }), 'application/xml');
     await new ClassificationCommands(store).execute({
       type: 'RecordClassification',
       data: { siren: withOwn, at, dateClassification: '2026-11-01', sha256: file.sha256, size: file.size, messageId: `EACT--PREF035-${withOwn}-20261101-1.tar.gz` },

@@ -1,6 +1,7 @@
 import { parseRetourClassification, type ActesClassification } from '@relais/actes';
 import type { BlobStore } from '@relais/blob-store';
 import type { ClassificationState } from '@relais/domain';
+import type { ClassificationCommands } from './classifications.js';
 
 /** A collectivité's classification as it applies now, and where it comes from. */
 export interface CurrentClassification {
@@ -27,6 +28,12 @@ export class ClassificationCatalogues {
     private readonly maxCached = 64,
   ) {}
 
+  /** The classification of `siren` now, read from its stream; the default for a SIREN without a 7-2 (or never registered). */
+  async of(commands: ClassificationCommands, siren: string): Promise<CurrentClassification> {
+    return this.current((await commands.load(siren)).state);
+  }
+
+  /** The classification a collectivité's folded classification state gives. */
   async current(state: ClassificationState): Promise<CurrentClassification> {
     if (state.current === undefined) return { source: 'default', catalogue: this.defaultCatalogue };
     return { source: 'prefecture', catalogue: await this.retourClassification(state.current.sha256) };

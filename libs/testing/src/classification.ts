@@ -1,4 +1,4 @@
-import type { ActeNature } from '@relais/domain';
+type ActeNature = 'DE' | 'AR' | 'AI' | 'CC' | 'BF' | 'AU';
 
 const NS = 'http://www.interieur.gouv.fr/ACTES#v1.1-20040216';
 const NATURE_CODES: Readonly<Record<ActeNature, number>> = { DE: 1, AR: 2, AI: 3, CC: 4, BF: 5, AU: 6 };
@@ -8,7 +8,7 @@ const NATURE_CODES: Readonly<Record<ActeNature, number>> = { DE: 1, AR: 2, AI: 3
  * accents): its date, its matières as dotted codes (each code's parents listed before it), and the
  * piece types of some natures.
  */
-export function retourClassification(date: string, codes: readonly string[], natures: Partial<Record<ActeNature, readonly string[]>> = {}): Buffer {
+export function retourClassificationXml(date: string, codes: readonly string[], natures: Partial<Record<ActeNature, readonly string[]>> = {}): Buffer {
   const children = (prefix: string): string[] =>
     codes.filter((code) => code.startsWith(prefix === '' ? '' : `${prefix}.`) && code.split('.').length === (prefix === '' ? 1 : prefix.split('.').length + 1));
   const matiere = (code: string, indent: string): string => {
