@@ -51,7 +51,7 @@ describe('annulation of an acte (6-1 / 6-2)', () => {
     expect(await response.json()).toEqual({ id, status: 'acknowledged' });
     await reaches(dijon.token, id, 'cancelled');
     const { items } = await client.events(dijon.token, id);
-    expect(items.map((event) => event.type).slice(-2)).toEqual(['TransmissionCancellationRequested', 'TransmissionCancelled']);
+    expect(items.map((event) => event.type).slice(-3)).toEqual(['TransmissionCancellationRequested', 'TransmissionMessageSent', 'TransmissionCancelled']);
     expect(items.at(-1)?.data).toMatchObject({ idActe: acknowledged.acte?.idActe });
     const stats = (await client.simStats()) as unknown as { received: number; byKind: { annulation: Record<string, number> } };
     expect(stats.received).toBe(1);
