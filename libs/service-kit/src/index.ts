@@ -54,3 +54,13 @@ export {
   type LoadedClassification,
 } from './classifications.js';
 export { ClassificationCatalogues, type CurrentClassification } from './classification-catalogues.js';
+export {
+  listPesRetours,
+  PES_RETOUR_RECEIVED,
+  PES_RETOURS_CATEGORY,
+  pesRetourEvents,
+  pesRetourFromData,
+  pesRetoursStreamId,
+  recordPesRetour,
+  type PesRetour,
+} from './pes-retours.js';
