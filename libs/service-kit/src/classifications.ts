@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   CLASSIFICATION_EVENT_TYPES,
   classificationFromStored,
@@ -10,10 +9,10 @@ import {
   type ClassificationEvent,
   type ClassificationState,
 } from '@relais/domain';
-import { WrongExpectedVersionError, type JsonObject, type PostgresEventStore } from '@relais/event-store';
+import { WrongExpectedVersionError, type PostgresEventStore } from '@relais/event-store';
 import { DecodeError, eventPattern, type EventEnvelope, type SubjectPattern } from '@relais/messaging';
 import { COLLECTIVITE_CATEGORY, COLLECTIVITE_REGISTERED, collectiviteStreamId } from './collectivites.js';
-import { deterministicUuid, type ExecuteOptions } from './transmission-commands.js';
+import { eventToAppend, type ExecuteOptions } from './transmission-commands.js';
 
 /** A command about a SIREN that was never registered. */
 export class CollectiviteNotFoundError extends Error {
@@ -76,20 +75,7 @@ export class ClassificationCommands {
       if (!registered) throw new CollectiviteNotFoundError(siren);
       const events = decideClassification(command, state);
       if (events.length === 0) return { events, state };
-      const toAppend = events.map((event, index) => {
-        const { type, data } = classificationToStored(event);
-        const metadata: JsonObject = {
-          ...options.metadata,
-          command: command.type,
-          ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
-          ...(options.actor === undefined ? {} : { actor: options.actor }),
-        };
-        const eventId =
-          options.causationId === undefined
-            ? randomUUID()
-            : deterministicUuid(`${options.causationId}|${command.type}|${version.toString()}|${index.toString()}`);
-        return { eventId, type, data, metadata };
-      });
+      const toAppend = events.map((event, index) => eventToAppend(classificationToStored(event), index, command.type, version, options));
       try {
         await this.store.append(collectiviteStreamId(siren), version, toAppend);
       } catch (error) {

@@ -105,18 +105,32 @@ function newEvent(
   version: bigint,
   options: ExecuteOptions,
 ): NewEvent {
-  const { type, data } = toStored(event);
+  return eventToAppend(toStored(event), index, command.type, version, options);
+}
+
+/**
+ * The event to append for the `index`-th event a command decided on a stream read at `version`: its
+ * metadata names the command, the cause and the actor; its id is derived from the cause when there is
+ * one, so a repeated execution after a crash is an idempotent replay at the store.
+ */
+export function eventToAppend(
+  stored: { readonly type: string; readonly data: JsonObject },
+  index: number,
+  commandType: string,
+  version: bigint,
+  options: ExecuteOptions,
+): NewEvent {
   const metadata: JsonObject = {
     ...options.metadata,
-    command: command.type,
+    command: commandType,
     ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
     ...(options.actor === undefined ? {} : { actor: options.actor }),
   };
   const eventId =
     options.causationId === undefined
       ? randomUUID()
-      : deterministicUuid(`${options.causationId}|${command.type}|${version.toString()}|${index.toString()}`);
-  return { eventId, type, data, metadata };
+      : deterministicUuid(`${options.causationId}|${commandType}|${version.toString()}|${index.toString()}`);
+  return { eventId, type: stored.type, data: stored.data, metadata };
 }
 
 /** A UUID (version 8, RFC 9562) derived from `key`: the same key always gives the same id. */
