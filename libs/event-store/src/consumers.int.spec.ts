@@ -91,10 +91,17 @@ describe('checkpointed consumers', () => {
 
   it('lets exactly one of two racing instances commit a batch', async () => {
     const handled: number[] = [];
+    // A barrier, not a delay: each handler waits until both have read their batch, so the two
+    // instances truly race for the same one however loaded the machine is.
+    let bothIn: () => void = () => undefined;
+    const barrier = new Promise<void>((resolve) => {
+      bothIn = resolve;
+    });
     const racer = () =>
       processNextBatch(db.pool, store, 'racer', 100, async (events) => {
         handled.push(events.length);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (handled.length === 2) bothIn();
+        await Promise.race([barrier, new Promise((_, reject) => setTimeout(() => reject(new Error('the other instance never read its batch')), 10_000))]);
       });
     const results = await Promise.allSettled([racer(), racer()]);
     // Both read the same batch and ran the handler; only one commit of its effects survives.
