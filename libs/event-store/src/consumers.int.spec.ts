@@ -101,7 +101,12 @@ describe('checkpointed consumers', () => {
       processNextBatch(db.pool, store, 'racer', 100, async (events) => {
         handled.push(events.length);
         if (handled.length === 2) bothIn();
-        await Promise.race([barrier, new Promise((_, reject) => setTimeout(() => reject(new Error('the other instance never read its batch')), 10_000))]);
+        const stuck = new Promise((_, reject) => {
+          setTimeout(() => {
+            reject(new Error('the other instance never read its batch'));
+          }, 10_000).unref();
+        });
+        await Promise.race([barrier, stuck]);
       });
     const results = await Promise.allSettled([racer(), racer()]);
     // Both read the same batch and ran the handler; only one commit of its effects survives.
