@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
+import { NUM_ANO_ACK_CODES, type NumAnoAck, isNumAnoAck } from '@relais/pes';
 import { isIsoDay } from './sim/day.js';
 
 /** The simulator's settings, read and checked once at start-up. */
@@ -10,9 +11,23 @@ export interface StateSimConfig {
   readonly ackDelayMs: number;
   /** Share of accepted actes answered by a 1-3 AnomalieActe instead of a 1-2 ARActe (`STATE_SIM_ANOMALY_RATE`, 0..1). */
   readonly anomalyRate: number;
+  /**
+   * Share of accepted PES files whose PES_Acquit refuses some elements, at least one, and accepts at
+   * least one (`STATE_SIM_PES_PARTIAL_RATE`, 0..1).
+   */
+  readonly pesPartialRate: number;
+  /** Share of accepted PES files whose PES_Acquit refuses every element (`STATE_SIM_PES_NACK_RATE`, 0..1). */
+  readonly pesNackRate: number;
+  /** Share of accepted PES files refused as a whole by a PES_NonAcquit (`STATE_SIM_PES_NON_ACQUIT_RATE`, 0..1). */
+  readonly pesNonAcquitRate: number;
+  /**
+   * The `NumAnoAck` the simulated refusals carry (`STATE_SIM_PES_ERROR_CODE`, one of `NUM_ANO_ACK_CODES`);
+   * when absent, ERREUR_PJ for a PJ, ERREUR_CODIFICATION for a bordereau, ERREUR_SIRET for a whole file.
+   */
+  readonly pesErrorCode?: NumAnoAck | undefined;
   /** Seed of the random draws, so that a run can be replayed (`STATE_SIM_SEED`); random when absent. */
   readonly seed: number | undefined;
-  /** Largest archive accepted, in bytes (`STATE_SIM_MAX_ARCHIVE_BYTES`). */
+  /** Largest archive or PES file accepted, in bytes (`STATE_SIM_MAX_ARCHIVE_BYTES`). */
   readonly maxArchiveBytes: number;
   /**
    * `DateClassification` of the préfecture's classification (`STATE_SIM_CLASSIFICATION_DATE`,
@@ -45,10 +60,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StateSimConfig
   const maxArchiveBytes = integer('STATE_SIM_MAX_ARCHIVE_BYTES', DEFAULT_MAX_ARCHIVE_BYTES, 1024, 2 ** 31 - 1);
   const seedRaw = env['STATE_SIM_SEED'];
   const seed = seedRaw === undefined || seedRaw === '' ? undefined : integer('STATE_SIM_SEED', 0, 0, 2 ** 32 - 1);
-  const rateRaw = env['STATE_SIM_ANOMALY_RATE'] ?? '0';
-  const anomalyRate = Number(rateRaw);
-  if (rateRaw.trim() === '' || !Number.isFinite(anomalyRate) || anomalyRate < 0 || anomalyRate > 1) {
-    problems.push(`STATE_SIM_ANOMALY_RATE must be a number from 0 to 1: ${rateRaw}`);
+  const rate = (name: string): number => {
+    const raw = env[name] ?? '0';
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+      problems.push(`${name} must be a number from 0 to 1: ${raw}`);
+      return 0;
+    }
+    return value;
+  };
+  const anomalyRate = rate('STATE_SIM_ANOMALY_RATE');
+  const pesPartialRate = rate('STATE_SIM_PES_PARTIAL_RATE');
+  const pesNackRate = rate('STATE_SIM_PES_NACK_RATE');
+  const pesNonAcquitRate = rate('STATE_SIM_PES_NON_ACQUIT_RATE');
+  const codeRaw = env['STATE_SIM_PES_ERROR_CODE'];
+  let pesErrorCode: NumAnoAck | undefined;
+  if (codeRaw !== undefined && codeRaw !== '') {
+    if (isNumAnoAck(codeRaw)) pesErrorCode = codeRaw;
+    else problems.push(`STATE_SIM_PES_ERROR_CODE must be one of ${NUM_ANO_ACK_CODES.join(', ')}: ${codeRaw}`);
   }
   const dateRaw = env['STATE_SIM_CLASSIFICATION_DATE'];
   const classificationDate = dateRaw === undefined || dateRaw === '' ? undefined : dateRaw;
@@ -56,5 +85,5 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StateSimConfig
     problems.push(`STATE_SIM_CLASSIFICATION_DATE must be a YYYY-MM-DD date: ${classificationDate}`);
   }
   if (problems.length > 0) throw new Error(`Invalid settings:\n  ${problems.join('\n  ')}`);
-  return { port, ackDelayMs, anomalyRate, seed, maxArchiveBytes, classificationDate };
+  return { port, ackDelayMs, anomalyRate, pesPartialRate, pesNackRate, pesNonAcquitRate, pesErrorCode, seed, maxArchiveBytes, classificationDate };
 }

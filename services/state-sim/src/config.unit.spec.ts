@@ -8,6 +8,10 @@ describe('readConfig', () => {
       port: 3100,
       ackDelayMs: 200,
       anomalyRate: 0,
+      pesPartialRate: 0,
+      pesNackRate: 0,
+      pesNonAcquitRate: 0,
+      pesErrorCode: undefined,
       seed: undefined,
       maxArchiveBytes: 160 * 1024 * 1024,
       classificationDate: undefined,
@@ -18,6 +22,20 @@ describe('readConfig', () => {
     expect(
       readConfig({ STATE_SIM_PORT: '0', STATE_SIM_ACK_DELAY_MS: '5', STATE_SIM_ANOMALY_RATE: '0.25', STATE_SIM_SEED: '42' }),
     ).toMatchObject({ port: 0, ackDelayMs: 5, anomalyRate: 0.25, seed: 42 });
+  });
+
+  it('reads the PES answer rates and error code, which must be in the NumAnoAck list', () => {
+    expect(
+      readConfig({
+        STATE_SIM_PES_PARTIAL_RATE: '0.1',
+        STATE_SIM_PES_NACK_RATE: '0.2',
+        STATE_SIM_PES_NON_ACQUIT_RATE: '1',
+        STATE_SIM_PES_ERROR_CODE: 'ERREUR_CODIQUE',
+      }),
+    ).toMatchObject({ pesPartialRate: 0.1, pesNackRate: 0.2, pesNonAcquitRate: 1, pesErrorCode: 'ERREUR_CODIQUE' });
+    expect(() => readConfig({ STATE_SIM_PES_NACK_RATE: '2', STATE_SIM_PES_ERROR_CODE: 'ERREUR_INCONNUE' })).toThrow(
+      /STATE_SIM_PES_NACK_RATE[\s\S]*STATE_SIM_PES_ERROR_CODE/,
+    );
   });
 
   it("reads the date of the préfecture's classification, which must be a date", () => {

@@ -13,6 +13,12 @@ export interface MailboxBody {
   next?: number;
 }
 
+/** `GET /sim/pes/returns`. */
+export interface PesReturnsBody {
+  items: { id: number; kind: 'PES_Acquit' | 'PES_NonAcquit' | 'PES_Retour'; fileName: string; receivedFor?: string; contentBase64: string }[];
+  next?: number;
+}
+
 /** The simulator in this test process, over real HTTP on a free port. */
 export class SimServer {
   private constructor(
@@ -22,7 +28,16 @@ export class SimServer {
 
   static async start(): Promise<SimServer> {
     const app = await NestFactory.create(
-      AppModule.forConfig({ port: 0, ackDelayMs: 20, anomalyRate: 0, seed: 7, maxArchiveBytes: 16 * 1024 * 1024 }),
+      AppModule.forConfig({
+        port: 0,
+        ackDelayMs: 20,
+        anomalyRate: 0,
+        pesPartialRate: 0,
+        pesNackRate: 0,
+        pesNonAcquitRate: 0,
+        seed: 7,
+        maxArchiveBytes: 16 * 1024 * 1024,
+      }),
       Object.assign(new NestApplicationContextOptions(), { logger: false }),
     );
     await app.listen(0, '127.0.0.1');
@@ -75,6 +90,29 @@ export class SimServer {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     throw new Error(`fewer than ${count.toString()} replies in the mailbox after 2 s`);
+  }
+
+  /** `POST /sim/pes/:fileName` with the P_MSG routing (none when `routing` is undefined). */
+  depositPes(fileName: string, bytes: Uint8Array, routing: string | undefined, contentType = 'application/xml'): Promise<Response> {
+    return fetch(`${this.base}/sim/pes/${encodeURIComponent(fileName)}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...(routing === undefined ? {} : { 'x-pes-routing': routing }) },
+      body: bytes,
+    });
+  }
+
+  async pesReturns(query = ''): Promise<PesReturnsBody> {
+    return (await (await fetch(`${this.base}/sim/pes/returns${query}`)).json()) as PesReturnsBody;
+  }
+
+  /** Polls the DGFiP's returns until they hold `count` files (2 s at most). */
+  async waitForPesReturns(count: number): Promise<PesReturnsBody> {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const page = await this.pesReturns();
+      if (page.items.length >= count) return page;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`fewer than ${count.toString()} DGFiP returns after 2 s`);
   }
 
   close(): Promise<void> {

@@ -62,6 +62,17 @@ export interface ActeDeliveryFacts {
   readonly numeroInterne: string;
 }
 
+/** The facts about a well-formed PES_Aller deposit that the counting needs. */
+export interface PesDeliveryFacts {
+  /** The name it was deposited under (`PESALR2_<SIRET>_<YYMMDD>_<NNN>.xml`). */
+  readonly fileName: string;
+  /** SHA-256 of the file's bytes. */
+  readonly sha256: string;
+  /** `EnTetePES/CodCol` and `Enveloppe/Parametres/NomFic`: a second, different file with both is a duplicate. */
+  readonly codCol: string;
+  readonly nomFic: string;
+}
+
 const ZERO: Counters = { received: 0, retries: 0, duplicates: 0, conflicts: 0 };
 
 function bump(counters: Counters, outcome: DeliveryOutcome): Counters {
@@ -98,6 +109,11 @@ export class DeliveryLedger {
     classification: new Map(),
   };
   private readonly keyed: Record<KeyedFlow, Counters> = { annulation: ZERO, reply: ZERO, classification: ZERO };
+  /** PES file name → SHA-256 of the first bytes deposited under it. */
+  private readonly pesFiles = new Map<string, string>();
+  /** `CodCol/NomFic` of every PES file received, which the DGFiP matches its answers on. */
+  private readonly pesKeys = new Set<string>();
+  private pes: Counters = ZERO;
 
   /** Classifies a delivery against what was already received, without recording it. */
   classify(facts: ActeDeliveryFacts): DeliveryOutcome {
@@ -137,9 +153,26 @@ export class DeliveryLedger {
     return outcome;
   }
 
-  /** The `/sim/stats` view (PES is not simulated yet: its counters stay at 0). */
+  /**
+   * Records a well-formed PES_Aller deposit and says what it was: the same name with the same bytes is
+   * a retry, with other bytes a conflict; a new name carrying a (CodCol, NomFic) already received is a
+   * duplicate (API.md).
+   */
+  recordPes(facts: PesDeliveryFacts): DeliveryOutcome {
+    const known = this.pesFiles.get(facts.fileName);
+    const key = `${facts.codCol}/${facts.nomFic}`;
+    let outcome: DeliveryOutcome;
+    if (known !== undefined) outcome = known === facts.sha256 ? 'retry' : 'conflict';
+    else outcome = this.pesKeys.has(key) ? 'duplicate' : 'accepted';
+    if (outcome === 'accepted' || outcome === 'duplicate') this.pesFiles.set(facts.fileName, facts.sha256);
+    if (outcome === 'accepted') this.pesKeys.add(key);
+    this.pes = bump(this.pes, outcome);
+    return outcome;
+  }
+
+  /** The `/sim/stats` view. */
   stats(): Stats {
-    const pes = ZERO;
+    const { pes } = this;
     return {
       received: this.acte.received + pes.received,
       retries: this.acte.retries + pes.retries,

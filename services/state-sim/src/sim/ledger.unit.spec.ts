@@ -103,4 +103,31 @@ describe('DeliveryLedger', () => {
       },
     });
   });
+
+  it('counts PES files under byKind.pes and in the totals: retry, conflict, and a (CodCol, NomFic) already received as a duplicate', () => {
+    const ledger = new DeliveryLedger();
+    ledger.record(first);
+    const pes = { fileName: 'PESALR2_21349999900017_260315_001.xml', sha256: 'a'.repeat(64), codCol: '123', nomFic: 'PES_0001.xml' };
+    expect(ledger.recordPes(pes)).toBe('accepted');
+    expect(ledger.recordPes(pes)).toBe('retry');
+    expect(ledger.recordPes({ ...pes, sha256: 'b'.repeat(64) })).toBe('conflict');
+    const renamed = { ...pes, fileName: 'PESALR2_21349999900017_260315_002.xml', sha256: 'c'.repeat(64) };
+    expect(ledger.recordPes(renamed)).toBe('duplicate');
+    expect(ledger.recordPes(renamed)).toBe('retry');
+    // The same NomFic under another CodCol is another file.
+    expect(ledger.recordPes({ ...pes, fileName: 'PESALR2_21349999900017_260315_003.xml', codCol: '124' })).toBe('accepted');
+    expect(ledger.stats()).toEqual({
+      received: 3,
+      retries: 2,
+      duplicates: 1,
+      conflicts: 1,
+      byKind: {
+        acte: { received: 1, retries: 0, duplicates: 0, conflicts: 0 },
+        pes: { received: 2, retries: 2, duplicates: 1, conflicts: 1 },
+        annulation: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        reply: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+        classification: { received: 0, retries: 0, duplicates: 0, conflicts: 0 },
+      },
+    });
+  });
 });

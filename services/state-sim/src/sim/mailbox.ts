@@ -18,30 +18,32 @@ export interface MailboxItem {
 }
 
 /** A page of the mailbox; `next` is there when more items may follow. */
-export interface MailboxPage {
-  readonly items: readonly MailboxItem[];
+export interface MailboxPage<Item = MailboxItem> {
+  readonly items: readonly Item[];
   readonly next?: number;
 }
 
 /**
  * The operator's mailbox at the ministry's end: in reality replies are e-mailed and fetched by IMAP;
- * here they wait until the reader acknowledges them. In memory, no I/O.
+ * here they wait until the reader acknowledges them. The DGFiP's server, where its files wait until the
+ * operator collects them, works the same way with its own items. In memory, no I/O.
  */
-export class Mailbox {
-  private readonly items = new Map<number, MailboxItem>();
+export class Mailbox<Item extends { readonly id: number } = MailboxItem> {
+  private readonly items = new Map<number, Item>();
   private lastId = 0;
 
   /** Puts a reply in the mailbox and returns it with its id. */
-  deliver(item: Omit<MailboxItem, 'id'>): MailboxItem {
+  deliver(item: Omit<Item, 'id'>): Item {
     this.lastId += 1;
-    const stored = { ...item, id: this.lastId };
+    // Omit<Item, 'id'> plus an id is an Item: TypeScript cannot see it through the generic.
+    const stored = { ...item, id: this.lastId } as Item;
     this.items.set(stored.id, stored);
     return stored;
   }
 
   /** Unacknowledged items with an id above `after`, oldest first, at most `limit`. */
-  list(after: number, limit: number): MailboxPage {
-    const items: MailboxItem[] = [];
+  list(after: number, limit: number): MailboxPage<Item> {
+    const items: Item[] = [];
     // Map iteration follows insertion order, which is id order.
     for (const item of this.items.values()) {
       if (item.id <= after) continue;

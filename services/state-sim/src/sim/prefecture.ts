@@ -12,7 +12,8 @@ import { utcDay } from './day.js';
 import { buildEnvelopeAnomaly } from './envelope-anomaly.xml.js';
 import type { ReceivedEnvelope } from './envelope.read.js';
 import type { MinistryMessage } from './envelope.xml.js';
-import { type ActeDeliveryFacts, DeliveryLedger, type DeliveryOutcome, type Stats } from './ledger.js';
+import { KeptFiles } from './kept.js';
+import type { ActeDeliveryFacts, DeliveryLedger, DeliveryOutcome } from './ledger.js';
 import { Mailbox, type MailboxItem, type MailboxPage } from './mailbox.js';
 import type { Random } from './random.js';
 import type { ReponseDelivery } from './reponse.read.js';
@@ -37,9 +38,6 @@ export interface SentCourrier {
   readonly dateCourrierPref: string;
 }
 
-/** How many received archives are kept for `GET /sim/actes/:name`, and their total size: oldest go first. */
-const KEPT_ARCHIVES = 2000;
-const KEPT_BYTES = 256 * 1024 * 1024;
 /** The nature code the simulated anomalies carry; the meaning of the codes is not published. */
 const SIMULATED_ANOMALY_NATURE = '001';
 
@@ -58,22 +56,22 @@ function letterKey(letter: CourrierRef, code: CourrierCode): string {
  * `ackDelayMs`. Deliveries come in already read and checked; this decides what they are and what to answer.
  */
 export class Prefecture {
-  private readonly ledger = new DeliveryLedger();
   private readonly mailbox = new Mailbox();
   /** The IDActes given in a 1-2: only those can be cancelled or written about. */
   private readonly acknowledged = new Set<string>();
   /** The letters sent ({@link letterKey}): only those can be answered. */
   private readonly letters = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  /** The bytes first received under each archive name, in arrival order (bounded). */
-  private readonly kept = new Map<string, Buffer>();
-  private keptBytes = 0;
+  /** The bytes first received under each archive name (bounded). */
+  private readonly kept = new KeptFiles();
 
   /**
+   * @param ledger the counters of `/sim/stats`, which the préfecture shares with the DGFiP.
    * @param nextEnvelopeNumber the préfecture's envelope numbering, which outlives a reset (a ministry
    * never numbers two messages alike, and the operator's log identifies a message by its envelope name).
    */
   constructor(
+    private readonly ledger: DeliveryLedger,
     private readonly classification: Classification,
     private readonly random: Random,
     private readonly nextEnvelopeNumber: () => number,
@@ -90,7 +88,7 @@ export class Prefecture {
    */
   receiveActe(delivery: ActeDelivery, body: Buffer, settings: AnswerSettings, refusedEnvelope?: ReceivedEnvelope): DeliveryOutcome {
     const outcome = this.ledger.record(acteFacts(delivery, body));
-    this.keep(outcome, delivery.archiveName, body);
+    this.kept.keep(outcome, delivery.archiveName, body);
     if (outcome !== 'accepted') return outcome;
     const date = utcDay();
     if (refusedEnvelope !== undefined) {
@@ -119,7 +117,7 @@ export class Prefecture {
       throw new SimError(SimErrorCode.UnknownIdActe, `No acte ${delivery.idActe} was acknowledged by this préfecture: it cannot be cancelled.`);
     }
     const outcome = this.ledger.recordAnnulation({ archiveName: delivery.archiveName, sha256: sha256(body), idActe: delivery.idActe });
-    this.keep(outcome, delivery.archiveName, body);
+    this.kept.keep(outcome, delivery.archiveName, body);
     if (outcome === 'accepted') {
       const date = utcDay();
       this.answerLater(delivery.archiveName, settings, (sequence) => buildAnnulationReply(delivery, { date, sequence }));
@@ -143,7 +141,7 @@ export class Prefecture {
       );
     }
     const outcome = this.ledger.recordKeyed('reply', { archiveName: delivery.archiveName, sha256: sha256(body), key: `${letter}/${delivery.code}` });
-    this.keep(outcome, delivery.archiveName, body);
+    this.kept.keep(outcome, delivery.archiveName, body);
     const { accuse } = rule;
     if (outcome === 'accepted' && accuse !== undefined) {
       const date = utcDay();
@@ -161,7 +159,7 @@ export class Prefecture {
     const date = utcDay();
     const key = delivery.archiveName;
     const outcome = this.ledger.recordKeyed('classification', { archiveName: delivery.archiveName, sha256: sha256(body), key });
-    this.keep(outcome, delivery.archiveName, body);
+    this.kept.keep(outcome, delivery.archiveName, body);
     if (outcome === 'accepted') {
       const prefecture = { classification: this.classification, date: settings.classificationDate };
       this.answerLater(delivery.archiveName, settings, (sequence) => buildClassificationReply(delivery, prefecture, { date, sequence }));
@@ -194,11 +192,6 @@ export class Prefecture {
     return this.mailbox.ack(id);
   }
 
-  /** The counters of `/sim/stats`. */
-  stats(): Stats {
-    return this.ledger.stats();
-  }
-
   /** The bytes first received under an archive name, while they are kept. */
   receivedArchive(archiveName: string): Buffer | undefined {
     return this.kept.get(archiveName);
@@ -227,18 +220,6 @@ export class Prefecture {
       ...(receivedFor === undefined ? {} : { receivedFor }),
       files: message.files,
     });
-  }
-
-  /** Keeps the bytes of a new archive (accepted or duplicate): retries and conflicts keep the first ones. */
-  private keep(outcome: DeliveryOutcome, archiveName: string, body: Buffer): void {
-    if ((outcome !== 'accepted' && outcome !== 'duplicate') || this.kept.has(archiveName)) return;
-    this.kept.set(archiveName, body);
-    this.keptBytes += body.length;
-    for (const [name, bytes] of this.kept) {
-      if (this.kept.size <= KEPT_ARCHIVES && this.keptBytes <= KEPT_BYTES) break;
-      this.kept.delete(name);
-      this.keptBytes -= bytes.length;
-    }
   }
 }
 

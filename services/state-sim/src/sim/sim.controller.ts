@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, HttpException, HttpStatus, Param, Post, Query, Req, StreamableFile } from '@nestjs/common';
+import { isNumAnoAck, NUM_ANO_ACK_CODES } from '@relais/pes';
 import type { IncomingMessage } from 'node:http';
 
 import { readBoundedBody } from './body.read.js';
@@ -7,7 +8,9 @@ import { isIsoDay } from './day.js';
 import type { Stats } from './ledger.js';
 import type { SentCourrier } from './prefecture.js';
 import { SimError, SimErrorCode } from './sim.errors.js';
-import { type RuntimeSettings, SimService } from './sim.service.js';
+import { NOT_XML, failure, integerParam, mediaTypeOf, statusOf } from './sim.http.js';
+import type { RuntimeSettings } from './runtime-settings.js';
+import { SimService } from './sim.service.js';
 
 /** A mailbox item as `GET /sim/mailbox` sends it. */
 interface MailboxItemBody {
@@ -20,26 +23,6 @@ interface MailboxItemBody {
 
 const GZIP_TYPES = new Set(['application/gzip', 'application/x-gzip', 'application/octet-stream']);
 
-function failure(status: HttpStatus, code: SimErrorCode, message: string): HttpException {
-  return new HttpException({ errors: [{ code, message }] }, status);
-}
-
-function statusOf(code: SimErrorCode): HttpStatus {
-  if (code === SimErrorCode.ArchiveTooLarge) return HttpStatus.PAYLOAD_TOO_LARGE;
-  if (code === SimErrorCode.UnsupportedMediaType) return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
-  if (code === SimErrorCode.UnknownIdActe || code === SimErrorCode.UnknownCourrier) return HttpStatus.UNPROCESSABLE_ENTITY;
-  return HttpStatus.BAD_REQUEST;
-}
-
-function integerParam(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw failure(HttpStatus.BAD_REQUEST, SimErrorCode.InvalidQuery, `${name} must be an integer from ${min} to ${max}.`);
-  }
-  return value;
-}
-
 function settingsChange(body: unknown): Partial<RuntimeSettings> {
   const bad = (message: string): HttpException => failure(HttpStatus.BAD_REQUEST, SimErrorCode.InvalidConfig, message);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The body must be a JSON object.');
@@ -51,9 +34,14 @@ function settingsChange(body: unknown): Partial<RuntimeSettings> {
     } else if (key === 'hang') {
       if (typeof value !== 'boolean') throw bad('hang must be true or false.');
       change.hang = value;
-    } else if (key === 'anomalyRate') {
-      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw bad('anomalyRate must be a number from 0 to 1.');
-      change.anomalyRate = value;
+    } else if (key === 'anomalyRate' || key === 'pesPartialRate' || key === 'pesNackRate' || key === 'pesNonAcquitRate') {
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw bad(`${key} must be a number from 0 to 1.`);
+      change[key] = value;
+    } else if (key === 'pesErrorCode') {
+      // null goes back to the defaults (ERREUR_PJ, ERREUR_CODIFICATION, ERREUR_SIRET).
+      if (value === null) change.pesErrorCode = undefined;
+      else if (typeof value === 'string' && isNumAnoAck(value)) change.pesErrorCode = value;
+      else throw bad(`pesErrorCode must be null or one of ${NUM_ANO_ACK_CODES.join(', ')}.`);
     } else if (key === 'classificationDate') {
       if (typeof value !== 'string' || !isIsoDay(value)) throw bad('classificationDate must be a YYYY-MM-DD date.');
       change.classificationDate = value;
@@ -66,8 +54,6 @@ function settingsChange(body: unknown): Partial<RuntimeSettings> {
 
 /** Longest free text a letter may carry (`DescriptionPieces`, `Motif`, `NatureIllegalite`). */
 const MAX_TEXT_LENGTH = 10_000;
-/** Characters XML 1.0 cannot carry, even as references, and lone surrogates. */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** `{code, text?}` of `POST /sim/actes/:idActe/messages`, checked. */
 function courrierRequest(body: unknown): { code: CourrierCode; text: string | undefined } {
@@ -103,7 +89,7 @@ export class SimController {
     @Headers('content-type') contentType: string | undefined,
     @Req() request: IncomingMessage,
   ): Promise<{ outcome: string }> {
-    const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const mediaType = mediaTypeOf(contentType);
     try {
       if (!GZIP_TYPES.has(mediaType)) {
         throw new SimError(SimErrorCode.UnsupportedMediaType, `Expected application/gzip, got « ${mediaType} ».`);

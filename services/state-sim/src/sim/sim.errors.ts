@@ -2,9 +2,9 @@
 export const SimErrorCode = {
   /** The archive name is not `TRI-EACT--SIREN--YYYYMMDD-N.tar.gz`. */
   InvalidArchiveName: 'SIM.INVALID_ARCHIVE_NAME',
-  /** The body is not of type `application/gzip`. */
+  /** The body is not of the expected type (`application/gzip` for an archive, `application/xml` for a PES file). */
   UnsupportedMediaType: 'SIM.UNSUPPORTED_MEDIA_TYPE',
-  /** The body, or the tar once inflated, is larger than allowed. */
+  /** The body, or the tar once inflated, is larger than allowed (a PES file too). */
   ArchiveTooLarge: 'SIM.ARCHIVE_TOO_LARGE',
   /** The body is not gzip. */
   NotGzip: 'SIM.NOT_GZIP',
@@ -56,6 +56,28 @@ export const SimErrorCode = {
   InvalidMessageCode: 'SIM.INVALID_MESSAGE_CODE',
   /** A letter asked of the préfecture with a body it cannot use (not an object, `text` not a short string). */
   InvalidMessage: 'SIM.INVALID_MESSAGE',
+  /** A PES file name that is not `PESALR2_<SIRET>_<YYMMDD>_<NNN>.xml` (14-digit SIRET, a real day, a counter of 3 digits or more). */
+  InvalidPesFileName: 'SIM.INVALID_PES_FILE_NAME',
+  /** A PES deposit without its `X-Pes-Routing` header (the P_MSG site command of the DGFiP's gateway). */
+  MissingPesRouting: 'SIM.MISSING_PES_ROUTING',
+  /** An `X-Pes-Routing` header that is not `PES#<CodCol>#<IdPost>#<CodBud>`. */
+  InvalidPesRouting: 'SIM.INVALID_PES_ROUTING',
+  /** The routing names a CodCol, IdPost or CodBud other than the file's `EnTetePES`. */
+  PesRoutingMismatch: 'SIM.PES_ROUTING_MISMATCH',
+  /** The SIRET of the file name is not the file's `EnTetePES/IdColl`. */
+  PesIdCollMismatch: 'SIM.PES_ID_COLL_MISMATCH',
+  /** The file's bytes are not in the encoding it declares, or it declares one that is neither ISO-8859-1 nor UTF-8. */
+  PesEncodingInvalid: 'SIM.PES_ENCODING_INVALID',
+  /** The root element is not `PES_Aller` in its namespace. */
+  NotPesAller: 'SIM.NOT_PES_ALLER',
+  /** A PES_Aller without what the DGFiP needs to answer it: a NomFic of 1 to 100 Latin-1 characters, an IdPost, an IdColl, a CodCol. */
+  InvalidPesAller: 'SIM.INVALID_PES_ALLER',
+  /** A request for a PES file the simulator has not received (or no longer keeps). */
+  UnknownPesFile: 'SIM.UNKNOWN_PES_FILE',
+  /** An acknowledgement of a DGFiP return that never existed. */
+  UnknownPesReturn: 'SIM.UNKNOWN_PES_RETURN',
+  /** A PES_Retour asked of the DGFiP with a body it cannot use (not an object, a SIRET that is not 14 digits…). */
+  InvalidPesRetour: 'SIM.INVALID_PES_RETOUR',
 } as const;
 
 /** One of the simulator's error codes. */

@@ -10,35 +10,16 @@ import type { Classification } from './classification.catalogue.js';
 import { readClassificationDelivery } from './classification.read.js';
 import type { CourrierCode } from './courrier.codes.js';
 import { readReceivedEnvelope } from './envelope.read.js';
-import type { DeliveryOutcome, Stats } from './ledger.js';
+import { Dgfip, type PesReturn, type PesRetourRequest, type SentPesRetour } from './dgfip.js';
+import { DeliveryLedger, type DeliveryOutcome, type Stats } from './ledger.js';
 import type { MailboxPage } from './mailbox.js';
+import { readPesFileName, readPesRouting } from './pes.name.js';
+import { readPesDeposit } from './pes.read.js';
 import { Prefecture, type SentCourrier } from './prefecture.js';
 import { randomSource } from './random.js';
 import { readReponseDelivery } from './reponse.read.js';
+import type { RuntimeSettings } from './runtime-settings.js';
 import { SimError, SimErrorCode } from './sim.errors.js';
-
-/** The knobs a test may turn while the simulator runs (`POST /sim/config`). */
-export interface RuntimeSettings {
-  readonly ackDelayMs: number;
-  readonly anomalyRate: number;
-  /** How many of the next deliveries get a 503 before anything is read. */
-  readonly failNext: number;
-  /**
-   * While true, deliveries get no answer at all (a ministry that stopped answering); they are answered
-   * 503, unread and uncounted, once `hang` is turned off, on reset or at shutdown.
-   */
-  readonly hang: boolean;
-  /**
-   * How many of the next deliveries are read and counted, then answered only after `slowAnswerMs`:
-   * a ministry that took the archive but whose answer the sender gives up waiting for.
-   */
-  readonly slowNext: number;
-  readonly slowAnswerMs: number;
-  /** How many of the next accepted 1-1 archives are refused by an `AnomalieEnveloppe` instead of a 1-2 or 1-3. */
-  readonly envelopeAnomalyNext: number;
-  /** `DateClassification` of the préfecture's classification, `YYYY-MM-DD`: a 7-1 holding an older one (or none) gets a 7-2. */
-  readonly classificationDate: string;
-}
 
 /** What became of a delivery the simulator read. */
 export type DeliveryResult = { readonly status: 'unavailable' } | { readonly status: 'received'; readonly outcome: DeliveryOutcome };
@@ -46,14 +27,24 @@ export type DeliveryResult = { readonly status: 'unavailable' } | { readonly sta
 /** Most entries a 1-1 archive may hold: envelope, message, main document and a generous number of annexes. */
 const MAX_ENTRIES = 512;
 
+/** A PES_Aller deposit as it comes in: its name, its `X-Pes-Routing` header, its bytes as they stream. */
+export interface PesDepositRequest {
+  readonly fileName: string;
+  readonly routing: string | undefined;
+  readonly body: AsyncIterable<unknown>;
+}
+
 /**
- * The simulated ministry: simulates its outages, reads each delivery (1-1, or else 6-1, an answer to a
+ * The simulated State: simulates its outages, reads each delivery (1-1, or else 6-1, an answer to a
  * letter, 7-1), and hands it to the {@link Prefecture}, which counts it and answers; sends letters when
- * asked. Everything is in memory; {@link reset} forgets it all.
+ * asked. Plays the DGFiP the same way: reads each PES_Aller and hands it to the {@link Dgfip}.
+ * Everything is in memory; {@link reset} forgets it all.
  */
 @Injectable()
 export class SimService implements OnModuleDestroy {
+  private ledger: DeliveryLedger;
   private prefecture: Prefecture;
+  private dgfip: Dgfip;
   private settings: RuntimeSettings;
   private readonly held = new Set<() => void>();
   private readonly slow = new Set<() => void>();
@@ -62,17 +53,28 @@ export class SimService implements OnModuleDestroy {
     @Inject(STATE_SIM_CONFIG) private readonly config: StateSimConfig,
     @Inject(STATE_SIM_CLASSIFICATION) private readonly classification: Classification,
   ) {
+    this.ledger = new DeliveryLedger();
     this.prefecture = this.newPrefecture();
+    this.dgfip = this.newDgfip();
     this.settings = this.initialSettings();
   }
 
   /** The préfecture's envelope numbering: kept across resets, so that no two of its messages share a name. */
   private envelopeNumber = 0;
+  /** The DGFiP's file numbering, kept across resets for the same reason. */
+  private pesFileNumber = 0;
 
   private newPrefecture(): Prefecture {
-    return new Prefecture(this.classification, randomSource(this.config.seed), () => {
+    return new Prefecture(this.ledger, this.classification, randomSource(this.config.seed), () => {
       this.envelopeNumber += 1;
       return this.envelopeNumber;
+    });
+  }
+
+  private newDgfip(): Dgfip {
+    return new Dgfip(this.ledger, randomSource(this.config.seed), () => {
+      this.pesFileNumber += 1;
+      return this.pesFileNumber;
     });
   }
 
@@ -86,10 +88,14 @@ export class SimService implements OnModuleDestroy {
       slowAnswerMs: 30_000,
       envelopeAnomalyNext: 0,
       classificationDate: this.config.classificationDate ?? this.classification.version,
+      pesPartialRate: this.config.pesPartialRate,
+      pesNackRate: this.config.pesNackRate,
+      pesNonAcquitRate: this.config.pesNonAcquitRate,
+      pesErrorCode: this.config.pesErrorCode,
     };
   }
 
-  /** Largest body the simulator reads. */
+  /** Largest body the simulator reads (an archive or a PES file). */
   get maxArchiveBytes(): number {
     return this.config.maxArchiveBytes;
   }
@@ -103,7 +109,25 @@ export class SimService implements OnModuleDestroy {
    * by its message's name). @throws SimError when it is malformed or names what this préfecture does
    * not know (nothing is counted then).
    */
-  async deliverActe(archiveName: string, body: Buffer): Promise<DeliveryResult> {
+  deliverActe(archiveName: string, body: Buffer): Promise<DeliveryResult> {
+    return this.underOutages(() => this.receive(archiveName, body));
+  }
+
+  /**
+   * Receives a PES_Aller deposited on the DGFiP's gateway, reading it as it streams in (nothing is read
+   * during an outage). @throws SimError when its name, routing or content is refused (nothing is counted then).
+   */
+  deliverPes(request: PesDepositRequest): Promise<DeliveryResult> {
+    return this.underOutages(async () => {
+      const name = readPesFileName(request.fileName);
+      const routing = readPesRouting(request.routing);
+      const deposit = await readPesDeposit(name, routing, request.body, this.config.maxArchiveBytes);
+      return this.dgfip.receive(deposit, this.settings);
+    });
+  }
+
+  /** The simulated outages around a delivery: `hang`, `failNext` before it is read, `slowNext` after. */
+  private async underOutages(receive: () => Promise<DeliveryOutcome>): Promise<DeliveryResult> {
     if (this.settings.hang) {
       await new Promise<void>((release) => this.held.add(release));
       return { status: 'unavailable' };
@@ -112,7 +136,7 @@ export class SimService implements OnModuleDestroy {
       this.settings = { ...this.settings, failNext: this.settings.failNext - 1 };
       return { status: 'unavailable' };
     }
-    const outcome = await this.receive(archiveName, body);
+    const outcome = await receive();
     if (this.settings.slowNext > 0) {
       this.settings = { ...this.settings, slowNext: this.settings.slowNext - 1 };
       await this.holdFor(this.settings.slowAnswerMs);
@@ -160,9 +184,29 @@ export class SimService implements OnModuleDestroy {
     return this.prefecture.ackMailbox(id);
   }
 
+  /** Puts at once a PES_Retour for a SIRET among the DGFiP's returns. */
+  sendPesRetour(request: PesRetourRequest): SentPesRetour {
+    return this.dgfip.sendRetour(request);
+  }
+
+  /** A page of the DGFiP's files not yet collected. */
+  listPesReturns(after: number, limit: number): MailboxPage<PesReturn> {
+    return this.dgfip.listReturns(after, limit);
+  }
+
+  /** Acknowledges a DGFiP file; false if no such file was ever issued. */
+  ackPesReturn(id: number): boolean {
+    return this.dgfip.ackReturn(id);
+  }
+
+  /** The bytes first deposited under a PES file name, while the simulator keeps them. */
+  receivedPesFile(fileName: string): Buffer | undefined {
+    return this.dgfip.receivedFile(fileName);
+  }
+
   /** The counters of `/sim/stats`. */
   stats(): Stats {
-    return this.prefecture.stats();
+    return this.ledger.stats();
   }
 
   /** The bytes first received under an archive name, while the simulator keeps them. */
@@ -185,7 +229,10 @@ export class SimService implements OnModuleDestroy {
   /** Forgets every delivery, reply, letter and knob change, drops the replies still pending and releases held requests. */
   reset(): void {
     this.prefecture.stop();
+    this.dgfip.stop();
+    this.ledger = new DeliveryLedger();
     this.prefecture = this.newPrefecture();
+    this.dgfip = this.newDgfip();
     this.settings = this.initialSettings();
     this.releaseHeld();
     this.releaseSlow();
@@ -193,6 +240,7 @@ export class SimService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.prefecture.stop();
+    this.dgfip.stop();
     this.releaseHeld();
     this.releaseSlow();
   }
