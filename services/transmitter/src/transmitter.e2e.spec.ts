@@ -42,7 +42,10 @@ describe('relais-transmitter process', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]?.data).toMatchObject({ attempt: 1, fileName: packaged[0]?.data.fileName, sha256: packaged[0]?.data.sha256 });
     expect(events.filter((event) => event.type === 'TransmissionAcknowledged')).toHaveLength(1);
-    // The State got the archive twice, byte for byte under the same name: once is a retry.
-    expect(await platform.sim.stats()).toMatchObject({ received: 1, retries: 1, duplicates: 0, conflicts: 0 });
+    // The State got the archive again, byte for byte under the same name: retries (at least the one
+    // after the kill; a busy machine may time out another attempt), never a second acte.
+    const stats = await platform.sim.stats();
+    expect(stats).toMatchObject({ received: 1, duplicates: 0, conflicts: 0 });
+    expect(stats.retries).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });
