@@ -13,13 +13,17 @@ import { ExchangeReplyConsumer } from './exchanges/exchange-reply.consumer.js';
 import { ExchangeReplyHandler } from './exchanges/exchange-reply.handler.js';
 import { HealthService } from './health/health.service.js';
 import { MessageSender } from './messages/message-sender.js';
+import { PesPackager } from './pes/pes-packager.js';
+import { PesReturnRecorder } from './pes-returns/pes-return.handler.js';
+import { PesReturnPoller } from './pes-returns/pes-return-poller.js';
 import { ReplyRecorder } from './replies/reply.handler.js';
 import { ReplyPoller } from './replies/reply-poller.js';
 import { TRANSMITTER_CONFIG } from './tokens.js';
 
 /**
- * The transmitter process: its checked settings, messaging, delivery of routed actes, the messages sent
- * after them (6-1, answers to letters) and the 7-1 classification requests, the mailbox poller, health.
+ * The transmitter process: its checked settings, messaging, delivery of routed actes and PES files, the
+ * messages sent after actes (6-1, answers to letters) and the 7-1 classification requests, the @ctes
+ * mailbox poller, the Hélios returns poller, health.
  */
 @Module({})
 export class AppModule {
@@ -38,6 +42,7 @@ export class AppModule {
         { provide: TRANSMITTER_CONFIG, useValue: config },
         TransmitterResources,
         Packager,
+        PesPackager,
         DeliveryHandler,
         DeliveryConsumer,
         MessageSender,
@@ -49,6 +54,8 @@ export class AppModule {
         ClassificationRequestConsumer,
         ReplyRecorder,
         ReplyPoller,
+        PesReturnRecorder,
+        PesReturnPoller,
         HealthService,
       ],
     };

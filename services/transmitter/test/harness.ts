@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
-import type { ActeSubmission, TransmissionEvent, TransmissionState } from '@relais/domain';
+import type { ActeSubmission, PesSubmission, TransmissionEvent, TransmissionState } from '@relais/domain';
+import { pesAllerBuffer, pesAllerShapes, type PesAllerSpec } from '@relais/pes/testing';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import type { OutboxRelay } from '@relais/messaging';
 import type { TransmissionWindow } from '@relais/routing';
@@ -39,18 +40,35 @@ async function writeRoutingTable(dir: string, simUrl: string, proxyUrl: string, 
         { id: ENDPOINTS.lossy, channel: 'actes', url: proxyUrl },
         { id: ENDPOINTS.wrong, channel: 'actes', url: `${simUrl}/not-the-actes-service` },
         { id: ENDPOINTS.windowed, channel: 'actes', url: simUrl, ...(window === undefined ? {} : { window }) },
+        { id: ENDPOINTS.helios, channel: 'helios', url: simUrl },
+        { id: ENDPOINTS.heliosLossy, channel: 'helios', url: proxyUrl },
+        { id: ENDPOINTS.heliosWindowed, channel: 'helios', url: simUrl, ...(window === undefined ? {} : { window }) },
       ],
-      rules: [{ channel: 'actes', departement: '*', endpoint: ENDPOINTS.direct }],
+      rules: [
+        { channel: 'actes', departement: '*', endpoint: ENDPOINTS.direct },
+        { channel: 'helios', idPost: '*', endpoint: ENDPOINTS.helios },
+      ],
     }),
   );
 }
 
 export const SIREN = '212102313';
+/** The collectivité's budget that sends PES files: its SIRET (the SIREN's), poste comptable, CodCol, CodBud. */
+export const HELIOS_BUDGET = { siret: '21210231300013', idPost: '021000', codCol: '001', codBud: '01' } as const;
 /**
- * The endpoints of the test routing table: the simulator, the simulator behind a lossy link, a wrong
- * address, and the simulator again under a transmission window set by {@link Platform.setWindow}.
+ * The endpoints of the test routing table. @ctes: the simulator, the simulator behind a lossy link, a
+ * wrong address, and the simulator again under a transmission window set by {@link Platform.setWindow}.
+ * Hélios: the simulator, behind the lossy link, and under the same window.
  */
-export const ENDPOINTS = { direct: 'state-sim-actes', lossy: 'lossy-actes', wrong: 'wrong-actes', windowed: 'windowed-actes' } as const;
+export const ENDPOINTS = {
+  direct: 'state-sim-actes',
+  lossy: 'lossy-actes',
+  wrong: 'wrong-actes',
+  windowed: 'windowed-actes',
+  helios: 'state-sim-helios',
+  heliosLossy: 'lossy-helios',
+  heliosWindowed: 'windowed-helios',
+} as const;
 /** Settings of the transmitters under test: short timeout and delays, a small budget. */
 export const TEST_SETTINGS = {
   TRANSMITTER_DELIVERY_TIMEOUT_MS: '1000',
@@ -108,14 +126,14 @@ export class Platform {
       departement: '021',
       arrondissement: '1',
       nature: '31',
-      helios: [],
+      helios: [HELIOS_BUDGET],
       registeredBy: 'test',
     });
     return platform;
   }
 
-  /** Puts the {@link ENDPOINTS.windowed} endpoint under `window` (the transmitters read the file again). */
-  async setWindow(window: TransmissionWindow): Promise<void> {
+  /** Puts the windowed endpoints under `window`, or none (the transmitters read the file again). */
+  async setWindow(window: TransmissionWindow | undefined): Promise<void> {
     await writeRoutingTable(this.dir, this.sim.url, this.proxy.url, window);
   }
 
@@ -200,6 +218,37 @@ export class Platform {
     await this.commands.execute({ type: 'RecordValidation', data: { transmissionId: id, at, errors: [] } });
     await this.commands.execute({ type: 'Route', data: { transmissionId: id, at, endpointId, channel: 'actes' } });
     return id;
+  }
+
+  /**
+   * Records a received, validated PES file of {@link HELIOS_BUDGET} routed to `endpointId`: a file of
+   * `@relais/pes/testing` (two dépense bordereaux, one recette, two PJ by default) under NomFic
+   * `nomFic`, its bytes in the blob store. Returns the transmission id, the submission and the bytes.
+   */
+  async routedPes(
+    nomFic: string,
+    endpointId: string = ENDPOINTS.helios,
+    shape: (spec: PesAllerSpec) => PesAllerSpec = (spec) => spec,
+  ): Promise<{ id: string; pes: PesSubmission; bytes: Buffer }> {
+    const id = randomUUID();
+    const base = pesAllerShapes.mixed();
+    const { siret: idColl, idPost, codCol, codBud } = HELIOS_BUDGET;
+    const bytes = await pesAllerBuffer(shape({ ...base, nomFic, enTete: { ...base.enTete, idColl, idPost, codCol, codBud } }));
+    const stored = await this.blobs.put(Readable.from([bytes]));
+    const pes: PesSubmission = {
+      kind: 'pes',
+      nomFic,
+      codCol,
+      codBud,
+      idPost,
+      idColl,
+      file: { sha256: stored.sha256, size: stored.size, name: nomFic, mediaType: 'application/xml' },
+    };
+    const at = new Date().toISOString();
+    await this.commands.execute({ type: 'SubmitPes', data: { transmissionId: id, at, siren: SIREN, pes } });
+    await this.commands.execute({ type: 'RecordValidation', data: { transmissionId: id, at, errors: [] } });
+    await this.commands.execute({ type: 'Route', data: { transmissionId: id, at, endpointId, channel: 'helios' } });
+    return { id, pes, bytes };
   }
 
   /** A routed acte of {@link SIREN}, once the State acknowledged it: its transmission id and its IDActe. */

@@ -8,12 +8,26 @@ import { fileURLToPath } from 'node:url';
 // The simulator is another app: the tests run its built process (an app never imports another app).
 const simMain = fileURLToPath(new URL('../../state-sim/dist/main.js', import.meta.url));
 
-/** `GET /sim/stats`. */
-export interface SimStats {
+/** The counters of `GET /sim/stats`, for all flows and for each. */
+export interface SimCounters {
   readonly received: number;
   readonly retries: number;
   readonly duplicates: number;
   readonly conflicts: number;
+}
+
+/** `GET /sim/stats`. */
+export interface SimStats extends SimCounters {
+  readonly byKind: { readonly acte: SimCounters; readonly pes: SimCounters } & Readonly<Record<string, SimCounters>>;
+}
+
+/** A DGFiP file as `GET /sim/pes/returns` lists it. */
+export interface SimPesReturn {
+  readonly id: number;
+  readonly kind: 'PES_Acquit' | 'PES_NonAcquit' | 'PES_Retour';
+  readonly fileName: string;
+  readonly receivedFor?: string;
+  readonly contentBase64: string;
 }
 
 /** A mailbox item as `GET /sim/mailbox` lists it. */
@@ -66,8 +80,14 @@ export class StateSim {
     anomalyRate?: number;
     failNext?: number;
     hang?: boolean;
+    slowNext?: number;
+    slowAnswerMs?: number;
     envelopeAnomalyNext?: number;
     classificationDate?: string;
+    pesPartialRate?: number;
+    pesNackRate?: number;
+    pesNonAcquitRate?: number;
+    pesErrorCode?: string | null;
   }): Promise<void> {
     const response = await fetch(`${this.url}/sim/config`, {
       method: 'POST',
@@ -109,6 +129,40 @@ export class StateSim {
     return Buffer.from(await response.arrayBuffer());
   }
 
+  /** The DGFiP's files not yet acknowledged by the operator. */
+  async pesReturns(): Promise<SimPesReturn[]> {
+    return ((await (await fetch(`${this.url}/sim/pes/returns?limit=1000`)).json()) as { items: SimPesReturn[] }).items;
+  }
+
+  /** The bytes the simulated DGFiP received under a PES file name, if any. */
+  async pesReceived(fileName: string): Promise<Buffer | undefined> {
+    const response = await fetch(`${this.url}/sim/pes/${encodeURIComponent(fileName)}`);
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw new Error(`sim PES file ${fileName}: HTTP ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
+  /** Has the simulated DGFiP put a PES_Retour for `siret` among its returns. */
+  async pesRetour(request: { siret: string; idPost?: string; codCol?: string; text?: string }): Promise<{ id: number; fileName: string }> {
+    const response = await fetch(`${this.url}/sim/pes/retours`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    if (response.status !== 201) throw new Error(`sim PES_Retour for ${request.siret}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: number; fileName: string };
+  }
+
+  /** Deposits a PES file straight at the simulator, as another sender would. */
+  async depositPes(fileName: string, routing: string, bytes: Uint8Array): Promise<number> {
+    const response = await fetch(`${this.url}/sim/pes/${encodeURIComponent(fileName)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml', 'x-pes-routing': routing },
+      body: bytes,
+    });
+    return response.status;
+  }
+
   /** Delivers an archive straight to the simulator, as another sender would. */
   async deliver(name: string, bytes: Uint8Array): Promise<number> {
     const response = await fetch(`${this.url}/sim/actes/${encodeURIComponent(name)}`, {
@@ -129,8 +183,8 @@ export class StateSim {
 
 /**
  * A slow network in front of the simulator: everything is passed on, except that while `holdDeliveries`
- * is above 0, a delivery's answer is swallowed after the simulator has taken the archive. The sender
- * sees no answer at all, and cannot know that the State has its archive.
+ * is above 0, a delivery's answer (an archive's, a PES file's) is swallowed after the simulator took
+ * it. The sender sees no answer at all, and cannot know that the State has its file.
  */
 export class AnswerSwallowingProxy {
   /** How many of the next deliveries lose their answer. */
@@ -160,13 +214,19 @@ export class AnswerSwallowingProxy {
 
   private async pass(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await buffer(request);
+    const routing = request.headers['x-pes-routing'];
     const upstream = await fetch(`${this.target}${request.url ?? '/'}`, {
       method: request.method ?? 'GET',
-      headers: { 'content-type': request.headers['content-type'] ?? 'application/octet-stream' },
+      headers: {
+        'content-type': request.headers['content-type'] ?? 'application/octet-stream',
+        ...(typeof routing === 'string' ? { 'x-pes-routing': routing } : {}),
+      },
       ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body }),
     });
     const answer = Buffer.from(await upstream.arrayBuffer());
-    const isDelivery = request.method === 'POST' && (request.url ?? '').startsWith('/sim/actes/');
+    const path = request.url ?? '';
+    const isPesDeposit = path.startsWith('/sim/pes/') && !path.startsWith('/sim/pes/returns') && !path.startsWith('/sim/pes/retours');
+    const isDelivery = request.method === 'POST' && (path.startsWith('/sim/actes/') || isPesDeposit);
     if (isDelivery && this.holdDeliveries > 0 && upstream.status === 200) {
       this.holdDeliveries -= 1;
       this.swallowed += 1;

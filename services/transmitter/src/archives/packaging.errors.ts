@@ -1,4 +1,4 @@
-/** The stable codes of an archive that cannot be built, whatever the number of tries. */
+/** The stable codes of an archive or PES file that cannot be made ready, whatever the number of tries. */
 export const PackagingErrorCode = {
   /** The transmission's SIREN has no registration to take the envelope's sender from. */
   CollectiviteUnknown: 'TRANSMITTER.COLLECTIVITE_UNKNOWN',
@@ -10,6 +10,8 @@ export const PackagingErrorCode = {
   FileCorrupt: 'TRANSMITTER.FILE_CORRUPT',
   /** Only actes are packaged for @ctes. */
   NotAnActe: 'TRANSMITTER.NOT_AN_ACTE',
+  /** Only PES files are sent to Hélios. */
+  NotAPesFile: 'TRANSMITTER.NOT_A_PES_FILE',
 } as const;
 
 /** One of the packaging error codes. */
@@ -18,7 +20,8 @@ export type PackagingErrorCode = (typeof PackagingErrorCode)[keyof typeof Packag
 /**
  * An archive that cannot be built from what the transmission holds: retrying cannot help, so delivery
  * ends (`failed`) with the reason, and an operator may retry once the cause is fixed. `code` is a
- * packaging code or the `ACTES.*` code of the naming and XML rules.
+ * packaging code, the `ACTES.*` code of the naming and XML rules, or the `PES.*` code of a PES file's
+ * name or route.
  */
 export class PackagingError extends Error {
   override readonly name = 'PackagingError';

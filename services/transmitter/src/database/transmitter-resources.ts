@@ -9,6 +9,7 @@ import { CancellationRegistry } from '../cancellations/cancellation-registry.js'
 import type { TransmitterConfig } from '../config.js';
 import { TransmissionWindows } from '../delivery/transmission-windows.js';
 import { MessageRegistry } from '../messages/message-registry.js';
+import { PesFileRegistry } from '../pes/pes-file-registry.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { migrateTransmitter } from './migrations/migrate.js';
 
@@ -21,6 +22,7 @@ interface Resources {
   readonly archives: ArchiveRegistry;
   readonly cancellations: CancellationRegistry;
   readonly messages: MessageRegistry;
+  readonly pesFiles: PesFileRegistry;
   readonly routing: RoutingTableSource;
   readonly windows: TransmissionWindows;
 }
@@ -29,7 +31,7 @@ interface Resources {
  * What the transmitter reads and writes, ready before any consumer or poller starts (module init
  * precedes bootstrap) and closed after they stopped (shutdown follows `beforeApplicationShutdown`):
  * the pool and the schemas, the event log (transmissions and collectivités' classifications), the blob
- * store, the registries of the archives sent, the routing table and the transmission windows.
+ * store, the registries of the archives and PES files sent, the routing table and the transmission windows.
  */
 @Injectable()
 export class TransmitterResources implements OnModuleInit, OnApplicationShutdown {
@@ -57,6 +59,7 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
       archives: new ArchiveRegistry(pool),
       cancellations: new CancellationRegistry(pool),
       messages: new MessageRegistry(pool),
+      pesFiles: new PesFileRegistry(pool),
       routing,
       windows: new TransmissionWindows(pool),
     };
@@ -97,6 +100,10 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
 
   get messages(): MessageRegistry {
     return this.ready.messages;
+  }
+
+  get pesFiles(): PesFileRegistry {
+    return this.ready.pesFiles;
   }
 
   get routing(): RoutingTableSource {

@@ -1,15 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { PackagedFile, Transmission } from '@relais/domain';
+import type { Channel, PackagedFile, Transmission } from '@relais/domain';
 import { PermanentError } from '@relais/messaging';
 import { findEndpoint, nextWindowStart, type Endpoint } from '@relais/routing';
 import type { ExecuteOptions } from '@relais/service-kit';
 import { Packager } from '../archives/packager.js';
-import { PackagingError } from '../archives/packaging.errors.js';
+import { PackagingError, PackagingErrorCode } from '../archives/packaging.errors.js';
 import type { TransmitterConfig } from '../config.js';
 import { TransmitterResources } from '../database/transmitter-resources.js';
+import { pesRouting } from '../pes/pes-package.js';
+import { PesPackager } from '../pes/pes-packager.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
-import { postArchive } from './archive-post.js';
+import { postArchive, postPesFile } from './archive-post.js';
 import { attemptsSoFar, nextStep, type AttemptOutcome } from './delivery.decision.js';
 import { EndpointTurns } from './transmission-windows.js';
 
@@ -39,11 +41,18 @@ export class DeliveryPostponedError extends Error {
   }
 }
 
+/** The file every attempt sends, and how one attempt hands it to an endpoint of the route's channel. */
+interface PreparedDelivery {
+  readonly file: PackagedFile;
+  readonly post: (endpointUrl: string) => Promise<AttemptOutcome>;
+}
+
 /**
- * Delivers a routed acte to its @ctes endpoint, one attempt per message delivery: its archive built
- * and recorded once, then the same stored bytes POSTed under the same name every time, and each
- * attempt's fate recorded in the transmission's log. A transmission that is no longer `routed`
- * (sent, answered, given up) is left alone: a redelivered message does nothing.
+ * Delivers a routed transmission to its endpoint, one attempt per message delivery, on the route's
+ * channel: an acte's archive to @ctes, a PES file (its bytes as submitted, with its `P_MSG` route) to
+ * Hélios. The file is named and recorded once, then the same stored bytes are POSTed under the same
+ * name every time, and each attempt's fate recorded in the transmission's log. A transmission that is
+ * no longer `routed` (sent, answered, given up) is left alone: a redelivered message does nothing.
  *
  * An endpoint with a transmission window takes at most its cap of bytes per window: before each
  * attempt the archive's size is reserved in the current window (an atomic update of the table shared
@@ -63,6 +72,7 @@ export class DeliveryHandler {
   constructor(
     private readonly resources: TransmitterResources,
     private readonly packager: Packager,
+    private readonly pesPackager: PesPackager,
     @Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig,
   ) {}
 
@@ -82,15 +92,11 @@ export class DeliveryHandler {
       this.logger.debug(`transmission ${transmissionId} is ${t.status}: nothing to deliver`);
       return;
     }
-    if (t.route?.channel !== 'actes') {
-      throw new PermanentError(`transmission ${transmissionId}: only @ctes delivery is implemented`, 'TRANSMITTER.CHANNEL_NOT_SUPPORTED');
-    }
+    if (t.route === undefined) throw new PermanentError(`transmission ${transmissionId} is routed without a route`, 'TRANSMITTER.NO_ROUTE');
     const attempt = t.lastAttempt + 1;
-    let file: PackagedFile;
-    let bytes: Buffer;
+    let prepared: PreparedDelivery;
     try {
-      file = await this.packager.ensurePackaged(t, options);
-      bytes = await this.packager.bytesOf(file);
+      prepared = await this.prepare(t, t.route.channel, options);
     } catch (error) {
       if (!(error instanceof PackagingError)) throw error;
       this.logger.error(`transmission ${transmissionId}: cannot be packaged: ${error.code} ${error.message}`);
@@ -98,11 +104,12 @@ export class DeliveryHandler {
       return;
     }
 
+    const { file } = prepared;
     const endpointId = t.route.endpointId;
     const endpoint = findEndpoint(await this.resources.routing.current(), endpointId);
     // When the attempt begins: the instant its bytes count in the endpoint's window, and TransmissionSent's time.
     const startedAt = endpoint?.window === undefined ? new Date() : await this.roomInWindow(t, endpointId, file, options);
-    const outcome = await this.attempt(t, endpointId, file, bytes);
+    const outcome = await this.attempt(t, endpointId, prepared);
     const step = nextStep(outcome, {
       attemptsInRound: attemptsSoFar(loaded.events) + 1,
       maxAttempts: this.config.maxAttempts,
@@ -139,6 +146,35 @@ export class DeliveryHandler {
       default: {
         const unknown: never = step;
         throw new Error(`Unknown delivery step ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /**
+   * The file of the transmission, named and recorded if it was not yet, its bytes read back (checked
+   * against their size and hash), and the POST of the route's channel.
+   * @throws PackagingError when the file cannot be made ready, whatever the number of tries
+   */
+  private async prepare(t: Transmission, channel: Channel, options: ExecuteOptions): Promise<PreparedDelivery> {
+    const timeoutMs = this.config.deliveryTimeoutMs;
+    switch (channel) {
+      case 'actes': {
+        const file = await this.packager.ensurePackaged(t, options);
+        const bytes = await this.packager.bytesOf(file);
+        return { file, post: (url) => postArchive(url, file.fileName, bytes, timeoutMs) };
+      }
+      case 'helios': {
+        const file = await this.pesPackager.ensurePackaged(t, options);
+        if (t.submission.kind !== 'pes') {
+          throw new PackagingError(PackagingErrorCode.NotAPesFile, `transmission ${t.id} is a ${t.submission.kind}, not a PES file`);
+        }
+        const routing = pesRouting(t.submission);
+        const bytes = await this.packager.bytesOf(file);
+        return { file, post: (url) => postPesFile(url, file.fileName, routing, bytes, timeoutMs) };
+      }
+      default: {
+        const unknown: never = channel;
+        throw new Error(`Unknown channel ${String(unknown)}`);
       }
     }
   }
@@ -187,13 +223,13 @@ export class DeliveryHandler {
     this.logger.log(`transmission ${t.id}: delivery deferred until ${until.toISOString()}: ${reason}`);
   }
 
-  private async attempt(t: Transmission, endpointId: string, file: PackagedFile, bytes: Buffer): Promise<AttemptOutcome> {
+  private async attempt(t: Transmission, endpointId: string, prepared: PreparedDelivery): Promise<AttemptOutcome> {
     const endpoint: Endpoint | undefined = findEndpoint(await this.resources.routing.current(), endpointId);
     if (endpoint === undefined) return { kind: 'unavailable', reason: `endpoint ${endpointId} is not in the routing table` };
-    const outcome = await postArchive(endpoint.url, file.fileName, bytes, this.config.deliveryTimeoutMs);
+    const outcome = await prepared.post(endpoint.url);
     if (outcome.kind === 'taken' && outcome.answer !== 'accepted' && outcome.answer !== 'retry') {
-      // Never expected: the State saw this acte in another archive, or other bytes under this name.
-      this.logger.error(`transmission ${t.id}: the State answered « ${outcome.answer} » to ${file.fileName}`);
+      // Never expected: the State saw this acte in another archive, this PES file with other bytes, or other bytes under this name.
+      this.logger.error(`transmission ${t.id}: the State answered « ${outcome.answer} » to ${prepared.file.fileName}`);
     }
     return outcome;
   }

@@ -24,8 +24,9 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     await this.resources.pool.query('SELECT 1');
     const table = await this.resources.routing.current();
     const rejected = this.resources.routing.rejectedEdit;
-    const endpoints = table.endpoints.filter((endpoint) => endpoint.channel === 'actes').length;
-    return `${endpoints} @ctes endpoint(s)${rejected === undefined ? '' : `; last edit of the routing table refused: ${rejected.message}`}`;
+    const actes = table.endpoints.filter((endpoint) => endpoint.channel === 'actes').length;
+    const helios = table.endpoints.filter((endpoint) => endpoint.channel === 'helios').length;
+    return `${actes} @ctes endpoint(s), ${helios} Hélios endpoint(s)${rejected === undefined ? '' : `; last edit of the routing table refused: ${rejected.message}`}`;
   }
 
   beforeApplicationShutdown(): void {

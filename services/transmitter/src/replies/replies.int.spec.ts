@@ -119,6 +119,6 @@ describe('relais-transmitter replies', () => {
 
   it('answers the platform’s health question', async () => {
     const health = await askHealth(platform.ns.nc, new MessagingNames(platform.ns.namespace), ['transmitter'], 2000);
-    expect(health['transmitter']).toMatchObject({ status: 'ok', pid: process.pid, detail: '4 @ctes endpoint(s)' });
+    expect(health['transmitter']).toMatchObject({ status: 'ok', pid: process.pid, detail: '4 @ctes endpoint(s), 3 Hélios endpoint(s)' });
   });
 });

@@ -1,0 +1,111 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { TransmitterConfig } from '../config.js';
+import { TransmitterResources } from '../database/transmitter-resources.js';
+import { describeError, forEachAtMost, pollUntilStopped, ReportOnce, TRANSMITTER_LOCK_CLASS, withAdvisoryLock, type AdvisoryLock } from '../polling/polling.js';
+import type { ReplyOutcome } from '../replies/reply.handler.js';
+import { TRANSMITTER_CONFIG } from '../tokens.js';
+import { PesReturnRecorder } from './pes-return.handler.js';
+import { readPesReturn } from './pes-return.read.js';
+import { PesReturnsClient, type PesReturnItem } from './returns-client.js';
+
+/** Returns recorded at once. */
+const RETURNS_AT_ONCE = 8;
+/** The Hélios returns reader's lock: one replica reads at a time (another than the mailbox reader's). */
+const PES_RETURNS_LOCK: AdvisoryLock = { classId: TRANSMITTER_LOCK_CLASS, name: 'transmitter-pes-returns' };
+
+/**
+ * Reads the returns of every Hélios endpoint of the routing table, in a loop (DOMAIN.md §2.3: S²LOW
+ * polls the DGFiP's server the same way): each file is read ({@link readPesReturn}), recorded
+ * ({@link PesReturnRecorder}), and only once the event is committed is it acknowledged on the server.
+ * A file that cannot be recorded yet (an acquittal read before its deposit is recorded as sent) stays
+ * for the next poll; one unreadable, matching nothing, or for no registered collectivité stays for an
+ * operator and is logged once. One replica reads at a time (a PostgreSQL advisory lock); the others
+ * skip their turn. Recording is idempotent anyway.
+ */
+@Injectable()
+export class PesReturnPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('PesReturnPoller');
+  private readonly stopping = new AbortController();
+  private readonly reports = new ReportOnce(this.logger);
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly resources: TransmitterResources,
+    private readonly recorder: PesReturnRecorder,
+    @Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop = pollUntilStopped(this.stopping.signal, this.config.pollIntervalMs, () => this.pollOnce(), this.logger);
+  }
+
+  /** One reading of every Hélios endpoint's returns, if no other replica is reading them. */
+  async pollOnce(): Promise<void> {
+    await withAdvisoryLock(this.resources.pool, PES_RETURNS_LOCK, () => this.readReturns());
+  }
+
+  private async readReturns(): Promise<void> {
+    const table = await this.resources.routing.current();
+    const urls = [...new Set(table.endpoints.filter((endpoint) => endpoint.channel === 'helios').map((endpoint) => endpoint.url))];
+    for (const url of urls) {
+      const server = new PesReturnsClient(url, this.config.deliveryTimeoutMs);
+      try {
+        await forEachAtMost(server.pending(), RETURNS_AT_ONCE, this.stopping.signal, (item) =>
+          this.handle(server, item).catch((error: unknown) => {
+            // Left where it is: the next poll tries again.
+            this.reports.report(`${url}#${item.id}`, 'warn', `PES return ${item.id} on ${url} not handled: ${describeError(error)}`);
+          }),
+        );
+        if (this.stopping.signal.aborted) return;
+        this.reports.forget(url);
+      } catch (error) {
+        this.reports.report(url, 'warn', `PES returns of ${url} not read: ${describeError(error)}`);
+      }
+    }
+  }
+
+  /** Reads a file, records what it means and, only once that is committed, acknowledges it on the server. */
+  private async handle(server: PesReturnsClient, item: PesReturnItem): Promise<void> {
+    const key = `${server.baseUrl}#${item.id}`;
+    const where = `PES return ${item.id} (${item.kind} ${item.fileName}) on ${server.baseUrl}`;
+    const file = await readPesReturn(item.kind, item.content);
+    let outcome: ReplyOutcome;
+    switch (file.kind) {
+      case 'unreadable':
+        this.reports.report(key, 'warn', `${where} is unreadable, left for an operator: ${file.why}`);
+        return;
+      case 'acquittal':
+        outcome = await this.recorder.recordAcquittal(file.file, item);
+        break;
+      case 'retour':
+        outcome = await this.recorder.recordRetour(file.header, item);
+        break;
+      default: {
+        const unknown: never = file;
+        throw new Error(`Unknown PES return ${JSON.stringify(unknown)}`);
+      }
+    }
+    switch (outcome.kind) {
+      case 'recorded':
+        if (outcome.changed) this.logger.log(`${outcome.what} recorded`);
+        await server.ack(item.id);
+        this.reports.forget(key);
+        return;
+      case 'wait':
+        this.reports.report(key, 'log', `${where} waits: ${outcome.why}`);
+        return;
+      case 'leave':
+        this.reports.report(key, 'warn', `${where} ${outcome.why}; left for an operator`);
+        return;
+      default: {
+        const unknown: never = outcome;
+        throw new Error(`Unknown PES return outcome ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+  }
+}
