@@ -1,68 +1,39 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { TransmissionCancellationRequested } from '@relais/domain';
-import {
-  DecodeError,
-  MessagingNames,
-  NATS_CONNECTION,
-  startConsumer,
-  type ConsumerRunner,
-  type EventEnvelope,
-  type MessageContext,
-} from '@relais/messaging';
+import { MessagingNames, NATS_CONNECTION } from '@relais/messaging';
 import { decodeTransmissionEvent, transmissionEvents } from '@relais/service-kit';
-import type { TransmitterConfig } from '../config.js';
-import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { CancellationHandler } from './cancellation.handler.js';
+import type { TransmitterConfig } from '../config.js';
+import { decodeOnly, OutboundConsumer, type OutboundConsumerSpec } from '../messages/outbound.consumer.js';
+import { TRANSMITTER_CONFIG } from '../tokens.js';
 
 /** Durable consumer name (without namespace) of the cancellation requests. */
 export const CANCELLATION_CONSUMER = 'transmitter-cancellation';
 
 /** A relayed envelope as a cancellation request; anything else is dead-lettered undecoded. */
-export function decodeCancellationRequest(envelope: EventEnvelope): TransmissionCancellationRequested {
-  const event = decodeTransmissionEvent(envelope);
-  if (event.type !== 'TransmissionCancellationRequested') {
-    throw new DecodeError(`Expected TransmissionCancellationRequested, got ${event.type}`);
-  }
-  return event;
-}
+export const decodeCancellationRequest = decodeOnly(decodeTransmissionEvent, 'TransmissionCancellationRequested');
 
-/**
- * Transport only: each TransmissionCancellationRequested relayed from the log goes to the
- * cancellation handler, with the delivery's retry policy (a 6-1 that did not get through comes back
- * after the policy's delay, and is sent again byte for byte).
- */
+/** The 6-1 to send: each TransmissionCancellationRequested relayed from the log to the cancellation handler. */
 @Injectable()
-export class CancellationConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('CancellationConsumer');
-  private runner: ConsumerRunner | undefined;
+export class CancellationConsumer extends OutboundConsumer<TransmissionCancellationRequested> {
+  protected readonly logger = new Logger('CancellationConsumer');
 
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    private readonly names: MessagingNames,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    names: MessagingNames,
     private readonly handler: CancellationHandler,
-    @Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig,
-  ) {}
+    @Inject(TRANSMITTER_CONFIG) config: TransmitterConfig,
+  ) {
+    super(nc, names, config);
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.runner = await startConsumer(this.nc, {
-      namespace: this.names.namespace,
+  protected spec(): OutboundConsumerSpec<TransmissionCancellationRequested> {
+    return {
       consumer: CANCELLATION_CONSUMER,
       filterSubject: transmissionEvents('TransmissionCancellationRequested'),
       decode: decodeCancellationRequest,
-      handle: (event, context: MessageContext) => this.handler.send(event.data.transmissionId, context.messageId),
-      retry: this.config.retry,
-      ackWaitMs: this.config.ackWaitMs,
-      concurrency: this.config.concurrency,
-      prefetch: this.config.concurrency,
-      logger: this.logger,
-    });
-    this.logger.log(`consumer ${this.runner.durable} started`);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    const runner = this.runner;
-    this.runner = undefined;
-    await runner?.stop();
+      handle: (event, context) => this.handler.send(event.data.transmissionId, context.messageId),
+    };
   }
 }
