@@ -91,11 +91,11 @@ export class Api {
   /** One HTTP call; a network failure throws (see {@link networkReason}). */
   async call(
     url: string,
-    init: { method?: string; token?: string; json?: unknown; body?: FormData; headers?: Record<string, string> } = {},
+    init: { method?: string; token?: string; json?: unknown; body?: FormData | Uint8Array; headers?: Record<string, string> } = {},
   ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (init.token !== undefined) headers['authorization'] = `Bearer ${init.token}`;
-    let body: string | FormData | undefined = init.body;
+    let body: string | FormData | Uint8Array | undefined = init.body;
     if (init.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
@@ -165,6 +165,11 @@ export class Api {
   /** `POST /api/v1/actes`: the answer as is (the caller counts the statuses). Throws on network failure. */
   async submitActe(token: string, form: FormData, idempotencyKey: string): Promise<HttpAnswer> {
     return this.call(`${this.gateway}/api/v1/actes`, { token, body: form, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  /** `POST /api/v1/pes` with a PES_Aller as the body: the answer as is. Throws on network failure. */
+  async submitPes(token: string, file: Uint8Array, idempotencyKey: string): Promise<HttpAnswer> {
+    return this.call(`${this.gateway}/api/v1/pes`, { token, body: file, headers: { 'content-type': 'application/xml', 'idempotency-key': idempotencyKey } });
   }
 
   /** One page of `GET /api/v1/transmissions`, newest first. */

@@ -3,18 +3,22 @@
 export const USAGE = `Usage: node bench/dist/load/main.js --rate N --duration S [options]
        node bench/dist/load/main.js --find-max [--duration S] [options]
 
-Submits actes to a running Relais at a steady open-loop rate, waits for each to reach a final status,
-and reports rates, latencies (received -> acknowledged) and the State simulator's counters.
+Submits actes and PES files to a running Relais at a steady open-loop rate, waits for each to reach a
+final status, and reports rates, latencies (received -> acknowledged), in all and per kind, and the
+State simulator's counters.
 
-  --rate N               actes per second (fractions allowed)
+  --rate N               submissions (actes and PES files) per second (fractions allowed)
+  --pes-share P          share of the submissions that are PES files, 0 to 1 (default 0.5: half of
+                         what a GIP carries is accounting); 0 for actes only, 1 for PES files only
   --duration S           seconds of submission (default 30; per step with --find-max, default 20)
   --gateway URL          default http://127.0.0.1:$PORT (3000)
   --sim URL              State simulator, default http://127.0.0.1:$STATE_SIM_PORT (3100)
   --admin-token T        default $RELAIS_ADMIN_TOKEN, else the file .relais/admin-token
-  --collectivites K      collectivités (one token each) to spread the load over (default 20; raised to
-                         rate/15 so that no token nears the 20 requests/s limit)
+  --collectivites K      collectivités (one token each, one to three Hélios budgets) to spread the
+                         load over (default 20; raised to rate/15 so that no token nears the 20
+                         requests/s limit)
   --concurrency C        most submissions in flight at once (default 64)
-  --drain-timeout S      how long to follow the actes after the last submission; one not final
+  --drain-timeout S      how long to follow the transmissions after the last submission; one not final
                          by then counts as lost (default 120; with --find-max, max(30, duration))
   --grace S              the longest drain that still counts as keeping up (default: the drain
                          timeout; with --find-max, max(5, duration/4): a backlog that grew during
@@ -24,7 +28,7 @@ and reports rates, latencies (received -> acknowledged) and the State simulator'
                          highest rate that did
   --start-rate N         first --find-max rate (default 5)
   --max-rate N           last --find-max rate (default 1280)
-  --seed N               seed of the generated actes (default: random)
+  --seed N               seed of the generated actes and PES files (default: random)
   --classification-file  a 7-2 RetourClassification (XML) or the platform's JSON form to draw
                          classifications from (default: config/classification-default.json)
   --json FILE            also write the report as JSON
@@ -32,6 +36,8 @@ and reports rates, latencies (received -> acknowledged) and the State simulator'
 
 export interface LoadOptions {
   readonly rate: number;
+  /** The probability that a submission is a PES file rather than an acte. */
+  readonly pesShare: number;
   readonly durationS: number;
   readonly gateway: string;
   readonly sim: string;
@@ -55,7 +61,7 @@ export type ParsedArgs = { readonly help: true } | { readonly help: false; reado
 
 const FLAGS = new Set(['find-max', 'help']);
 const VALUED = new Set([
-  'rate', 'duration', 'gateway', 'sim', 'admin-token', 'collectivites', 'concurrency', 'drain-timeout',
+  'rate', 'pes-share', 'duration', 'gateway', 'sim', 'admin-token', 'collectivites', 'concurrency', 'drain-timeout',
   'grace', 'wait-ready', 'start-rate', 'max-rate', 'seed', 'classification-file', 'json',
 ]);
 
@@ -79,12 +85,13 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   }
   if (flags.has('help')) return { help: true };
 
-  const number = (name: string, fallback: number | undefined, min: number, integer = false): number | undefined => {
+  const number = (name: string, fallback: number | undefined, min: number, integer = false, max = Infinity): number | undefined => {
     const raw = values.get(name);
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-      throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}: ${raw}`);
+    if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+      const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
+      throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} ${range}: ${raw}`);
     }
     return value;
   };
@@ -110,6 +117,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     help: false,
     options: {
       rate: rate ?? startRate,
+      pesShare: number('pes-share', 0.5, 0, false, 1) ?? 0.5,
       durationS: number('duration', findMax ? 20 : 30, Number.MIN_VALUE) ?? 30,
       gateway: url('gateway', `http://127.0.0.1:${env['PORT'] ?? '3000'}`),
       sim: url('sim', `http://127.0.0.1:${env['STATE_SIM_PORT'] ?? '3100'}`),

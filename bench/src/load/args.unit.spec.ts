@@ -34,6 +34,16 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['oops'], {})).toThrow(/unexpected/);
   });
 
+  it('mixes half PES files by default, and takes a share from 0 to 1', () => {
+    expect(options(['--rate', '1']).pesShare).toBe(0.5);
+    expect(options(['--rate', '1', '--pes-share', '0']).pesShare).toBe(0);
+    expect(options(['--rate', '1', '--pes-share=1']).pesShare).toBe(1);
+    expect(options(['--find-max', '--pes-share', '0.25']).pesShare).toBe(0.25);
+    expect(() => parseArgs(['--rate', '1', '--pes-share', '1.5'], {})).toThrow(/--pes-share must be a number from 0 to 1/);
+    expect(() => parseArgs(['--rate', '1', '--pes-share', '-0.1'], {})).toThrow(/--pes-share/);
+    expect(() => parseArgs(['--rate', '1', '--pes-share', 'half'], {})).toThrow(/--pes-share/);
+  });
+
   it('answers --help', () => {
     expect(parseArgs(['--help'], {})).toEqual({ help: true });
   });

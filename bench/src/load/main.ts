@@ -1,8 +1,9 @@
 /**
- * The load generator (`node bench/dist/load/main.js --help`): registers collectivités, submits actes
- * with real PDFs at a steady open-loop rate through the public API, follows each to a final status and
- * reports rates, latencies and the State simulator's counters. Exits 1 when an accepted acte never got
- * to a final status or when the simulator counted a duplicate or a conflict, 2 on a usage or set-up error.
+ * The load generator (`node bench/dist/load/main.js --help`): registers collectivités with their Hélios
+ * budgets, submits a mix of actes (real PDFs) and PES_Aller files at a steady open-loop rate through the
+ * public API, follows each to a final status and reports rates and latencies, in all and per kind, and
+ * the State simulator's counters. Exits 1 when an accepted transmission never got to a final status or
+ * when the simulator counted a duplicate or a conflict, 2 on a usage or set-up error.
  */
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -112,6 +113,7 @@ const ctx: RunContext = {
   random,
   runTag: tag,
   classifications: classification.codes,
+  pesShare: options.pesShare,
   concurrency: options.concurrency,
   log,
   stop,
@@ -129,7 +131,7 @@ try {
     const broken = simBroken(result.simAfter);
     const ok = result.notFinal === 0 && !broken;
     if (options.json !== undefined) writeJson(options.json, { at: new Date().toISOString(), mode: 'steady', options: publicOptions, seed, runTag: tag, ok, result });
-    if (!ok) console.error(`\nFAILED: ${result.notFinal > 0 ? `${result.notFinal} accepted actes lost` : ''}${broken ? ' the State simulator counted duplicates or conflicts' : ''}`);
+    if (!ok) console.error(`\nFAILED: ${result.notFinal > 0 ? `${result.notFinal} accepted transmissions lost` : ''}${broken ? ' the State simulator counted duplicates or conflicts' : ''}`);
     process.exit(ok ? 0 : 1);
   }
 
@@ -151,7 +153,7 @@ try {
     if (last !== undefined && !last.keptUp) {
       log('letting the backlog of the last step drain before measuring');
       const left = await settle(ctx, drainTimeoutS * 4);
-      if (left > 0) log(`${left} actes still in delivery; measuring anyway`);
+      if (left > 0) log(`${left} transmissions still in delivery; measuring anyway`);
     }
     measured = await runStep(ctx, plan(best / 2));
     steps.push({ ...measured, label: 'half max' });

@@ -1,5 +1,7 @@
 /** The printed reports. Pure: results in, text out. */
 import type { SimStats } from './api.js';
+import type { KindFigures } from './figures.js';
+import { SUBMISSION_KINDS, type SubmissionKind } from './kind.js';
 import type { Summary } from './stats.js';
 
 /** What the text reports read from a step (runner's StepResult extends it). */
@@ -23,6 +25,8 @@ export interface StepFigures {
   readonly acknowledged: number;
   readonly ackLatencyMs: Summary;
   readonly ackThroughput: number;
+  /** The same figures for the actes alone and the PES files alone. */
+  readonly byKind: Readonly<Record<SubmissionKind, KindFigures>>;
   readonly drainTimeoutS: number;
   readonly graceS: number;
   readonly drained: boolean;
@@ -57,6 +61,40 @@ function sim(stats: SimStats | undefined, before: SimStats | undefined): string 
   return `received ${delta('received')}, retries ${delta('retries')}, duplicates ${delta('duplicates')}, conflicts ${delta('conflicts')}`;
 }
 
+const kb = (bytes: number): string => `${Math.round(bytes / 1024)} KB`;
+
+/** The kinds a step submitted, when it submitted more than one (otherwise the totals say it all). */
+function mixedKinds(s: StepFigures): SubmissionKind[] {
+  const kinds = SUBMISSION_KINDS.filter((kind) => s.byKind[kind].submitted > 0);
+  return kinds.length > 1 ? kinds : [];
+}
+
+/** One row per kind: what was sent, what became of it, how fast. */
+export function kindTable(s: StepFigures): string {
+  const rows: string[][] = [['kind', 'sent', 'sent/s', 'size p50', 'size max', 'errors', 'acked', 'other end', 'lost', 'ack/s', 'p50', 'p95', 'p99', 'max']];
+  for (const kind of mixedKinds(s)) {
+    const k = s.byKind[kind];
+    const otherEnd = Object.entries(k.finalStatuses).reduce((sum, [status, n]) => (status === 'acknowledged' || status === 'cancelled' ? sum : sum + n), 0);
+    rows.push([
+      kind,
+      String(k.submitted),
+      k.achievedRate.toFixed(1),
+      kb(k.sizeBytes.p50),
+      kb(k.sizeBytes.max),
+      String(k.httpErrorCount),
+      String(k.acknowledged),
+      String(otherEnd),
+      String(k.notFinal),
+      k.ackThroughput.toFixed(1),
+      ms(k.ackLatencyMs.p50),
+      ms(k.ackLatencyMs.p95),
+      ms(k.ackLatencyMs.p99),
+      ms(k.ackLatencyMs.max),
+    ]);
+  }
+  return table(rows);
+}
+
 /** Whether the simulator saw an acte twice or two archives under one name (API.md: must stay 0). */
 export function simBroken(stats: SimStats | undefined): boolean {
   return stats !== undefined && (stats.duplicates > 0 || stats.conflicts > 0);
@@ -81,10 +119,11 @@ export function formatStep(s: StepFigures): string {
     `State simulator       ${sim(s.simAfter, s.simBefore)}`,
     `kept up               ${s.keptUp ? 'yes' : `no: ${s.reasons.join('; ')}`}`,
   );
+  if (mixedKinds(s).length > 0) lines.push('', 'by kind (received -> ack latencies)', kindTable(s));
   return lines.join('\n');
 }
 
-/** The --find-max table: one row per step. */
+/** The --find-max table: one row per step, then one per kind when the step mixed them. */
 export function findMaxTable(steps: readonly (StepFigures & { readonly label?: string })[]): string {
   const rows: string[][] = [['step', 'rate/s', 'sent/s', 'sent', 'errors', 'acked', 'lost', 'ack/s', 'p50', 'p95', 'p99', 'max', 'drain', 'kept up']];
   for (const s of steps) {
@@ -104,6 +143,25 @@ export function findMaxTable(steps: readonly (StepFigures & { readonly label?: s
       s.drainSeconds === undefined ? '-' : `${s.drainSeconds.toFixed(1)} s`,
       s.keptUp ? 'yes' : 'no',
     ]);
+    for (const kind of mixedKinds(s)) {
+      const k = s.byKind[kind];
+      rows.push([
+        `  ${kind}`,
+        '',
+        k.achievedRate.toFixed(1),
+        String(k.submitted),
+        String(k.httpErrorCount),
+        String(k.acknowledged),
+        String(k.notFinal),
+        k.ackThroughput.toFixed(1),
+        ms(k.ackLatencyMs.p50),
+        ms(k.ackLatencyMs.p95),
+        ms(k.ackLatencyMs.p99),
+        ms(k.ackLatencyMs.max),
+        '',
+        '',
+      ]);
+    }
   }
   return table(rows);
 }

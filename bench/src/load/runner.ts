@@ -1,19 +1,19 @@
 /**
- * One load step against a running platform: submit at an open-loop rate, follow every accepted acte
- * to a final status, and measure. The I/O half of the load generator; the judgements are pure
- * functions in schedule.ts and stats.ts.
+ * One load step against a running platform: submit actes and PES files at an open-loop rate, follow
+ * every accepted transmission to a final status, and measure. The I/O half of the load generator; the
+ * draws and judgements are pure functions in acte.ts, pes.ts, kind.ts, figures.ts and schedule.ts.
  */
 import { performance } from 'node:perf_hooks';
 import { actesForm, makeActe } from './acte.js';
-import { Api, errorCode, networkReason, type TransmissionSnapshot } from './api.js';
+import { Api, errorCode, networkReason, type HttpAnswer, type TransmissionSnapshot } from './api.js';
 import type { Random } from './corpus.js';
+import { bump, deliveryFigures, emptyTally, figuresByKind, FINAL_STATUSES, type SubmissionTally } from './figures.js';
+import { kindsInPlay, submissionKind, type SubmissionKind } from './kind.js';
+import { drawPes, pesBytes } from './pes.js';
 import { achievedRate, judge, scheduleOffsets } from './schedule.js';
 import type { StepFigures } from './report.js';
 import { collectivite, type CollectiviteSpec } from './siren.js';
 import { summarize } from './stats.js';
-
-/** Where delivery ends (API.md "Following"); `cancelled` only ever follows `acknowledged`. */
-export const FINAL_STATUSES: ReadonlySet<string> = new Set(['acknowledged', 'rejected', 'nacked', 'partially_accepted', 'failed', 'cancelled']);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,16 +72,19 @@ export interface RunContext {
   readonly random: Random;
   readonly runTag: string;
   readonly classifications: readonly string[];
+  /** The probability that a submission is a PES file. */
+  readonly pesShare: number;
   readonly concurrency: number;
   readonly log: Log;
   /** Set to stop submitting (Ctrl-C); the step then drains what it sent. */
   readonly stop: { requested: boolean };
-  /** The numéro interne sequence, shared by the steps of a run. */
+  /** The submission sequence (numéros internes, NomFic), shared by the steps of a run. */
   sequence: number;
 }
 
 interface Tracked {
   readonly id: string;
+  readonly kind: SubmissionKind;
   readonly tenant: Tenant;
   snapshot: TransmissionSnapshot | undefined;
 }
@@ -92,11 +95,13 @@ export interface StepResult extends StepFigures {
   readonly startedAt: string;
 }
 
-function bump(counts: Record<string, number>, key: string, by = 1): void {
-  counts[key] = (counts[key] ?? 0) + by;
+/** The `kind` filter of the list calls: the run's one kind, or none when it mixes them. */
+function listedKind(ctx: RunContext): { kind?: SubmissionKind } {
+  const kinds = kindsInPlay(ctx.pesShare);
+  return kinds.length === 1 && kinds[0] !== undefined ? { kind: kinds[0] } : {};
 }
 
-/** Follows the accepted actes of a step through the list API, newest first, page by page. */
+/** Follows the accepted transmissions of a step through the list API, newest first, page by page. */
 class Follower {
   readonly tracked = new Map<string, Tracked>();
 
@@ -148,7 +153,7 @@ class Follower {
     let after: string | undefined;
     let seen = 0;
     for (;;) {
-      const page = await this.ctx.api.listTransmissions(token, { kind: 'acte', limit: 1000, ...(after === undefined ? {} : { after }) });
+      const page = await this.ctx.api.listTransmissions(token, { ...listedKind(this.ctx), limit: 1000, ...(after === undefined ? {} : { after }) });
       for (const item of page.items) if (wanted.has(item.id) && this.update(item)) seen += 1;
       const oldest = page.items[page.items.length - 1];
       if (seen >= wanted.size || page.next === undefined || oldest === undefined || Date.parse(oldest.createdAt) < this.cutoffMs) return;
@@ -186,13 +191,16 @@ export interface StepPlan {
   readonly rate: number;
   readonly durationS: number;
   readonly collectivites: number;
-  /** How long to follow the actes after the last submission before calling the rest lost. */
+  /** How long to follow the transmissions after the last submission before calling the rest lost. */
   readonly drainTimeoutS: number;
   /** The longest drain that still counts as keeping up. */
   readonly graceS: number;
 }
 
-/** Submits `rate`/s for `durationS` over `collectivites` tenants, then waits up to `drainTimeoutS` for every acte to be final. */
+/**
+ * Submits `rate`/s for `durationS` over `collectivites` tenants, each submission an acte or a PES file
+ * as `pesShare` draws it, then waits up to `drainTimeoutS` for every transmission to be final.
+ */
 export async function runStep(ctx: RunContext, plan: StepPlan): Promise<StepResult> {
   const { rate, durationS, collectivites, drainTimeoutS, graceS } = plan;
   const { api, log } = ctx;
@@ -203,41 +211,54 @@ export async function runStep(ctx: RunContext, plan: StepPlan): Promise<StepResu
   const follower = new Follower(ctx, startedWall - 120_000);
   const offsets = scheduleOffsets(rate, durationS);
   const slots = new Slots(ctx.concurrency);
-  const httpErrors: Record<string, number> = {};
-  const submitLatencies: number[] = [];
+  const tallies: Record<SubmissionKind, SubmissionTally> = { acte: emptyTally(), pes: emptyTally() };
   const inFlight = new Set<Promise<void>>();
   let submitted = 0;
   let lateStarts = 0;
   let maxLateness = 0;
   let firstStart: number | undefined;
   let lastStart = 0;
-  log(`step: ${rate}/s for ${durationS} s (${offsets.length} actes) over ${tenants.length} collectivités, at most ${ctx.concurrency} in flight`);
+  const share = ctx.pesShare <= 0 ? 'actes only' : ctx.pesShare >= 1 ? 'PES files only' : `${Math.round(ctx.pesShare * 100)} % PES files`;
+  log(`step: ${rate}/s for ${durationS} s (${offsets.length} submissions, ${share}) over ${tenants.length} collectivités, at most ${ctx.concurrency} in flight`);
+
+  /**
+   * The `sequence`-th submission, its size and how to send it. The draw comes before the first await,
+   * so it runs when called: the draws keep the schedule's order whatever the answers' timing.
+   */
+  const draw = async (tenant: Tenant, kind: SubmissionKind, sequence: number): Promise<{ bytes: number; send: () => Promise<HttpAnswer> }> => {
+    const key = `load-${ctx.runTag}-${sequence}`;
+    const common = { random: ctx.random, now: new Date(), runTag: ctx.runTag, sequence, ville: tenant.ville };
+    if (kind === 'pes') {
+      const file = await pesBytes(drawPes({ ...common, budgets: tenant.spec.helios }));
+      return { bytes: file.length, send: () => api.submitPes(tenant.token, file, key) };
+    }
+    const acte = makeActe({ ...common, nom: tenant.spec.nom, classifications: ctx.classifications });
+    const bytes = [acte.document, ...acte.annexes].reduce((sum, file) => sum + file.bytes.length, 0);
+    return { bytes, send: () => api.submitActe(tenant.token, actesForm(acte), key) };
+  };
 
   const submitOne = async (index: number): Promise<void> => {
     const tenant = tenants[index % tenants.length];
     if (tenant === undefined) return;
-    const sequence = ctx.sequence++;
-    const acte = makeActe({
-      random: ctx.random,
-      now: new Date(),
-      runTag: ctx.runTag,
-      sequence,
-      nom: tenant.spec.nom,
-      ville: tenant.ville,
-      classifications: ctx.classifications,
-    });
-    const began = performance.now();
+    const kind = submissionKind(ctx.random, ctx.pesShare);
+    const tally = tallies[kind];
+    tally.submitted += 1;
+    const drawn = draw(tenant, kind, ctx.sequence++);
     try {
-      const answer = await api.submitActe(tenant.token, actesForm(acte), `load-${ctx.runTag}-${sequence}`);
-      submitLatencies.push(performance.now() - began);
+      const { bytes, send } = await drawn;
+      tally.bytes.push(bytes);
+      const began = performance.now();
+      const answer = await send();
+      tally.answerMs.push(performance.now() - began);
       const id = typeof answer.body === 'object' && answer.body !== null && 'id' in answer.body ? answer.body.id : undefined;
       if (answer.status === 202 && typeof id === 'string') {
-        follower.tracked.set(id, { id, tenant, snapshot: undefined });
+        tally.accepted += 1;
+        follower.tracked.set(id, { id, kind, tenant, snapshot: undefined });
       } else {
-        bump(httpErrors, `${answer.status}${answer.status === 202 ? ' without id' : ''} ${errorCode(answer.body) ?? ''}`.trim());
+        bump(tally.httpErrors, `${answer.status}${answer.status === 202 ? ' without id' : ''} ${errorCode(answer.body) ?? ''}`.trim());
       }
     } catch (error) {
-      bump(httpErrors, `network ${networkReason(error)}`);
+      bump(tally.httpErrors, `network ${networkReason(error)}`);
     }
   };
 
@@ -315,36 +336,12 @@ export async function runStep(ctx: RunContext, plan: StepPlan): Promise<StepResu
   );
   const simAfter = await api.simStats();
 
-  const finalStatuses: Record<string, number> = {};
-  const notFinalByStatus: Record<string, number> = {};
-  const rejectedReasons: Record<string, number> = {};
-  const latencies: number[] = [];
-  let firstCreated = Infinity;
-  let lastAck = -Infinity;
-  let lastFinal = -Infinity;
-  const notFinalSample: string[] = [];
-  for (const t of all) {
-    const s = t.snapshot;
-    if (s === undefined || !FINAL_STATUSES.has(s.status)) {
-      bump(notFinalByStatus, s?.status ?? 'not visible');
-      if (notFinalSample.length < 20) notFinalSample.push(t.id);
-      continue;
-    }
-    bump(finalStatuses, s.status);
-    const created = Date.parse(s.createdAt);
-    firstCreated = Math.min(firstCreated, created);
-    const ack = s.acknowledgedAt === undefined ? NaN : Date.parse(s.acknowledgedAt);
-    lastFinal = Math.max(lastFinal, Number.isNaN(ack) ? Date.parse(s.updatedAt) : ack);
-    if (!Number.isNaN(ack)) {
-      latencies.push(ack - created);
-      lastAck = Math.max(lastAck, ack);
-    }
-    if (s.status !== 'acknowledged' && s.status !== 'cancelled') for (const code of s.errorCodes) bump(rejectedReasons, `${s.status} ${code}`);
-  }
-  const notFinal = all.length - Object.values(finalStatuses).reduce((a, b) => a + b, 0);
-  const acknowledged = (finalStatuses['acknowledged'] ?? 0) + (finalStatuses['cancelled'] ?? 0);
+  const delivery = deliveryFigures(all);
+  const { notFinal, acknowledged } = delivery;
   const drained = notFinal === 0;
-  const drainSeconds = drained && accepted > 0 ? Math.max(0, (lastFinal - submitEndWall) / 1000) : drained ? 0 : undefined;
+  const drainSeconds = drained && accepted > 0 ? Math.max(0, (delivery.lastFinalMs - submitEndWall) / 1000) : drained ? 0 : undefined;
+  const httpErrors: Record<string, number> = {};
+  for (const tally of Object.values(tallies)) for (const [key, count] of Object.entries(tally.httpErrors)) bump(httpErrors, key, count);
   const httpErrorCount = Object.values(httpErrors).reduce((a, b) => a + b, 0);
   const achieved = firstStart === undefined ? 0 : achievedRate(submitted, firstStart, lastStart, rate);
   const verdict = judge({
@@ -372,15 +369,16 @@ export async function runStep(ctx: RunContext, plan: StepPlan): Promise<StepResu
     achievedRate: achieved,
     lateStarts,
     maxLatenessMs: Math.max(0, maxLateness),
-    submitLatencyMs: summarize(submitLatencies),
-    finalStatuses,
+    submitLatencyMs: summarize([...tallies.acte.answerMs, ...tallies.pes.answerMs]),
+    finalStatuses: delivery.finalStatuses,
     notFinal,
-    notFinalByStatus,
-    notFinalSample,
-    rejectedReasons,
+    notFinalByStatus: delivery.notFinalByStatus,
+    notFinalSample: delivery.notFinalSample,
+    rejectedReasons: delivery.rejectedReasons,
     acknowledged,
-    ackLatencyMs: summarize(latencies),
-    ackThroughput: latencies.length > 0 && lastAck > firstCreated ? (latencies.length * 1000) / (lastAck - firstCreated) : 0,
+    ackLatencyMs: delivery.ackLatencyMs,
+    ackThroughput: delivery.ackThroughput,
+    byKind: figuresByKind(tallies, all, achieved, submitted),
     drainTimeoutS,
     graceS,
     drained,
@@ -393,8 +391,9 @@ export async function runStep(ctx: RunContext, plan: StepPlan): Promise<StepResu
 }
 
 /**
- * Waits until no acte of the platform is still in delivery (a failed step's backlog would distort the
- * next measure); returns how many still were (at most 1000 per status), -1 without a supervisor token.
+ * Waits until no transmission of the run's kinds is still in delivery on the platform (a failed step's
+ * backlog would distort the next measure); returns how many still were (at most 1000 per status), -1
+ * without a supervisor token.
  */
 export async function settle(ctx: RunContext, timeoutS: number): Promise<number> {
   const deadline = performance.now() + timeoutS * 1000;
@@ -406,7 +405,7 @@ export async function settle(ctx: RunContext, timeoutS: number): Promise<number>
   for (;;) {
     let inProgress = 0;
     for (const status of ['received', 'validated', 'routed', 'sent']) {
-      const page = await ctx.api.listTransmissions(token, { kind: 'acte', status, limit: 1000 });
+      const page = await ctx.api.listTransmissions(token, { ...listedKind(ctx), status, limit: 1000 });
       inProgress += page.items.length;
     }
     if (inProgress === 0 || performance.now() >= deadline) return inProgress;

@@ -49,8 +49,8 @@ export interface StepOutcome {
 export function judge(outcome: StepOutcome): { keptUp: boolean; reasons: string[] } {
   const reasons: string[] = [];
   if (outcome.httpErrors > 0) reasons.push(`${outcome.httpErrors} submissions refused or failed`);
-  if (outcome.notFinal > 0) reasons.push(`${outcome.notFinal} accepted actes not final within the drain timeout`);
-  if (outcome.acknowledged < outcome.accepted) reasons.push(`${outcome.accepted - outcome.acknowledged} accepted actes not acknowledged`);
+  if (outcome.notFinal > 0) reasons.push(`${outcome.notFinal} accepted transmissions not final within the drain timeout`);
+  if (outcome.acknowledged < outcome.accepted) reasons.push(`${outcome.accepted - outcome.acknowledged} accepted transmissions not acknowledged`);
   if (!outcome.drained) reasons.push('backlog not drained');
   else if (outcome.drainSeconds !== undefined && outcome.drainSeconds > outcome.graceS) {
     reasons.push(`backlog took ${outcome.drainSeconds.toFixed(1)} s to drain (more than ${outcome.graceS} s)`);

@@ -53,7 +53,7 @@ describe('judge', () => {
     const verdict = judge({ ...good, achievedRate: 8, httpErrors: 2, accepted: 98, acknowledged: 90, notFinal: 8, drained: false, drainSeconds: undefined });
     expect(verdict.keptUp).toBe(false);
     expect(verdict.reasons).toHaveLength(5);
-    expect(judge({ ...good, acknowledged: 99 }).reasons).toEqual(['1 accepted actes not acknowledged']);
+    expect(judge({ ...good, acknowledged: 99 }).reasons).toEqual(['1 accepted transmissions not acknowledged']);
   });
 
   it('says not kept up when the backlog took longer than the grace to drain', () => {
