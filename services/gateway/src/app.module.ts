@@ -22,6 +22,10 @@ import { ReplyHandler } from './exchanges/reply.handler.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
+import { PesRetoursController } from './pes/pes-retours.controller.js';
+import { PesRetoursReader } from './pes/pes-retours.reader.js';
+import { PesController } from './pes/pes.controller.js';
+import { SubmitPesHandler } from './pes/submit-pes.handler.js';
 import { platformProviders } from './platform/platform.providers.js';
 import { CLOCK, GATEWAY_CONFIG } from './tokens.js';
 import { TransmissionsController } from './transmissions/transmissions.controller.js';
@@ -60,6 +64,8 @@ export class AppModule {
         AnnulationController,
         ExchangesController,
         ArchiveImportController,
+        PesController,
+        PesRetoursController,
         TransmissionsController,
         DocumentsController,
         ClassificationController,
@@ -75,6 +81,8 @@ export class AppModule {
         AdminBootstrapService,
         IdempotencyRepository,
         SubmitActeHandler,
+        SubmitPesHandler,
+        PesRetoursReader,
         AnnulationHandler,
         ReplyHandler,
         ClassificationHandler,

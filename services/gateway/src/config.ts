@@ -13,6 +13,8 @@ export interface GatewayConfig extends ServiceConfig {
   readonly adminTokenFile: string;
   /** Most bytes of files one submission may carry, all files together (`RELAIS_MAX_UPLOAD_BYTES`). */
   readonly maxUploadBytes: number;
+  /** Most bytes of one PES file (`RELAIS_PES_MAX_UPLOAD_BYTES`; S²LOW's `HELIOS_MAX_UPLOAD_SIZE`). */
+  readonly pesMaxUploadBytes: number;
   /** Requests per second each token may send in the long run (`RELAIS_RATE_LIMIT_PER_SECOND`). */
   readonly rateLimitPerSecond: number;
   /** Requests a token may send at once after a pause (`RELAIS_RATE_LIMIT_BURST`). */
@@ -30,6 +32,9 @@ export const DEFAULT_CLASSIFICATION_FILE = fileURLToPath(new URL('../../../confi
 /** 150 MiB: the national ceiling of an acte with its annexes (DOMAIN.md §1.8). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
 
+/** 128 MiB: S²LOW's `HELIOS_MAX_UPLOAD_SIZE`, the largest PES file an operator takes (DOMAIN.md §2.3). */
+export const DEFAULT_PES_MAX_UPLOAD_BYTES = 128 * 1024 * 1024;
+
 /** A chosen token shorter than this is refused: it could be guessed. */
 const MIN_ADMIN_TOKEN_LENGTH = 20;
 
@@ -44,10 +49,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   }
   const adminTokenFile = resolve(cwd, settings.text('RELAIS_ADMIN_TOKEN_FILE', '.relais/admin-token'));
   const maxUploadBytes = settings.integer('RELAIS_MAX_UPLOAD_BYTES', DEFAULT_MAX_UPLOAD_BYTES, 1, 2 ** 40);
+  const pesMaxUploadBytes = settings.integer('RELAIS_PES_MAX_UPLOAD_BYTES', DEFAULT_PES_MAX_UPLOAD_BYTES, 1, 2 ** 40);
   const rateLimitPerSecond = settings.integer('RELAIS_RATE_LIMIT_PER_SECOND', 20, 1, 1_000_000);
   const rateLimitBurst = settings.integer('RELAIS_RATE_LIMIT_BURST', 100, 1, 1_000_000);
   const classificationFile = resolve(cwd, settings.text('RELAIS_DEFAULT_CLASSIFICATION_FILE', DEFAULT_CLASSIFICATION_FILE));
   if (!existsSync(classificationFile)) settings.problem(`RELAIS_DEFAULT_CLASSIFICATION_FILE does not exist: ${classificationFile}`);
   settings.done();
-  return { ...service, port, adminToken, adminTokenFile, maxUploadBytes, rateLimitPerSecond, rateLimitBurst, classificationFile };
+  return { ...service, port, adminToken, adminTokenFile, maxUploadBytes, pesMaxUploadBytes, rateLimitPerSecond, rateLimitBurst, classificationFile };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_CLASSIFICATION_FILE, DEFAULT_MAX_UPLOAD_BYTES, readConfig } from './config.js';
+import { DEFAULT_CLASSIFICATION_FILE, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PES_MAX_UPLOAD_BYTES, readConfig } from './config.js';
 
 describe('readConfig', () => {
   it('has API.md’s defaults, the token file under the working directory', () => {
@@ -11,12 +11,14 @@ describe('readConfig', () => {
       adminToken: undefined,
       adminTokenFile: '/srv/relais/.relais/admin-token',
       maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+      pesMaxUploadBytes: DEFAULT_PES_MAX_UPLOAD_BYTES,
       rateLimitPerSecond: 20,
       rateLimitBurst: 100,
       classificationFile: DEFAULT_CLASSIFICATION_FILE,
     });
     expect(DEFAULT_CLASSIFICATION_FILE).toMatch(/config\/classification-default\.json$/);
     expect(DEFAULT_MAX_UPLOAD_BYTES).toBe(150 * 1024 * 1024);
+    expect(DEFAULT_PES_MAX_UPLOAD_BYTES).toBe(128 * 1024 * 1024);
   });
 
   it('reads every setting', () => {
@@ -26,12 +28,13 @@ describe('readConfig', () => {
         RELAIS_ADMIN_TOKEN: 'a-long-enough-admin-token',
         RELAIS_ADMIN_TOKEN_FILE: 'secrets/admin',
         RELAIS_MAX_UPLOAD_BYTES: '1048576',
+        RELAIS_PES_MAX_UPLOAD_BYTES: '2097152',
         RELAIS_NAMESPACE: 'staging',
       },
       '/srv',
     );
     expect(config).toEqual(
-      expect.objectContaining({ port: 8080, adminToken: 'a-long-enough-admin-token', adminTokenFile: '/srv/secrets/admin', maxUploadBytes: 1048576, namespace: 'staging' }),
+      expect.objectContaining({ port: 8080, adminToken: 'a-long-enough-admin-token', adminTokenFile: '/srv/secrets/admin', maxUploadBytes: 1048576, pesMaxUploadBytes: 2097152, namespace: 'staging' }),
     );
   });
 
@@ -40,6 +43,7 @@ describe('readConfig', () => {
       /PORT[\s\S]*RELAIS_ADMIN_TOKEN|RELAIS_ADMIN_TOKEN[\s\S]*PORT/,
     );
     expect(() => readConfig({ RELAIS_MAX_UPLOAD_BYTES: '0' })).toThrow(/RELAIS_MAX_UPLOAD_BYTES/);
+    expect(() => readConfig({ RELAIS_PES_MAX_UPLOAD_BYTES: 'lots' })).toThrow(/RELAIS_PES_MAX_UPLOAD_BYTES/);
     expect(() => readConfig({ RELAIS_DEFAULT_CLASSIFICATION_FILE: 'nowhere/classification.json' }, '/srv')).toThrow(
       /RELAIS_DEFAULT_CLASSIFICATION_FILE does not exist: \/srv\/nowhere\/classification\.json/,
     );

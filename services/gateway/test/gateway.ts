@@ -76,6 +76,7 @@ export async function startGateway(options: StartOptions = {}): Promise<TestGate
     adminToken,
     adminTokenFile: join(dir, 'admin-token'),
     maxUploadBytes: 150 * 1024 * 1024,
+    pesMaxUploadBytes: 128 * 1024 * 1024,
     rateLimitPerSecond: 20,
     rateLimitBurst: 100,
     classificationFile: DEFAULT_CLASSIFICATION_FILE,

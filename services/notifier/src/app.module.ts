@@ -4,14 +4,20 @@ import type { NotifierConfig } from './config.js';
 import { DeliverySender } from './deliveries/delivery-sender.js';
 import { NotificationController } from './deliveries/notification.controller.js';
 import { NotificationHandler } from './deliveries/notification.handler.js';
+import { WebhookPresence } from './deliveries/webhook-presence.js';
 import { NotifierReadiness } from './notifier.readiness.js';
 import { NotifierResources } from './notifier.resources.js';
+import { PesRetourNotificationController } from './pes-retours/pes-retour-notification.controller.js';
+import { PesRetourNotificationHandler } from './pes-retours/pes-retour-notification.handler.js';
 import { NOTIFIER_CONFIG } from './tokens.js';
 
 /** Messaging settings a test may tighten (small streams on a shared server). */
 export type MessagingOverrides = Pick<MessagingModuleOptions, 'streamLimits' | 'logger'>;
 
-/** The notifier process: its checked settings, JetStream, the outbox of deliveries and its sender. */
+/**
+ * The notifier process: its checked settings, JetStream, the consumers of transmission events and of
+ * PES_Retour arrivals, the outbox of deliveries and its sender.
+ */
 @Module({})
 export class AppModule {
   static forConfig(config: NotifierConfig, messaging: MessagingOverrides = {}): DynamicModule {
@@ -24,8 +30,11 @@ export class AppModule {
         { provide: NOTIFIER_CONFIG, useValue: config },
         NotifierResources,
         DeliverySender,
+        WebhookPresence,
         NotificationHandler,
         NotificationController,
+        PesRetourNotificationHandler,
+        PesRetourNotificationController,
         NotifierReadiness,
       ],
     };

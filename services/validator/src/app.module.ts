@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MessagingModule, type MessagingModuleOptions } from '@relais/messaging';
 import type { ValidatorConfig } from './config.js';
+import { PesValidation } from './pes/pes-validation.js';
 import { VALIDATOR_CONFIG } from './tokens.js';
 import { ValidationController } from './validation/validation.controller.js';
 import { ValidationHandler } from './validation/validation.handler.js';
@@ -10,7 +11,7 @@ import { ValidatorResources } from './validator.resources.js';
 /** Messaging settings a test may tighten (small streams on a shared server). */
 export type MessagingOverrides = Pick<MessagingModuleOptions, 'streamLimits' | 'logger'>;
 
-/** The validator process: its checked settings, JetStream, and the validation of received actes. */
+/** The validator process: its checked settings, JetStream, and the validation of received actes and PES files. */
 @Module({})
 export class AppModule {
   static forConfig(config: ValidatorConfig, messaging: MessagingOverrides = {}): DynamicModule {
@@ -27,6 +28,7 @@ export class AppModule {
       providers: [
         { provide: VALIDATOR_CONFIG, useValue: config },
         ValidatorResources,
+        PesValidation,
         ValidationHandler,
         ValidationController,
         ValidatorReadiness,

@@ -2,18 +2,21 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { loadClassificationFile, type ActesClassification } from '@relais/actes';
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import { migrate, PostgresEventStore } from '@relais/event-store';
+import { loadTripletGrid, type TripletGrid } from '@relais/pes';
 import { ClassificationCatalogues, ClassificationCommands, openDatabase, TransmissionCommands, type CurrentClassification } from '@relais/service-kit';
 import type pg from 'pg';
 import type { ValidatorConfig } from './config.js';
 import { migrateValidator } from './migrations/migrate.js';
 import { NumeroClaims } from './numeros/numero-claims.js';
+import { NomFicClaims } from './pes/nom-fic-claims.js';
 import { VALIDATOR_CONFIG } from './tokens.js';
 
 /**
  * What the validator reads and writes, ready before any consumer starts (module init precedes the
  * messaging module's bootstrap) and closed after every consumer stopped (shutdown follows
- * `beforeApplicationShutdown`): the pool, the schema, the event log, the blob store, the numéro claims
- * and the collectivités' classifications (the default read at start: a bad file stops the validator there).
+ * `beforeApplicationShutdown`): the pool, the schema, the event log, the blob store, the numéro and
+ * NomFic claims, the collectivités' classifications and the grille des triplets (the default
+ * classification and the grid read at start: a bad file stops the validator there).
  */
 @Injectable()
 export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
@@ -25,6 +28,8 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
         readonly commands: TransmissionCommands;
         readonly blobs: PostgresBlobStore;
         readonly claims: NumeroClaims;
+        readonly nomFics: NomFicClaims;
+        readonly triplets: TripletGrid;
         readonly classifications: { of(siren: string): Promise<CurrentClassification>; readonly defaultCatalogue: ActesClassification };
       }
     | undefined;
@@ -33,6 +38,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const classification = await loadClassificationFile(this.config.classificationFile);
+    const triplets = loadTripletGrid(this.config.tripletsFile);
     const pool = await openDatabase({
       url: this.config.databaseUrl,
       max: 18,
@@ -48,6 +54,8 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
       commands: new TransmissionCommands(store),
       blobs,
       claims: new NumeroClaims(pool),
+      nomFics: new NomFicClaims(pool),
+      triplets,
       classifications: currentClassifications(new ClassificationCommands(store), new ClassificationCatalogues(blobs, classification)),
     };
   }
@@ -61,6 +69,10 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
     return this.ready.pool;
   }
 
+  get store(): PostgresEventStore {
+    return this.ready.store;
+  }
+
   get commands(): TransmissionCommands {
     return this.ready.commands;
   }
@@ -71,6 +83,15 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
 
   get claims(): NumeroClaims {
     return this.ready.claims;
+  }
+
+  get nomFics(): NomFicClaims {
+    return this.ready.nomFics;
+  }
+
+  /** The grille des triplets PES pièces are checked against. */
+  get triplets(): TripletGrid {
+    return this.ready.triplets;
   }
 
   /** The classification each collectivité's actes are checked against. */

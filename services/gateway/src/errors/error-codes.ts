@@ -1,7 +1,8 @@
 /**
  * Every stable code the gateway itself answers with (API.md: each 4xx body is
  * `{errors: [{code, message, field?}]}`). Codes of the libraries (`TRANSMISSION.*`,
- * `COLLECTIVITE.ALREADY_REGISTERED`, `TRANSMISSIONS.INVALID_*`) pass through unchanged.
+ * `COLLECTIVITE.ALREADY_REGISTERED`, `TRANSMISSIONS.INVALID_*`, the `PES.*` of a PES file refused at
+ * once) pass through unchanged.
  */
 export const GatewayErrorCode = {
   MissingToken: 'AUTH.MISSING_TOKEN',
@@ -36,6 +37,7 @@ export const GatewayErrorCode = {
   SirenNotAllowed: 'TOKEN.SIREN_NOT_ALLOWED',
   ExpiryInPast: 'TOKEN.EXPIRY_IN_PAST',
   FileNotFound: 'FILE.NOT_FOUND',
+  PesRetourNotFound: 'PES_RETOUR.NOT_FOUND',
   RouteNotFound: 'ROUTE.NOT_FOUND',
   MethodNotAllowed: 'ROUTE.METHOD_NOT_ALLOWED',
   UnsupportedMediaType: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',

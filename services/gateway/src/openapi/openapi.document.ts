@@ -5,6 +5,7 @@
 import { classificationOpenApiPaths } from '../classification/classification.openapi.js';
 import { documentsOpenApiPaths } from '../documents/documents.openapi.js';
 import { exchangeSchemas, exchangesOpenApiPaths } from '../exchanges/exchanges.openapi.js';
+import { PES_FIELD_DESCRIPTION, pesOpenApiPaths, pesSchemas } from '../pes/pes.openapi.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 const errorResponse = (description: string): object => ({ description, content: { 'application/json': { schema: ref('Errors') } } });
@@ -20,7 +21,11 @@ const schemas = {
   Error: {
     type: 'object',
     required: ['code', 'message'],
-    properties: { code: { type: 'string', examples: ['TRANSMISSION.NOT_FOUND'] }, message: { type: 'string' }, field: { type: 'string' } },
+    properties: {
+      code: { type: 'string', examples: ['TRANSMISSION.NOT_FOUND'] },
+      message: { type: 'string' },
+      field: { type: 'string', description: `The value at fault. ${PES_FIELD_DESCRIPTION}` },
+    },
   },
   Errors: { type: 'object', required: ['errors'], properties: { errors: { type: 'array', items: ref('Error') } } },
   HeliosBudget: {
@@ -130,6 +135,7 @@ const schemas = {
     },
   },
   ...exchangeSchemas,
+  ...pesSchemas,
   TransmissionPage: {
     type: 'object',
     required: ['items'],
@@ -399,13 +405,15 @@ export const openApiDocument = {
         },
       },
     },
+    ...pesOpenApiPaths,
     ...exchangesOpenApiPaths,
     ...documentsOpenApiPaths,
     ...classificationOpenApiPaths,
     '/api/v1/webhooks': {
       post: {
         summary:
-          'Register a webhook: each status change and each message from the State is POSTed to it, signed (X-Relais-Signature: sha256=<HMAC-SHA256 of the body with the secret>), with a delivery id (X-Relais-Delivery), retried with backoff, in order per transmission',
+          'Register a webhook: each status change and each message from the State is POSTed to it, signed (X-Relais-Signature: sha256=<HMAC-SHA256 of the body with the secret>), with a delivery id (X-Relais-Delivery), retried with backoff, in order per transmission. ' +
+          'Each PES_Retour the DGFiP sends for the collectivité is POSTed too, in order of arrival: {deliveryId, webhookId, event: {id, type: "PesRetourReceived", at, recordedAt, data}, retour: {id, siren, receivedAt, siret, fileName, nomFic, idPost, codCol, size, sha256, href}}, href the path of GET /api/v1/pes/retours/{id}/file',
         'x-roles': ['collectivite'],
         requestBody: {
           required: true,

@@ -6,7 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The outbox of deliveries: one row per notification and webhook, written in the same transaction as
  * the inbox row of the event that caused it, and updated by the sender after each attempt. A row
- * survives restarts; its id is the delivery id the receiver sees on every attempt.
+ * survives restarts; its id is the delivery id the receiver sees on every attempt. `transmission_id`
+ * is the ordering line: a transmission's id, or `pesretours-<siren>` for PES_Retour arrivals.
  *
  * States: `pending` (to send; `next_attempt_at` is when, or until when an attempt in flight holds it),
  * `delivered` (a 2xx answer), `dead` (given up after the retry window; logged), `cancelled` (its
@@ -59,6 +60,7 @@ export function deliveryIdOf(eventId: string, webhookId: string): string {
 export interface NewDelivery {
   readonly id: string;
   readonly webhookId: string;
+  /** The ordering line: a transmission's id, or `pesretours-<siren>` for a collectivité's PES_Retour arrivals. */
   readonly transmissionId: string;
   readonly sequence: number;
   readonly eventId: string;

@@ -116,10 +116,10 @@ export class DeliverySender implements OnApplicationBootstrap, BeforeApplication
       const failures = delivery.attempts + 1;
       const delay = retryDelayMs(failures, this.settings);
       const state = await outbox.failed(delivery.id, outcome.error, delay, this.settings.giveUpAfterMs);
-      const what = `delivery ${delivery.id} (${delivery.eventType} of transmission ${delivery.transmissionId}) to webhook ${delivery.webhookId}`;
+      const what = `delivery ${delivery.id} (${delivery.eventType} of ${delivery.transmissionId}) to webhook ${delivery.webhookId}`;
       if (state === 'dead') {
         this.logger.error(
-          `${what} given up after ${failures} attempts over ${Math.round((Date.now() - delivery.createdAt.getTime()) / 1000)} s, last: ${outcome.error}; the next notification of its transmission goes on`,
+          `${what} given up after ${failures} attempts over ${Math.round((Date.now() - delivery.createdAt.getTime()) / 1000)} s, last: ${outcome.error}; the next notification of its line goes on`,
         );
       } else if (failures === 1 || failures % 10 === 0) {
         this.logger.warn(`${what} failed (attempt ${failures}: ${outcome.error}); next in ${delay} ms`);

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { handleOnce, type EventEnvelope } from '@relais/messaging';
-import { activeWebhooks, anyActiveWebhook } from '@relais/service-kit';
+import { activeWebhooks } from '@relais/service-kit';
 import { NotifierResources } from '../notifier.resources.js';
 import { addDeliveries, deliveryIdOf, type NewDelivery } from './delivery-outbox.js';
 import { DeliverySender } from './delivery-sender.js';
 import { notificationBody, notificationsOf } from './notification-plan.js';
+import { WebhookPresence } from './webhook-presence.js';
 
 /** The consumer's name: durable `<ns>_notifier`, its inbox rows under this name. */
 export const NOTIFIER_CONSUMER = 'notifier';
@@ -28,41 +29,11 @@ export class NotificationHandler {
   constructor(
     private readonly resources: NotifierResources,
     private readonly sender: DeliverySender,
+    private readonly presence: WebhookPresence,
   ) {}
 
-  /** The last look at whether any webhook exists, shared by the events handled meanwhile. */
-  private presence: { readonly present: boolean; readonly asOf: Date } | undefined;
-  private looking: Promise<{ readonly present: boolean; readonly asOf: Date }> | undefined;
-
-  /**
-   * Whether a webhook registered before `recordedAt` may exist. While no collectivité has one (a
-   * platform without webhooks), every event is dropped after one shared, indexed look instead of a
-   * history read and a transaction each; the look must have started after the event was recorded,
-   * so a webhook registered before the event is always seen.
-   */
-  private async mayBeHeard(recordedAt: Date): Promise<boolean> {
-    for (;;) {
-      const known = this.presence;
-      if (known !== undefined && known.asOf.getTime() > recordedAt.getTime()) return known.present;
-      this.looking ??= anyActiveWebhook(this.resources.pool).then(
-        (answer) => {
-          this.presence = answer;
-          this.looking = undefined;
-          return answer;
-        },
-        (error: unknown) => {
-          this.looking = undefined;
-          throw error;
-        },
-      );
-      const answer = await this.looking;
-      if (answer.present) return true;
-      if (answer.asOf.getTime() > recordedAt.getTime()) return false;
-    }
-  }
-
   async handle(envelope: EventEnvelope, messageId: string): Promise<NotificationOutcome> {
-    if (!(await this.mayBeHeard(new Date(envelope.recordedAt)))) return { notified: false };
+    if (!(await this.presence.mayBeHeard(new Date(envelope.recordedAt)))) return { notified: false };
     const { store, pool } = this.resources;
     const history = await store.readStream(envelope.streamId, { toVersion: BigInt(envelope.streamVersion) });
     const last = history.at(-1);

@@ -8,12 +8,13 @@ import { NestFactory } from '@nestjs/core';
 import { acte, acteAck, at } from '@relais/domain/testing';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { MessagingNames, type OutboxRelay } from '@relais/messaging';
-import { askHealth, createWebhook, deleteWebhook, migrateWebhooks, TransmissionCommands, type Webhook } from '@relais/service-kit';
+import { askHealth, createWebhook, deleteWebhook, migrateWebhooks, recordPesRetour, TransmissionCommands, type PesRetour, type Webhook } from '@relais/service-kit';
 import { quiet, relayEvent, startTestRelay, storedEvent, TEST_LIMITS, waitFor, waitUntilAcked } from '@relais/service-kit/testing';
 import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace } from '@relais/testing';
 import { AppModule } from '../app.module.js';
 import type { NotifierConfig } from '../config.js';
 import { DeliveryOutbox } from './delivery-outbox.js';
+import type { PesRetourBody } from '../pes-retours/pes-retour-plan.js';
 import type { NotificationBody } from './notification-plan.js';
 import { DeliveryHeaders, verifySignature } from './signing.js';
 
@@ -24,6 +25,7 @@ interface Received {
   readonly signature: string | undefined;
   readonly timestamp: string | undefined;
   readonly raw: string;
+  readonly event: string | undefined;
   readonly body: NotificationBody;
   /** What the receiver answered. */
   readonly answered: number;
@@ -65,6 +67,7 @@ class Receiver {
       signature: header(DeliveryHeaders.Signature),
       timestamp: header(DeliveryHeaders.Timestamp),
       raw,
+      event: header(DeliveryHeaders.Event),
       body: JSON.parse(raw) as NotificationBody,
       answered,
     });
@@ -332,6 +335,78 @@ describe('relais-notifier', () => {
     expect(new Set(receiver.requests.filter((r) => r.path === path).map((r) => r.body.event.type))).toEqual(new Set(['TransmissionReceived']));
     expect((await outbox.ofWebhook(removed.id)).every((d) => d.state === 'pending' || d.state === 'cancelled')).toBe(true);
     await deleteWebhook(db.pool, siren, late.webhook.id);
+  });
+
+  /** Records a PES_Retour the DGFiP sent for `ofSiren`, as the transmitter does. */
+  function retourArrives(ofSiren: string, n: number): Promise<PesRetour> {
+    const fileName = `PES_RETOUR_${ofSiren}00013_${n}.xml`;
+    return recordPesRetour(store, {
+      siren: ofSiren,
+      siret: `${ofSiren}00013`,
+      fileName,
+      nomFic: `RETOUR_${n}`,
+      idPost: '021000',
+      codCol: '001',
+      sha256: String(n).repeat(64).slice(0, 64),
+      size: 1000 + n,
+      messageId: fileName,
+    });
+  }
+
+  it("POSTs each PES_Retour arriving for the collectivité to its webhooks, in order, signed, each delivery id once", async () => {
+    const before = await retourArrives(siren, 1);
+    const { path, webhook: w } = await webhook(siren, 'pes-retours');
+    const other = await webhook(otherSiren, 'pes-retours-other');
+    const retours = [await retourArrives(siren, 2), await retourArrives(siren, 3)];
+
+    const taken = await waitFor('both retours at the webhook', () => {
+      const got = receiver.accepted(path).filter((r) => r.event === 'PesRetourReceived');
+      return Promise.resolve(got.length >= 2 && got);
+    });
+    const bodies = taken.map((r) => JSON.parse(r.raw) as PesRetourBody);
+    expect(bodies.map((b) => b.retour.id)).toEqual(retours.map((r) => r.id));
+    const [second] = retours;
+    expect(bodies[0]).toEqual({
+      deliveryId: taken[0]!.deliveryId,
+      webhookId: w.id,
+      event: {
+        id: second!.id,
+        type: 'PesRetourReceived',
+        at: second!.receivedAt,
+        recordedAt: expect.stringMatching(/Z$/),
+        data: expect.objectContaining({ retourId: second!.id, siren, fileName: second!.fileName, size: '1002' }),
+      },
+      retour: {
+        id: second!.id,
+        siren,
+        receivedAt: second!.receivedAt,
+        siret: `${siren}00013`,
+        fileName: second!.fileName,
+        nomFic: 'RETOUR_2',
+        idPost: '021000',
+        codCol: '001',
+        size: 1002,
+        sha256: second!.sha256,
+        href: `/api/v1/pes/retours/${second!.id}/file`,
+      },
+    });
+    expectSigned(path);
+
+    // The same arrival handed over again (past the duplicate window) adds nothing.
+    const event = (await store.readStream(`pesretours-${siren}`)).find((e) => e.eventId === retours[1]!.id)!;
+    const seq = await relayEvent(ns.nc, ns.namespace, event, `${event.eventId}-again`);
+    await waitUntilAcked(ns.nc, ns.namespace, 'notifier-pes-retours', seq);
+    expect(receiver.requests.filter((r) => r.path === path)).toHaveLength(2);
+    expectEachOnce(path);
+    // Nothing of what arrived before the webhook was registered, nothing for another collectivité.
+    expect(bodies.some((b) => b.retour.id === before.id)).toBe(false);
+    expect(receiver.requests.filter((r) => r.path === other.path)).toEqual([]);
+    expect((await outbox.ofWebhook(w.id)).map((d) => [d.transmissionId, d.sequence, d.eventType, d.state])).toEqual([
+      [`pesretours-${siren}`, 2, 'PesRetourReceived', 'delivered'],
+      [`pesretours-${siren}`, 3, 'PesRetourReceived', 'delivered'],
+    ]);
+    await deleteWebhook(db.pool, siren, w.id);
+    await deleteWebhook(db.pool, otherSiren, other.webhook.id);
   });
 
   it('answers health questions with the deliveries waiting', async () => {

@@ -1,46 +1,44 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TransmissionError, type ActeSubmission, type ErrorDetail, type TransmissionReceived } from '@relais/domain';
 import { PermanentError } from '@relais/messaging';
+import { PesValidation } from '../pes/pes-validation.js';
 import { ValidatorResources } from '../validator.resources.js';
 import { acteErrors, type ActeFiles } from './acte-verdict.js';
 import { readFileEnds } from './file-ends.js';
-
-/** A file a received acte names is not in the blob store: retried, then dead-lettered for an operator. */
-export class FileNotStoredError extends Error {
-  readonly code = 'VALIDATOR.FILE_NOT_STORED';
-  constructor(transmissionId: string, sha256: string) {
-    super(`transmission ${transmissionId}: file ${sha256} is not in the blob store`);
-    this.name = 'FileNotStoredError';
-  }
-}
+import { FileNotStoredError } from './file-not-stored.error.js';
 
 /** What handling one TransmissionReceived did. */
-export type ValidationOutcome = 'validated' | 'rejected' | 'already_decided' | 'skipped_pes';
+export type ValidationOutcome = 'validated' | 'rejected' | 'already_decided';
 
 /** The actor recorded in the metadata of the events the validator appends. */
 const ACTOR = 'validator';
 
 /**
- * Validates one received acte and records the verdict. Idempotent: a transmission that already has a
- * verdict is left as it is, and the numéro interne is claimed only once every other rule passed, by
- * this transmission alone, so a redelivery finds its own claim and gives the same verdict.
+ * Validates one received transmission (an acte against the @ctes rules, a PES file against the
+ * operator's Hélios checks) and records the verdict. Idempotent: a transmission that already has a
+ * verdict is left as it is, and the numéro interne (acte) or the NomFic (PES) is claimed only once
+ * every other rule passed, by this transmission alone, so a redelivery finds its own claim and gives
+ * the same verdict.
  */
 @Injectable()
 export class ValidationHandler {
   private readonly logger = new Logger('Validation');
 
-  constructor(private readonly resources: ValidatorResources) {}
+  constructor(
+    private readonly resources: ValidatorResources,
+    private readonly pes: PesValidation,
+  ) {}
 
   async handle(event: TransmissionReceived, messageId: string): Promise<ValidationOutcome> {
     const { transmissionId, siren, submission } = event.data;
-    // PES files get their own validator in a later issue; until then they stay `received`.
-    if (submission.kind === 'pes') return 'skipped_pes';
     const { state } = await this.resources.commands.load(transmissionId);
     if (state.status === 'none') throw new Error(`transmission ${transmissionId} is not in the log yet`);
     if (state.validationErrors !== undefined || state.status !== 'received') return 'already_decided';
 
-    const files = await this.files(transmissionId, submission);
-    const errors = await this.verdict(transmissionId, siren, submission, files, event.data.at);
+    const errors =
+      submission.kind === 'acte'
+        ? await this.acteVerdict(transmissionId, siren, submission, await this.files(transmissionId, submission), event.data.at)
+        : await this.pes.errors(transmissionId, siren, submission);
     try {
       await this.resources.commands.execute(
         { type: 'RecordValidation', data: { transmissionId, at: new Date().toISOString(), errors } },
@@ -58,7 +56,7 @@ export class ValidationHandler {
     return 'validated';
   }
 
-  private async verdict(
+  private async acteVerdict(
     transmissionId: string,
     siren: string,
     submission: ActeSubmission,

@@ -5,7 +5,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PostgresBlobStore } from '@relais/blob-store';
 import type { ActeSubmission, TransmissionEvent } from '@relais/domain';
-import { acte, at, pes, siren } from '@relais/domain/testing';
+import { acte, at, siren } from '@relais/domain/testing';
 import { PostgresEventStore } from '@relais/event-store';
 import { MessagingNames, type MessagingLogger } from '@relais/messaging';
 import { askHealth, ClassificationCommands, registerCollectivite, TransmissionCommands } from '@relais/service-kit';
@@ -13,7 +13,7 @@ import { historyOf, quiet, relayEvent, storedEvent, TEST_LIMITS, waitFor, waitUn
 import { createTestDatabase, createTestNamespace, retourClassificationXml, type TestDatabase, type TestNamespace } from '@relais/testing';
 import { pdfBytes, storeFile } from '../../test/flow.js';
 import { AppModule } from '../app.module.js';
-import { DEFAULT_CLASSIFICATION_FILE } from '../config.js';
+import { DEFAULT_CLASSIFICATION_FILE, DEFAULT_TRIPLETS_FILE } from '../config.js';
 import { NumeroClaims } from '../numeros/numero-claims.js';
 import { readFileEnds } from './file-ends.js';
 
@@ -36,7 +36,7 @@ describe('relais-validator', () => {
   beforeAll(async () => {
     db = await createTestDatabase('relais_validator');
     ns = await createTestNamespace();
-    const config = { databaseUrl: db.url, natsUrl: ns.natsUrl, namespace: ns.namespace, classificationFile: DEFAULT_CLASSIFICATION_FILE };
+    const config = { databaseUrl: db.url, natsUrl: ns.natsUrl, namespace: ns.namespace, classificationFile: DEFAULT_CLASSIFICATION_FILE, tripletsFile: DEFAULT_TRIPLETS_FILE };
     app = await NestFactory.createApplicationContext(AppModule.forConfig(config, { streamLimits: TEST_LIMITS, logger: messagingLogger }), quiet());
     // The application migrated the schema while starting.
     store = new PostgresEventStore(db.pool);
@@ -192,15 +192,6 @@ describe('relais-validator', () => {
     await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: { ...acte, numeroInterne: 'DEL2026_107', document } } });
     await relayEvent(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
     expect((await verdict(id)).type).toBe('TransmissionValidated');
-  });
-
-  it('leaves a PES file received, for the PES validator to come', async () => {
-    const id = randomUUID();
-    const file = await storeFile(blobs, 'pes.xml', Buffer.from('<?xml version="1.0"?><PES_Aller/>'), 'application/xml');
-    await commands.execute({ type: 'SubmitPes', data: { transmissionId: id, at, siren, pes: { ...pes, file } } });
-    const seq = await relayEvent(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
-    await waitUntilAcked(ns.nc, ns.namespace, 'validator', seq);
-    expect((await historyOf(store, id)).map((e) => e.type)).toEqual(['TransmissionReceived']);
   });
 
   it('retries a transmission whose file is not stored yet, and validates it once it is', async () => {
