@@ -83,3 +83,4 @@ export {
   type PesNonAcquitInput,
 } from './acquit/acquit.build.js';
 export { PES_FILE_NAME_REGEX, pMsg, pesFileName } from './naming/pes.naming.js';
+export { pesErrorDetail, type PesErrorDetail } from './pes-error-detail.js';

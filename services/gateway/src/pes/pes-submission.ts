@@ -1,7 +1,6 @@
 import type { ErrorDetail, FileRef, PesSubmission } from '@relais/domain';
-import { PesErrorCode, type PesAllerSummary, type PesError, type PesFieldName, type PesReadError } from '@relais/pes';
+import { PesErrorCode, pesErrorDetail, type PesAllerSummary, type PesError, type PesFieldName, type PesReadError } from '@relais/pes';
 import { ApiError } from '../errors/api-error.js';
-import { pesErrorDetail } from './pes-error-detail.js';
 
 /** The media type a PES file is recorded with, whatever the request declared. */
 export const PES_MEDIA_TYPE = 'application/xml';

@@ -1,8 +1,7 @@
 import type { ErrorDetail } from '@relais/domain';
-import { PesErrorCode, type PesAllerValidation, type PesCheckContext, type PesEncoding, type TripletGrid } from '@relais/pes';
+import { PesErrorCode, pesErrorDetail, type PesAllerValidation, type PesCheckContext, type PesEncoding, type TripletGrid } from '@relais/pes';
 import type { HeliosBudget } from '@relais/service-kit';
 import type { NomFicKey } from './nom-fic-claims.js';
-import { pesErrorDetail } from './pes-error-detail.js';
 
 /** The issue's « ISO-8859-1 or UTF-8 as declared »: wider than S²LOW, which takes a declared ISO-8859-1 only. */
 export const ACCEPTED_PES_ENCODINGS: readonly PesEncoding[] = ['ISO-8859-1', 'UTF-8'];

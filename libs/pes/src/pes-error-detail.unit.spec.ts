@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { PesErrorCode } from '@relais/pes';
+import { PesErrorCode } from './pes.errors.js';
 import { pesErrorDetail } from './pes-error-detail.js';
 
 describe('pesErrorDetail', () => {

@@ -1,9 +1,15 @@
-import type { ErrorDetail } from '@relais/domain';
-import { PesErrorCode, type PesError } from '@relais/pes';
+import { PesErrorCode, type PesError } from './pes.errors.js';
+
+/** A problem in the API's `{code, message, field?}` shape. */
+export interface PesErrorDetail {
+  readonly code: string;
+  readonly message: string;
+  readonly field?: string;
+}
 
 /**
  * A PES problem in the API's `{code, message, field?}` shape, `field` saying where in the file it lies
- * (the validator writes its verdicts the same way):
+ * (the gateway's refusals and the validator's verdicts alike):
  *
  *     field    := path? ('@' line (':' column)?)?
  *     path     := step ('/' step)*            the element at fault, below the root
@@ -14,7 +20,7 @@ import { PesErrorCode, type PesError } from '@relais/pes';
  * written as `encodeURIComponent` writes them, so `]`, `/` and `@` never appear raw. A rule about the
  * whole file (`PES.EMPTY`) has no field. The message ends with the line, when there is one. Pure.
  */
-export function pesErrorDetail(error: PesError): ErrorDetail {
+export function pesErrorDetail(error: PesError): PesErrorDetail {
   const location = error.location;
   const line = location?.line;
   const at = line === undefined ? '' : `@${line}${location?.column === undefined ? '' : `:${location.column}`}`;
