@@ -57,10 +57,17 @@ export function recordAcknowledgment(
 /** Records the State's refusal of the whole transmission. */
 export function recordNack(command: RecordNack, state: TransmissionState): TransmissionNacked[] {
   const t = existing(state, command);
-  const { transmissionId, at, source, reasonCode, detail } = command.data;
+  const { transmissionId, at, source, reasonCode, detail, outcomes } = command.data;
   if (!nackSourceKinds[source].includes(t.submission.kind)) throw kindMismatch(t, command, `a refusal from ${source}`);
-  if (alreadyAnswered(t, command, { status: 'nacked', source, reasonCode, detail })) return [];
-  return [{ type: 'TransmissionNacked', data: { transmissionId, at, source, reasonCode, detail } }];
+  if (outcomes !== undefined && outcomes.length > 0) {
+    if (t.submission.kind !== 'pes') throw kindMismatch(t, command, 'only a PES file has verdicts per element');
+    if (outcomes.some((outcome) => outcome.accepted)) {
+      throw invalidCommand(command, 'a refusal of the whole file accepts no element: that is a partial acceptance');
+    }
+  }
+  const detailed = outcomes !== undefined && outcomes.length > 0 ? { outcomes } : {};
+  if (alreadyAnswered(t, command, { status: 'nacked', source, reasonCode, detail, ...detailed })) return [];
+  return [{ type: 'TransmissionNacked', data: { transmissionId, at, source, reasonCode, detail, ...detailed } }];
 }
 
 /** Records a PES acquittal that takes some elements and refuses others. */

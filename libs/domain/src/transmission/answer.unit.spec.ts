@@ -85,6 +85,15 @@ describe('nacking', () => {
     spec.given(pesSent).when(nack).then([{ type: 'TransmissionNacked', data: { ...nack.data } }]);
   });
 
+  it('records a PES_Acquit refusing every element with each element’s verdict, and only refusals', () => {
+    const nack = command('RecordNack', { source: 'pes_nack', reasonCode: 'ERREUR_PJ', detail: 'PJ illisible', outcomes: [pjRefused] });
+    spec.given(pesSent).when(nack).then([{ type: 'TransmissionNacked', data: { ...nack.data } }]);
+    const accepting = command('RecordNack', { source: 'pes_nack', reasonCode: 'ERREUR_PJ', detail: 'x', outcomes: [pjRefused, bordereauAccepted] });
+    spec.given(pesSent).when(accepting).thenThrows(withCode(Code.InvalidCommand));
+    const acte = command('RecordNack', { source: 'acte_anomaly', reasonCode: '003', detail: 'x', outcomes: [pjRefused] });
+    spec.given(acteSent).when(acte).thenThrows(withCode(Code.KindMismatch));
+  });
+
   it('records nothing when the same refusal comes again', () => {
     spec.given([...acteSent, nacked()]).when(anomaly).then([]);
   });

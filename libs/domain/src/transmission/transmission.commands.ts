@@ -47,7 +47,10 @@ export type Retry = Command<'Retry', Request & { requestedBy: string }>;
 /** Record the State's acknowledgment. */
 export type RecordAcknowledgment = Command<'RecordAcknowledgment', Request & { acknowledgment: Acknowledgment }>;
 /** Record the State's refusal of the whole transmission. */
-export type RecordNack = Command<'RecordNack', Request & { source: NackSource; reasonCode: string; detail: string }>;
+export type RecordNack = Command<
+  'RecordNack',
+  Request & { source: NackSource; reasonCode: string; detail: string; outcomes?: readonly PesOutcome[] }
+>;
 /** Record a PES acquittal that accepts some elements and refuses others. */
 export type RecordPartialAcceptance = Command<'RecordPartialAcceptance', Request & { outcomes: readonly PesOutcome[] }>;
 /** Ask to cancel an acknowledged acte. */

@@ -53,7 +53,7 @@ export type TransmissionAcknowledged = Event<'TransmissionAcknowledged', Fact & 
 /** The State refused the transmission as a whole. */
 export type TransmissionNacked = Event<
   'TransmissionNacked',
-  Fact & { source: NackSource; reasonCode: string; detail: string }
+  Fact & { source: NackSource; reasonCode: string; detail: string; outcomes?: readonly PesOutcome[] }
 >;
 /** The DGFiP took some elements of a PES file and refused others. */
 export type TransmissionPartiallyAccepted = Event<

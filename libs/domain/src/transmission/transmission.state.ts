@@ -78,7 +78,13 @@ export interface Exchange {
 /** The State's final word on delivery. */
 export type StateAnswer =
   | { readonly status: 'acknowledged'; readonly acknowledgment: Acknowledgment }
-  | { readonly status: 'nacked'; readonly source: NackSource; readonly reasonCode: string; readonly detail: string }
+  | {
+      readonly status: 'nacked';
+      readonly source: NackSource;
+      readonly reasonCode: string;
+      readonly detail: string;
+      readonly outcomes?: readonly PesOutcome[];
+    }
   | { readonly status: 'partially_accepted'; readonly outcomes: readonly PesOutcome[] };
 
 /**
@@ -178,8 +184,9 @@ function evolveExisting(
         answer: { status: 'acknowledged', acknowledgment: event.data.acknowledgment },
       };
     case 'TransmissionNacked': {
-      const { source, reasonCode, detail } = event.data;
-      return { ...t, status: 'nacked', answer: { status: 'nacked', source, reasonCode, detail } };
+      const { source, reasonCode, detail, outcomes } = event.data;
+      const detailed = outcomes === undefined ? {} : { outcomes };
+      return { ...t, status: 'nacked', answer: { status: 'nacked', source, reasonCode, detail, ...detailed } };
     }
     case 'TransmissionPartiallyAccepted':
       return {

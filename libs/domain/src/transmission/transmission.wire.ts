@@ -94,7 +94,12 @@ export function toStored(event: TransmissionEvent): WireEvent {
       return stored(wire.TransmissionAcknowledgedSchema, { transmissionId, at, acknowledgment });
     }
     case 'TransmissionNacked':
-      return stored(wire.TransmissionNackedSchema, { ...event.data, at, source: nackSources[event.data.source] });
+      return stored(wire.TransmissionNackedSchema, {
+        ...event.data,
+        at,
+        source: nackSources[event.data.source],
+        outcomes: (event.data.outcomes ?? []).map(outcomeOut),
+      });
     case 'TransmissionPartiallyAccepted': {
       const outcomes = event.data.outcomes.map(outcomeOut);
       return stored(wire.TransmissionPartiallyAcceptedSchema, { ...event.data, at, outcomes });
@@ -196,6 +201,7 @@ const decoders = new Map<string, Decoder>([
       source: backwards(nackSources, m.source, 'source'),
       reasonCode: m.reasonCode,
       detail: m.detail,
+      ...(m.outcomes.length === 0 ? {} : { outcomes: m.outcomes.map(outcomeIn) }),
     },
   })),
   decoder(wire.TransmissionPartiallyAcceptedSchema, (m) => ({

@@ -85,6 +85,10 @@ const samples: TransmissionEvent[] = [
     data: { transmissionId: id, at: later, source: 'pes_nack', reasonCode: 'ERREUR_SIRET', detail: 'y' },
   },
   partiallyAccepted(),
+  {
+    type: 'TransmissionNacked',
+    data: { transmissionId: id, at, source: 'pes_nack', reasonCode: 'ERREUR_PJ', detail: 'z', outcomes: [pjRefused] },
+  },
   cancellationRequested(),
   cancelled(),
   letterReceived('3-1'),

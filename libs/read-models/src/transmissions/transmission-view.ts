@@ -127,8 +127,9 @@ function evolveExisting(
       return { ...v, status: 'acknowledged', errors: [], ...(pes && { pes }), acknowledgment: { at, outcomes: a.outcomes } };
     }
     case 'TransmissionNacked': {
-      const { source, reasonCode, detail } = event.data;
-      return { ...v, status: 'nacked', errors: [{ code: `${source.toUpperCase()}.${reasonCode}`, message: detail }] };
+      const { source, reasonCode, detail, outcomes } = event.data;
+      const pes = v.pes === undefined || outcomes === undefined ? undefined : { ...v.pes, outcomes };
+      return { ...v, status: 'nacked', errors: [{ code: `${source.toUpperCase()}.${reasonCode}`, message: detail }], ...(pes && { pes }) };
     }
     case 'TransmissionPartiallyAccepted': {
       const pes = v.pes === undefined ? undefined : { ...v.pes, outcomes: event.data.outcomes };

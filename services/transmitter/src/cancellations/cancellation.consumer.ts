@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { TransmissionCancellationRequested } from '@relais/domain';
-import { MessagingNames, NATS_CONNECTION } from '@relais/messaging';
+import { MessagingNames, NATS_CONNECTION, type EventEnvelope } from '@relais/messaging';
 import { decodeTransmissionEvent, transmissionEvents } from '@relais/service-kit';
 import { CancellationHandler } from './cancellation.handler.js';
 import type { TransmitterConfig } from '../config.js';
@@ -12,7 +12,7 @@ import { TRANSMITTER_CONFIG } from '../tokens.js';
 export const CANCELLATION_CONSUMER = 'transmitter-cancellation';
 
 /** A relayed envelope as a cancellation request; anything else is dead-lettered undecoded. */
-export const decodeCancellationRequest = decodeOnly(decodeTransmissionEvent, 'TransmissionCancellationRequested');
+export const decodeCancellationRequest: (envelope: EventEnvelope) => TransmissionCancellationRequested = decodeOnly(decodeTransmissionEvent, 'TransmissionCancellationRequested');
 
 /** The 6-1 to send: each TransmissionCancellationRequested relayed from the log to the cancellation handler. */
 @Injectable()

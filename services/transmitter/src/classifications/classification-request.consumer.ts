@@ -1,22 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ClassificationEvent } from '@relais/domain';
-import { MessagingNames, NATS_CONNECTION } from '@relais/messaging';
+import { MessagingNames, NATS_CONNECTION, type EventEnvelope } from '@relais/messaging';
 import { collectiviteEvents, decodeClassificationEvent } from '@relais/service-kit';
 import { ClassificationRequestHandler } from './classification-request.handler.js';
 import type { TransmitterConfig } from '../config.js';
 import { decodeOnly, OutboundConsumer, type OutboundConsumerSpec } from '../messages/outbound.consumer.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 
+type ClassificationRequested = Extract<ClassificationEvent, { type: 'ClassificationRequested' }>;
+
 /** Durable consumer name (without namespace) of the 7-1 to send. */
 export const CLASSIFICATION_REQUEST_CONSUMER = 'transmitter-classification-request';
 
 /** A relayed envelope as a classification request; anything else is dead-lettered undecoded. */
-export const decodeClassificationRequest = decodeOnly(decodeClassificationEvent, 'ClassificationRequested');
+export const decodeClassificationRequest: (envelope: EventEnvelope) => ClassificationRequested = decodeOnly(decodeClassificationEvent, 'ClassificationRequested');
 
 /** The 7-1 to send: each ClassificationRequested relayed from a collectivité's stream to the 7-1 handler. */
 @Injectable()
-export class ClassificationRequestConsumer extends OutboundConsumer<Extract<ClassificationEvent, { type: 'ClassificationRequested' }>> {
+export class ClassificationRequestConsumer extends OutboundConsumer<ClassificationRequested> {
   protected readonly logger = new Logger('ClassificationRequestConsumer');
 
   constructor(
@@ -28,7 +30,7 @@ export class ClassificationRequestConsumer extends OutboundConsumer<Extract<Clas
     super(nc, names, config);
   }
 
-  protected spec(): OutboundConsumerSpec<Extract<ClassificationEvent, { type: 'ClassificationRequested' }>> {
+  protected spec(): OutboundConsumerSpec<ClassificationRequested> {
     return {
       consumer: CLASSIFICATION_REQUEST_CONSUMER,
       filterSubject: collectiviteEvents('ClassificationRequested'),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { TransmissionReplyRequested } from '@relais/domain';
-import { MessagingNames, NATS_CONNECTION } from '@relais/messaging';
+import { MessagingNames, NATS_CONNECTION, type EventEnvelope } from '@relais/messaging';
 import { decodeTransmissionEvent, transmissionEvents } from '@relais/service-kit';
 import { ExchangeReplyHandler } from './exchange-reply.handler.js';
 import type { TransmitterConfig } from '../config.js';
@@ -12,7 +12,7 @@ import { TRANSMITTER_CONFIG } from '../tokens.js';
 export const EXCHANGE_REPLY_CONSUMER = 'transmitter-exchange-reply';
 
 /** A relayed envelope as a request to send an answer; anything else is dead-lettered undecoded. */
-export const decodeReplyRequest = decodeOnly(decodeTransmissionEvent, 'TransmissionReplyRequested');
+export const decodeReplyRequest: (envelope: EventEnvelope) => TransmissionReplyRequested = decodeOnly(decodeTransmissionEvent, 'TransmissionReplyRequested');
 
 /** The answers to send: each TransmissionReplyRequested (the automatic 3-2 / 4-2, the collectivité's answers) to the answer handler. */
 @Injectable()

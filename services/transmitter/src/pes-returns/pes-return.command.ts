@@ -70,7 +70,7 @@ export function acquitCommand(acquit: PesAcquit, transmissionId: string, at: str
     case 'nacked': {
       const refusals = outcomes.flatMap((outcome) => outcome.errors.map((error) => ({ error, of: elementName(outcome.element) })));
       const detail = refusals.map(({ error, of }) => `${of}${error.field === undefined ? '' : ` ${error.field}`}: ${error.code} ${error.message}`);
-      return nack(transmissionId, at, refusals[0]?.error.code, detail.length > 0 ? detail : ['PES_ACQUIT refusing every element, without anomaly']);
+      return nack(transmissionId, at, refusals[0]?.error.code, detail.length > 0 ? detail : ['PES_ACQUIT refusing every element, without anomaly'], outcomes);
     }
     default: {
       const unknown: never = verdict;
@@ -86,10 +86,11 @@ export function nonAcquitCommand(nonAcquit: PesNonAcquit, transmissionId: string
   return nack(transmissionId, at, errors[0]?.code, detail.length > 0 ? detail : ['PES_NonAcquit without anomaly']);
 }
 
-function nack(transmissionId: string, at: string, code: string | undefined, lines: readonly string[]): RecordNack {
+function nack(transmissionId: string, at: string, code: string | undefined, lines: readonly string[], outcomes: readonly PesOutcome[] = []): RecordNack {
   const joined = lines.join('; ');
   const detail = joined.length > MAX_NACK_DETAIL_CHARS ? `${joined.slice(0, MAX_NACK_DETAIL_CHARS - 1)}…` : joined;
-  return { type: 'RecordNack', data: { transmissionId, at, source: 'pes_nack', reasonCode: code ?? PES_ANOMALY_WITHOUT_CODE, detail } };
+  const detailed = outcomes.length === 0 ? {} : { outcomes };
+  return { type: 'RecordNack', data: { transmissionId, at, source: 'pes_nack', reasonCode: code ?? PES_ANOMALY_WITHOUT_CODE, detail, ...detailed } };
 }
 
 function elementName(element: PesOutcome['element']): string {

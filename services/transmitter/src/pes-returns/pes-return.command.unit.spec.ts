@@ -94,7 +94,7 @@ describe('acquitCommand', () => {
     });
   });
 
-  it('refuses the file when every element is refused: the first anomaly’s code, every anomaly in the detail', () => {
+  it('refuses the file when every element is refused: the first anomaly’s code, every anomaly in the detail, each element’s verdict', () => {
     const command = acquitCommand(
       acquit([
         bordereau('101', false, { errors: [{ code: 'ERREUR_SIGNATURE_INVALIDE', label: 'Signature invalide' }] }),
@@ -111,6 +111,10 @@ describe('acquitCommand', () => {
         source: 'pes_nack',
         reasonCode: 'ERREUR_SIGNATURE_INVALIDE',
         detail: 'bordereau 101 (2026): ERREUR_SIGNATURE_INVALIDE Signature invalide; PJ PJ-1 piece:7: ERREUR_PJ PJ absente',
+        outcomes: [
+          { element: { kind: 'bordereau', exercice: 2026, numBord: '101' }, accepted: false, errors: [expect.objectContaining({ code: 'ERREUR_SIGNATURE_INVALIDE' })] },
+          { element: { kind: 'pj', idUnique: 'PJ-1' }, accepted: false, errors: [expect.objectContaining({ code: 'ERREUR_PJ' })] },
+        ],
       },
     });
   });
