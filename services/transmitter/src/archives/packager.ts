@@ -43,6 +43,22 @@ export class Packager {
     return packaged;
   }
 
+  /**
+   * The bytes of a packaged file as a stream for one delivery attempt, never held whole: its presence and
+   * size are checked before the first byte is sent, and its hash as it flows, the last chunk held back
+   * until the hash is known, so that bytes which are not the recorded ones never reach the State whole
+   * (the attempt fails instead, and the State sees a cut upload).
+   * @throws PackagingError `FileMissing` or `FileCorrupt` (size) before anything is sent
+   */
+  async streamOf(file: PackagedFile): Promise<AsyncIterable<Uint8Array>> {
+    const stat = await this.resources.blobs.stat(file.sha256);
+    if (stat === null) throw new PackagingError(PackagingErrorCode.FileMissing, `${file.fileName} (${file.sha256}) is not in the blob store`);
+    if (stat.size !== file.size) {
+      throw new PackagingError(PackagingErrorCode.FileCorrupt, `${file.fileName}: ${stat.size} bytes stored, ${file.size} recorded`);
+    }
+    return verifiedChunks(await this.resources.blobs.get(file.sha256), file);
+  }
+
   /** The stored bytes of a packaged file, checked against its recorded size and hash. */
   async bytesOf(file: PackagedFile): Promise<Buffer> {
     const bytes = await this.readFile(file.sha256, file.fileName);
@@ -110,4 +126,22 @@ export class Packager {
     }
     return bytes;
   }
+}
+
+/** `source`'s chunks, the last one held back until the whole has hashed to the recorded sha256 and size. */
+export async function* verifiedChunks(source: AsyncIterable<unknown>, file: PackagedFile): AsyncGenerator<Uint8Array> {
+  const hash = createHash('sha256');
+  let size = 0;
+  let held: Uint8Array | undefined;
+  for await (const chunk of source) {
+    const bytes = chunk instanceof Uint8Array ? chunk : Buffer.from(String(chunk));
+    hash.update(bytes);
+    size += bytes.length;
+    if (held !== undefined) yield held;
+    held = bytes;
+  }
+  if (size !== file.size || hash.digest('hex') !== file.sha256) {
+    throw new PackagingError(PackagingErrorCode.FileCorrupt, `${file.fileName}: the stored bytes are not the ${file.size} recorded bytes of ${file.sha256}`);
+  }
+  if (held !== undefined) yield held;
 }

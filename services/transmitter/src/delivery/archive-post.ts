@@ -21,19 +21,24 @@ export function pesUrl(endpointUrl: string, fileName: string): string {
  * `timeoutMs`; past it the attempt is abandoned and counts as unavailable: the State may have taken
  * the bytes, which is why the next attempt sends the very same ones under the same name.
  */
-export function postArchive(endpointUrl: string, fileName: string, bytes: Uint8Array, timeoutMs: number): Promise<AttemptOutcome> {
+export function postArchive(endpointUrl: string, fileName: string, bytes: DeliveryBody, timeoutMs: number): Promise<AttemptOutcome> {
   return postFile(archiveUrl(endpointUrl, fileName), { 'content-type': 'application/gzip' }, bytes, timeoutMs);
 }
 
 /** Deposits a PES file with its `P_MSG` route, as {@link postArchive} delivers an archive. */
-export function postPesFile(endpointUrl: string, fileName: string, routing: string, bytes: Uint8Array, timeoutMs: number): Promise<AttemptOutcome> {
+export function postPesFile(endpointUrl: string, fileName: string, routing: string, bytes: DeliveryBody, timeoutMs: number): Promise<AttemptOutcome> {
   return postFile(pesUrl(endpointUrl, fileName), { 'content-type': 'application/xml', [PES_ROUTING_HEADER]: routing }, bytes, timeoutMs);
 }
 
-async function postFile(url: string, headers: Readonly<Record<string, string>>, bytes: Uint8Array, timeoutMs: number): Promise<AttemptOutcome> {
+/** What an attempt sends: bytes in memory (small messages), or a stream made for this attempt (a file of any size). */
+export type DeliveryBody = Uint8Array | AsyncIterable<Uint8Array>;
+
+async function postFile(url: string, headers: Readonly<Record<string, string>>, bytes: DeliveryBody, timeoutMs: number): Promise<AttemptOutcome> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(url, { method: 'POST', headers, body: bytes, signal });
+    // A stream body is sent as it is read (`duplex: 'half'`, chunked), never gathered first.
+    const init: RequestInit & { duplex: 'half' } = { method: 'POST', headers, body: bytes, signal, duplex: 'half' };
+    const response = await fetch(url, init);
     const body = (await response.text()).slice(0, MAX_ANSWER_CHARS);
     return outcomeOfResponse(response.status, body);
   } catch (error) {

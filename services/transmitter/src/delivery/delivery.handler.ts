@@ -160,8 +160,8 @@ export class DeliveryHandler {
     switch (channel) {
       case 'actes': {
         const file = await this.packager.ensurePackaged(t, options);
-        const bytes = await this.packager.bytesOf(file);
-        return { file, post: (url) => postArchive(url, file.fileName, bytes, timeoutMs) };
+        await this.packager.streamOf(file); // fails now, as a packaging error, when the file is gone
+        return { file, post: async (url) => postArchive(url, file.fileName, await this.packager.streamOf(file), timeoutMs) };
       }
       case 'helios': {
         const file = await this.pesPackager.ensurePackaged(t, options);
@@ -169,8 +169,8 @@ export class DeliveryHandler {
           throw new PackagingError(PackagingErrorCode.NotAPesFile, `transmission ${t.id} is a ${t.submission.kind}, not a PES file`);
         }
         const routing = pesRouting(t.submission);
-        const bytes = await this.packager.bytesOf(file);
-        return { file, post: (url) => postPesFile(url, file.fileName, routing, bytes, timeoutMs) };
+        await this.packager.streamOf(file); // fails now, as a packaging error, when the file is gone
+        return { file, post: async (url) => postPesFile(url, file.fileName, routing, await this.packager.streamOf(file), timeoutMs) };
       }
       default: {
         const unknown: never = channel;
