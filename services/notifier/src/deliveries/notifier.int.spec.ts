@@ -241,6 +241,8 @@ describe('relais-notifier', () => {
     expect(new Set([...receiver.accepted(first.path), ...receiver.accepted(second.path)].map((r) => r.deliveryId)).size).toBe(2 * LIFE.length);
     // Another collectivité's webhook hears nothing of it.
     expect(receiver.requests.filter((r) => r.path === other.path)).toEqual([]);
+    // Each delivery is marked delivered just after the receiver's answer.
+    await waitFor('every delivery marked delivered', async () => (await outbox.ofWebhook(first.webhook.id)).every((d) => d.state === 'delivered'));
     expect((await outbox.ofWebhook(first.webhook.id)).map((d) => [d.eventType, d.state, d.attempts])).toEqual(LIFE.map((type) => [type, 'delivered', 1]));
   });
 
@@ -269,7 +271,8 @@ describe('relais-notifier', () => {
     expect(receiver.accepted(path)).toHaveLength(3 * LIFE.length);
     expectSigned(path);
     expectEachOnce(path);
-    expect((await outbox.ofWebhook(w.id)).every((d) => d.state === 'delivered')).toBe(true);
+    // The receiver has answered every delivery; the sender marks each delivered just after its answer.
+    await waitFor('every delivery marked delivered', async () => (await outbox.ofWebhook(w.id)).every((d) => d.state === 'delivered'));
     await deleteWebhook(db.pool, siren, w.id);
   });
 
@@ -278,6 +281,7 @@ describe('relais-notifier', () => {
     const id = await submit();
     await acknowledge(id);
     await allTaken(path, id);
+    await waitFor('every delivery marked delivered', async () => (await outbox.ofWebhook(w.id)).every((d) => d.state === 'delivered'));
     const before = await outbox.ofWebhook(w.id);
 
     // The same event again, under another message id (as after the duplicate window): past the inbox.
