@@ -168,15 +168,9 @@ describe('readAll', () => {
       expect(e.streamVersion).toBe((versions.get(e.streamId) ?? 0n) + 1n);
       versions.set(e.streamId, e.streamVersion);
     }
-    // Out-of-sequence commits happened (positions came back lower than one already read), and still
-    // nothing was skipped or repeated.
-    let highest = 0n;
-    let belowHighest = 0;
-    for (const e of received) {
-      if (e.globalPosition < highest) belowHighest++;
-      else highest = e.globalPosition;
-    }
-    expect(belowHighest).toBeGreaterThan(0);
+    // Whether commits came out of sequence in this run depends on the machine's timing (a loaded CI
+    // machine may serialise them); the two tests above force that case deterministically. Here the
+    // promise is that under real concurrency nothing was skipped or repeated, checked above.
     // Stated versions did lose races, each refused alone.
     expect(conflicts).toBeGreaterThan(0);
   });
