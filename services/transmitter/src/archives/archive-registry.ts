@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { nextDailyNumber } from '../database/daily-numbers.js';
 
 /** The one archive built for a transmission, as the transmitter recorded it. */
 export interface ArchiveRecord {
@@ -52,15 +53,7 @@ export class ArchiveRegistry {
 
   /** The next envelope number of `siren` on `day` (`YYYY-MM-DD`): 1 for the first, then upwards. */
   async nextNumber(siren: string, day: string): Promise<number> {
-    const { rows } = await this.pool.query<{ last_number: number }>(
-      `INSERT INTO transmitter_archive_numbers AS n (siren, day, last_number) VALUES ($1, $2, 1)
-         ON CONFLICT (siren, day) DO UPDATE SET last_number = n.last_number + 1
-       RETURNING last_number`,
-      [siren, day],
-    );
-    const number = rows[0]?.last_number;
-    if (number === undefined) throw new Error(`no envelope number returned for ${siren} on ${day}`);
-    return number;
+    return nextDailyNumber(this.pool, { table: 'transmitter_archive_numbers', key: 'siren' }, siren, day);
   }
 
   /**

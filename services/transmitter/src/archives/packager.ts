@@ -51,12 +51,17 @@ export class Packager {
    * @throws PackagingError `FileMissing` or `FileCorrupt` (size) before anything is sent
    */
   async streamOf(file: PackagedFile): Promise<AsyncIterable<Uint8Array>> {
+    await this.checkStored(file);
+    return verifiedChunks(await this.resources.blobs.get(file.sha256), file);
+  }
+
+  /** @throws PackagingError `FileMissing` or `FileCorrupt` (size) when the packaged file cannot be sent. */
+  async checkStored(file: PackagedFile): Promise<void> {
     const stat = await this.resources.blobs.stat(file.sha256);
     if (stat === null) throw new PackagingError(PackagingErrorCode.FileMissing, `${file.fileName} (${file.sha256}) is not in the blob store`);
     if (stat.size !== file.size) {
       throw new PackagingError(PackagingErrorCode.FileCorrupt, `${file.fileName}: ${stat.size} bytes stored, ${file.size} recorded`);
     }
-    return verifiedChunks(await this.resources.blobs.get(file.sha256), file);
   }
 
   /** The stored bytes of a packaged file, checked against its recorded size and hash. */

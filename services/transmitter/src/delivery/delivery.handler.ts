@@ -160,7 +160,7 @@ export class DeliveryHandler {
     switch (channel) {
       case 'actes': {
         const file = await this.packager.ensurePackaged(t, options);
-        await this.packager.streamOf(file); // fails now, as a packaging error, when the file is gone
+        await this.packager.checkStored(file); // fails now, as a packaging error, when the file is gone
         return { file, post: async (url) => postArchive(url, file.fileName, await this.packager.streamOf(file), timeoutMs) };
       }
       case 'helios': {
@@ -169,7 +169,7 @@ export class DeliveryHandler {
           throw new PackagingError(PackagingErrorCode.NotAPesFile, `transmission ${t.id} is a ${t.submission.kind}, not a PES file`);
         }
         const routing = pesRouting(t.submission);
-        await this.packager.streamOf(file); // fails now, as a packaging error, when the file is gone
+        await this.packager.checkStored(file); // fails now, as a packaging error, when the file is gone
         return { file, post: async (url) => postPesFile(url, file.fileName, routing, await this.packager.streamOf(file), timeoutMs) };
       }
       default: {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { TransmitterConfig } from '../config.js';
 import { TransmitterResources } from '../database/transmitter-resources.js';
-import { describeError, forEachAtMost, pollUntilStopped, ReportOnce, TRANSMITTER_LOCK_CLASS, withAdvisoryLock, type AdvisoryLock } from '../polling/polling.js';
+import { drainServers, pollUntilStopped, ReportOnce, TRANSMITTER_LOCK_CLASS, withAdvisoryLock, type AdvisoryLock } from '../polling/polling.js';
 import type { ReplyOutcome } from '../replies/reply.handler.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { PesReturnRecorder } from './pes-return.handler.js';
@@ -46,22 +46,15 @@ export class PesReturnPoller implements OnApplicationBootstrap, BeforeApplicatio
 
   private async readReturns(): Promise<void> {
     const table = await this.resources.routing.current();
-    const urls = [...new Set(table.endpoints.filter((endpoint) => endpoint.channel === 'helios').map((endpoint) => endpoint.url))];
-    for (const url of urls) {
-      const server = new PesReturnsClient(url, this.config.deliveryTimeoutMs);
-      try {
-        await forEachAtMost(server.pending(), RETURNS_AT_ONCE, this.stopping.signal, (item) =>
-          this.handle(server, item).catch((error: unknown) => {
-            // Left where it is: the next poll tries again.
-            this.reports.report(`${url}#${item.id}`, 'warn', `PES return ${item.id} on ${url} not handled: ${describeError(error)}`);
-          }),
-        );
-        if (this.stopping.signal.aborted) return;
-        this.reports.forget(url);
-      } catch (error) {
-        this.reports.report(url, 'warn', `PES returns of ${url} not read: ${describeError(error)}`);
-      }
-    }
+    await drainServers({
+      urls: [...new Set(table.endpoints.filter((endpoint) => endpoint.channel === 'helios').map((endpoint) => endpoint.url))],
+      open: (url) => new PesReturnsClient(url, this.config.deliveryTimeoutMs),
+      atOnce: RETURNS_AT_ONCE,
+      signal: this.stopping.signal,
+      reports: this.reports,
+      describe: { item: (id, url) => `PES return ${id} on ${url}`, server: (url) => `PES returns of ${url}` },
+      handle: (server, item: PesReturnItem) => this.handle(server, item),
+    });
   }
 
   /** Reads a file, records what it means and, only once that is committed, acknowledges it on the server. */

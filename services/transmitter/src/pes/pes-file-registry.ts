@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { nextDailyNumber } from '../database/daily-numbers.js';
 
 /** The one name a PES transmission is sent under, as the transmitter recorded it. */
 export interface PesFileRecord {
@@ -56,15 +57,7 @@ export class PesFileRegistry {
 
   /** The next counter of `siret` on `day` (`YYYY-MM-DD`): 1 for the first, then upwards. */
   async nextNumber(siret: string, day: string): Promise<number> {
-    const { rows } = await this.pool.query<{ last_number: number }>(
-      `INSERT INTO transmitter_pes_numbers AS n (siret, day, last_number) VALUES ($1, $2, 1)
-         ON CONFLICT (siret, day) DO UPDATE SET last_number = n.last_number + 1
-       RETURNING last_number`,
-      [siret, day],
-    );
-    const number = rows[0]?.last_number;
-    if (number === undefined) throw new Error(`no PES counter returned for ${siret} on ${day}`);
-    return number;
+    return nextDailyNumber(this.pool, { table: 'transmitter_pes_numbers', key: 'siret' }, siret, day);
   }
 
   /**

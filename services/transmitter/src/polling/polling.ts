@@ -97,3 +97,42 @@ export class ReportOnce {
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+/** A State server whose waiting items are read page after page. */
+export interface PendingSource<I> {
+  readonly baseUrl: string;
+  pending(): AsyncIterable<I>;
+}
+
+/**
+ * Reads every State server of `urls` in turn: at most `atOnce` of each one's waiting items handled
+ * together, a failed item left where it is for the next poll (logged once), a server that cannot be
+ * read logged once and skipped; stops between items when `signal` is aborted.
+ */
+export async function drainServers<I extends { readonly id: number | string }, S extends PendingSource<I>>(options: {
+  readonly urls: readonly string[];
+  readonly open: (url: string) => S;
+  readonly atOnce: number;
+  readonly signal: AbortSignal;
+  readonly reports: ReportOnce;
+  /** How the logs name a server's items (`reply 12 in the mailbox of …`) and the server itself. */
+  readonly describe: { readonly item: (id: string, url: string) => string; readonly server: (url: string) => string };
+  readonly handle: (server: S, item: I) => Promise<void>;
+}): Promise<void> {
+  const { urls, open, atOnce, signal, reports, describe, handle } = options;
+  for (const url of urls) {
+    const server = open(url);
+    try {
+      await forEachAtMost(server.pending(), atOnce, signal, (item) =>
+        handle(server, item).catch((error: unknown) => {
+          // Left where it is: the next poll tries again.
+          reports.report(`${url}#${String(item.id)}`, 'warn', `${describe.item(String(item.id), url)} not handled: ${describeError(error)}`);
+        }),
+      );
+      if (signal.aborted) return;
+      reports.forget(url);
+    } catch (error) {
+      reports.report(url, 'warn', `${describe.server(url)} not read: ${describeError(error)}`);
+    }
+  }
+}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { parsePrefectureMessage, PrefectureMessageError } from '@relais/actes';
 import type { TransmitterConfig } from '../config.js';
 import { TransmitterResources } from '../database/transmitter-resources.js';
-import { describeError as describe, forEachAtMost, pollUntilStopped, ReportOnce, TRANSMITTER_LOCK_CLASS, withAdvisoryLock, type AdvisoryLock } from '../polling/polling.js';
+import { drainServers, pollUntilStopped, ReportOnce, TRANSMITTER_LOCK_CLASS, withAdvisoryLock, type AdvisoryLock } from '../polling/polling.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { MailboxClient, type MailboxItem } from './mailbox-client.js';
 import { ReplyRecorder } from './reply.handler.js';
@@ -45,24 +45,17 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async readMailboxes(): Promise<void> {
     const table = await this.resources.routing.current();
-    const urls = [...new Set(table.endpoints.filter((endpoint) => endpoint.channel === 'actes').map((endpoint) => endpoint.url))];
-    for (const url of urls) {
-      const mailbox = new MailboxClient(url, this.config.deliveryTimeoutMs);
-      try {
-        // Replies concern different transmissions: several are recorded at once (each against its own
-        // stream's version), as one at a time would cap acknowledgments at one per few round trips.
-        await forEachAtMost(mailbox.pending(), REPLIES_AT_ONCE, this.stopping.signal, (item) =>
-          this.handle(mailbox, item).catch((error: unknown) => {
-            // Left where it is: the next poll tries again.
-            this.reports.report(`${url}#${item.id.toString()}`, 'warn', `reply ${item.id.toString()} in the mailbox of ${url} not handled: ${describe(error)}`);
-          }),
-        );
-        if (this.stopping.signal.aborted) return;
-        this.reports.forget(url);
-      } catch (error) {
-        this.reports.report(url, 'warn', `mailbox of ${url} not read: ${describe(error)}`);
-      }
-    }
+    // Replies concern different transmissions: several are recorded at once (each against its own
+    // stream's version), as one at a time would cap acknowledgments at one per few round trips.
+    await drainServers({
+      urls: [...new Set(table.endpoints.filter((endpoint) => endpoint.channel === 'actes').map((endpoint) => endpoint.url))],
+      open: (url) => new MailboxClient(url, this.config.deliveryTimeoutMs),
+      atOnce: REPLIES_AT_ONCE,
+      signal: this.stopping.signal,
+      reports: this.reports,
+      describe: { item: (id, url) => `reply ${id} in the mailbox of ${url}`, server: (url) => `mailbox of ${url}` },
+      handle: (mailbox, item: MailboxItem) => this.handle(mailbox, item),
+    });
   }
 
   /**
