@@ -28,6 +28,40 @@ export const CHANNEL_ERRORS = {
   CONNECTION_FAILED: 'CHANNEL.CONNECTION_FAILED',
   /** No complete answer within the total timeout. */
   TIMEOUT: 'CHANNEL.TIMEOUT',
+  /** A secret file (a password, say) is missing, unreadable or empty. */
+  SECRET_UNREADABLE: 'CHANNEL.SECRET_UNREADABLE',
+  /** The IMAP server refused the username or password. */
+  IMAP_AUTH_FAILED: 'CHANNEL.IMAP_AUTH_FAILED',
+  /** No IMAP session could be opened (refused, reset, DNS, no greeting, the server said BYE). */
+  IMAP_UNAVAILABLE: 'CHANNEL.IMAP_UNAVAILABLE',
+  /** The IMAP session broke during a round: what was not yet moved is still in the inbox, for the next round. */
+  IMAP_CONNECTION_LOST: 'CHANNEL.IMAP_CONNECTION_LOST',
+  /** The IMAP server answered NO or BAD to a command (a mailbox it will not create or select, an APPEND it refuses). */
+  IMAP_COMMAND_FAILED: 'CHANNEL.IMAP_COMMAND_FAILED',
+  /** The inbox's UIDVALIDITY is not the one the UID was read under: the UID may name another message now. */
+  IMAP_UIDVALIDITY_CHANGED: 'CHANNEL.IMAP_UIDVALIDITY_CHANGED',
+  /** The SFTP private key file is missing, does not parse, or its passphrase does not open it. */
+  SFTP_KEY_UNREADABLE: 'CHANNEL.SFTP_KEY_UNREADABLE',
+  /** The SFTP server's host key is not the pinned one: refused before authenticating, nothing sent. */
+  SFTP_HOST_KEY_MISMATCH: 'CHANNEL.SFTP_HOST_KEY_MISMATCH',
+  /** The SFTP server did not accept our user name and key. */
+  SFTP_AUTH_FAILED: 'CHANNEL.SFTP_AUTH_FAILED',
+  /** A remote file name is not a plain name (empty, a `/` or a NUL, or a leading dot). */
+  SFTP_NAME_INVALID: 'CHANNEL.SFTP_NAME_INVALID',
+  /** Another file (of another size) already has the deposited file's name on the server. */
+  SFTP_NAME_TAKEN: 'CHANNEL.SFTP_NAME_TAKEN',
+  /** The body to deposit did not hold the announced number of bytes: nothing was published. */
+  SFTP_SIZE_MISMATCH: 'CHANNEL.SFTP_SIZE_MISMATCH',
+  /** The bytes to deposit could not be read from the caller's source: nothing was published. */
+  SFTP_BODY_FAILED: 'CHANNEL.SFTP_BODY_FAILED',
+  /** The SFTP server refused an operation (permission denied, no such file or directory, unsupported). */
+  SFTP_REMOTE_REFUSED: 'CHANNEL.SFTP_REMOTE_REFUSED',
+  /** The SFTP server failed an operation without saying why (disk full, I/O error): try later. */
+  SFTP_REMOTE_FAILURE: 'CHANNEL.SFTP_REMOTE_FAILURE',
+  /** A return file is larger than the reader accepts. */
+  SFTP_RETURN_TOO_LARGE: 'CHANNEL.SFTP_RETURN_TOO_LARGE',
+  /** A return file changed while it was read (still being written): read it again on the next round. */
+  SFTP_RETURN_CHANGED: 'CHANNEL.SFTP_RETURN_CHANGED',
 } as const;
 
 /** One of {@link CHANNEL_ERRORS}. */

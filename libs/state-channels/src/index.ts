@@ -2,5 +2,13 @@ export { certificateValidity, type CertificateStatus, type CertificateValidity, 
 export { outcomeOfError, outcomeOfResponse, type ChannelOutcome } from './channel-outcome.js';
 export { loadClientIdentity, type ClientCredentials, type ClientIdentity, type ClientIdentityFiles } from './client-identity.js';
 export { CHANNEL_ERRORS, ChannelError, type ChannelErrorCode } from './errors.js';
-export { postOverMutualTls, type MutualTlsPost } from './mutual-tls-post.js';
+export { postOverMutualTls, type MutualTlsPost, type StreamedBody } from './mutual-tls-post.js';
 export { parseSha256Pin } from './pin.js';
+export { ImapMailbox, type AppendedMail, type ImapMailboxSettings } from './imap/imap-mailbox.js';
+export { readInboundMail, reasonKeyword, type InboundMail, type MailAttachment } from './imap/inbound-mail.js';
+export { composePrefectureMail, type PrefectureMail } from './imap/prefecture-mail.js';
+export { readSecretFile } from './imap/secret-file.js';
+export { formatHostKeyPin, hostKeyFingerprint, parseHostKeyPin } from './sftp/host-key-pin.js';
+export { type ReturnFile } from './sftp/remote-files.js';
+export { MAX_RETURN_BYTES, SftpDrop, type SftpDropSettings } from './sftp/sftp-drop.js';
+export { type SftpDepositOutcome } from './sftp/sftp-failure.js';

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { loadClientIdentity, type ClientIdentity } from './client-identity.js';
 import { CHANNEL_ERRORS } from './errors.js';
@@ -62,6 +63,15 @@ describeWithOpenssl('postOverMutualTls (real TLS on loopback)', () => {
     expect(received!.headers['content-type']).toBe('application/gzip');
     expect(received!.headers.authorization).toBe(`Basic ${Buffer.from('tdt:pw').toString('base64')}`);
     expect(received!.body.equals(archive)).toBe(true);
+  });
+
+  it('streams a body given as chunks with its length, the bytes intact', async () => {
+    const target = await start();
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < archive.length; at += 64 * 1024) chunks.push(archive.subarray(at, at + 64 * 1024));
+    const outcome = await post(target, { body: { stream: Readable.from(chunks), length: archive.length } });
+    expect(outcome.kind).toBe('taken');
+    expect(Buffer.compare(target.requests[0]!.body, archive)).toBe(0);
   });
 
   it('maps the answer: 4xx refused, 503 unavailable', async () => {

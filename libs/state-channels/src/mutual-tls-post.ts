@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { request, type IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import { Readable } from 'node:stream';
 import { checkServerIdentity, connect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { certificateValidity } from './certificate-validity.js';
 import { outcomeOfError, outcomeOfResponse, type ChannelOutcome } from './channel-outcome.js';
@@ -12,7 +13,8 @@ import { parseSha256Pin } from './pin.js';
 export interface MutualTlsPost {
   /** `https://host[:port]/path` of the State's server. */
   readonly url: string | URL;
-  readonly body: Uint8Array;
+  /** The bytes, or a stream of them with its length (an archive of up to 150 MiB is never gathered in memory). */
+  readonly body: Uint8Array | StreamedBody;
   /** Request headers (`Content-Type`…); `Content-Length` and `Authorization` are set here. */
   readonly headers?: Readonly<Record<string, string>>;
   readonly identity: ClientIdentity;
@@ -27,6 +29,12 @@ export interface MutualTlsPost {
   readonly basicAuth?: { readonly username: string; readonly password: string };
   /** The moment against which the client certificate's validity is checked. */
   readonly now?: Date;
+}
+
+/** A body sent as it is read, announced by its length. */
+export interface StreamedBody {
+  readonly stream: AsyncIterable<Uint8Array>;
+  readonly length: number;
 }
 
 /** How much of the server's answer is kept. */
@@ -129,7 +137,9 @@ function connectPinned(url: URL, pin: string, post: MutualTlsPost, timeoutMs: nu
 
 /** Sends the request over the verified session and reads the (bounded) answer. */
 function exchange(socket: TLSSocket, url: URL, post: MutualTlsPost, signal: AbortSignal): Promise<ChannelOutcome> {
-  const headers: Record<string, string> = { ...post.headers, 'content-length': String(post.body.byteLength) };
+  const body = post.body;
+  const length = body instanceof Uint8Array ? body.byteLength : body.length;
+  const headers: Record<string, string> = { ...post.headers, 'content-length': String(length) };
   if (post.basicAuth !== undefined) {
     headers.authorization = `Basic ${Buffer.from(`${post.basicAuth.username}:${post.basicAuth.password}`).toString('base64')}`;
   }
@@ -159,6 +169,10 @@ function exchange(socket: TLSSocket, url: URL, post: MutualTlsPost, signal: Abor
         resolve(outcomeOfResponse(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
       });
     });
-    req.end(post.body);
+    if (body instanceof Uint8Array) req.end(body);
+    else {
+      // A stream that fails is the request's failure; the answer's promise settles through req's 'error'.
+      Readable.from(body.stream).once('error', (error) => req.destroy(error)).pipe(req);
+    }
   });
 }
