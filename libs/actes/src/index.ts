@@ -48,6 +48,9 @@ export {
 export { OBJET_MAX_LENGTH, acteXml, codesMatiere, type ActeMessageInput } from './archive/archive.acte-xml.js';
 export {
   buildActeArchive,
+  packArchive,
+  type ArchiveEntry,
+  type PackedArchive,
   type ActeArchive,
   type ActeArchiveFile,
   type ActeArchiveInput,

@@ -18,4 +18,13 @@ export {
   type RoutingTable,
   type TransmissionWindow,
 } from './routing-table.js';
+export {
+  SIM_HTTP,
+  type EndpointTransport,
+  type ImapSettings,
+  type MutualTlsSettings,
+  type MutualTlsTransport,
+  type SftpTransport,
+  type SimHttpTransport,
+} from './endpoint-transport.js';
 export { RoutingTableSource, routingTablePath } from './routing-source.js';

@@ -1,3 +1,5 @@
+import { parseTransport, type EndpointTransport } from './endpoint-transport.js';
+
 /** The State system an endpoint belongs to. */
 export type RoutingChannel = 'actes' | 'helios';
 
@@ -21,6 +23,8 @@ export interface Endpoint {
   readonly label?: string;
   /** The volume it may take per window; absent: unlimited. */
   readonly window?: TransmissionWindow;
+  /** How it is reached: the simulator over plain HTTP unless the table says otherwise. */
+  readonly transport: EndpointTransport;
 }
 
 /**
@@ -75,7 +79,8 @@ export function parseRoutingTable(json: unknown, env: Readonly<Record<string, st
   endpointsIn.forEach((value, i) => {
     const where = `endpoints[${i.toString()}]`;
     if (!isRecord(value)) return void problems.push(`${where} is not an object`);
-    const { id, channel, url, label, window } = value;
+    const { id, channel, url, label, window, transport, ...rest } = value;
+    for (const key of Object.keys(rest)) problems.push(`${where}.${key} is not an endpoint setting`);
     if (typeof id !== 'string' || !ID.test(id)) problems.push(`${where}.id must match ${ID.source}`);
     if (typeof channel !== 'string' || !CHANNELS.includes(channel)) problems.push(`${where}.channel must be actes or helios`);
     let resolved = '';
@@ -92,12 +97,14 @@ export function parseRoutingTable(json: unknown, env: Readonly<Record<string, st
     if (label !== undefined && typeof label !== 'string') problems.push(`${where}.label must be a string`);
     if (typeof id === 'string' && endpoints.some((e) => e.id === id)) problems.push(`${where}.id ${id} is listed twice`);
     const checkedWindow = window === undefined ? undefined : parseWindow(window, `${where}.window`, problems);
+    const checkedTransport = parseTransport(transport, String(channel), resolved, `${where}.transport`, problems, (text) => substitute(text, env));
     endpoints.push({
       id: String(id),
       channel: channel as RoutingChannel,
       url: resolved,
       ...(typeof label === 'string' ? { label } : {}),
       ...(checkedWindow === undefined ? {} : { window: checkedWindow }),
+      transport: checkedTransport,
     });
   });
 

@@ -11,14 +11,33 @@ export interface HealthReport {
   readonly status: 'ok' | 'down';
   /** Why it is down, or what it wants known. */
   readonly detail?: string;
+  /** What an operator must see to before it stops the service working (a client certificate about to expire…). */
+  readonly warnings?: readonly HealthWarning[];
   /** The process that answered (one replica among several). */
   readonly pid?: number;
   readonly instance?: string;
   readonly startedAt?: string;
 }
 
+/** Something an operator must act on, reported by a service that is still ready. */
+export interface HealthWarning {
+  /** Stable code (`CHANNEL.CLIENT_CERT_EXPIRING`…). */
+  readonly code: string;
+  /** `warning`: act within days; `error`: part of the service cannot work until someone acts. */
+  readonly severity: 'warning' | 'error';
+  readonly message: string;
+  /** Details for the dashboard (the endpoint, the date…). */
+  readonly data?: Readonly<Record<string, string | number>>;
+}
+
+/** What a ready service says of itself: a summary, and the warnings it wants on `/health`. */
+export interface ReadinessDetail {
+  readonly detail?: string;
+  readonly warnings?: readonly HealthWarning[];
+}
+
 /** What a service checks before it says it is ready: throws (or rejects) when it is not. */
-export type ReadinessCheck = () => Promise<string | undefined>;
+export type ReadinessCheck = () => Promise<string | ReadinessDetail | undefined>;
 
 const encoder = new TextEncoder();
 const startedAt = new Date().toISOString();
@@ -36,7 +55,15 @@ export function serveHealth(nc: NatsConnection, names: MessagingNames, service: 
       if (error !== null) return;
       const base = { service, pid: process.pid, instance, startedAt };
       void check().then(
-        (detail): HealthReport => ({ ...base, status: 'ok', ...(detail === undefined ? {} : { detail }) }),
+        (answer): HealthReport => {
+          const { detail, warnings } = typeof answer === 'string' ? { detail: answer, warnings: undefined } : (answer ?? {});
+          return {
+            ...base,
+            status: 'ok',
+            ...(detail === undefined ? {} : { detail }),
+            ...(warnings === undefined || warnings.length === 0 ? {} : { warnings }),
+          };
+        },
         (failure: unknown): HealthReport => ({
           ...base,
           status: 'down',

@@ -32,7 +32,7 @@ export {
   type Collectivite,
   type HeliosBudget,
 } from './collectivites.js';
-export { askHealth, PLATFORM_SERVICES, serveHealth, type HealthReport, type ReadinessCheck } from './health.js';
+export { askHealth, PLATFORM_SERVICES, serveHealth, type HealthReport, type HealthWarning, type ReadinessCheck, type ReadinessDetail } from './health.js';
 export { openDatabase, type OpenDatabaseOptions } from './database.js';
 export {
   activeWebhooks,

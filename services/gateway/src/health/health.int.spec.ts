@@ -54,6 +54,21 @@ describe('GET /health', () => {
     for (const subscription of subscriptions.values()) subscription.unsubscribe();
   });
 
+  it('lists the warnings of ready services at the top, with their service, and stays 200', async () => {
+    const names = new MessagingNames(gw.ns.namespace);
+    const warning = { code: 'CHANNEL.CLIENT_CERT_EXPIRING', severity: 'warning' as const, message: 'pref-021: 12 days left', data: { endpointId: 'pref-021', daysLeft: 12 } };
+    const subscriptions = PLATFORM_SERVICES.filter((name) => name !== 'gateway').map((service) =>
+      serveHealth(gw.ns.nc, names, service, () => Promise.resolve(service === 'transmitter' ? { detail: 'ready', warnings: [warning] } : undefined)),
+    );
+    await gw.ns.nc.flush();
+    const response = await gw.call('/health');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as HealthBody & { warnings?: unknown };
+    expect(body.warnings).toEqual([{ service: 'transmitter', ...warning }]);
+    expect(body.services['transmitter']).toEqual(expect.objectContaining({ status: 'ok', detail: 'ready', warnings: [warning] }));
+    for (const subscription of subscriptions) subscription.unsubscribe();
+  });
+
   it('answers health questions for the gateway over NATS', async () => {
     const reply = await gw.ns.nc.request(new MessagingNames(gw.ns.namespace).rpc('gateway', 'health'), undefined, { timeout: 2000 });
     expect(reply.json()).toEqual(expect.objectContaining({ service: 'gateway', status: 'ok' }));

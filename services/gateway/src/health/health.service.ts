@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { MessagingNames, NATS_CONNECTION } from '@relais/messaging';
-import { askHealth, PLATFORM_SERVICES, serveHealth, type HealthReport } from '@relais/service-kit';
+import { askHealth, PLATFORM_SERVICES, serveHealth, type HealthReport, type HealthWarning } from '@relais/service-kit';
 import type pg from 'pg';
 import { PG_POOL } from '../tokens.js';
 
@@ -9,6 +9,8 @@ import { PG_POOL } from '../tokens.js';
 export interface PlatformHealth {
   readonly status: 'ok' | 'down';
   readonly services: Readonly<Record<string, HealthReport>>;
+  /** Every service's warnings in one list, each with its service (present only when there is one). */
+  readonly warnings?: readonly (HealthWarning & { readonly service: string })[];
 }
 
 const SELF = 'gateway';
@@ -40,7 +42,8 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     const [self, answers] = await Promise.all([this.selfReport(), askHealth(this.nc, this.names, others)]);
     const services = { [SELF]: self, ...answers };
     const ok = Object.values(services).every((report) => report.status === 'ok');
-    return { status: ok ? 'ok' : 'down', services };
+    const warnings = Object.values(services).flatMap((report) => (report.warnings ?? []).map((warning) => ({ service: report.service, ...warning })));
+    return { status: ok ? 'ok' : 'down', services, ...(warnings.length === 0 ? {} : { warnings }) };
   }
 
   private async checkSelf(): Promise<undefined> {
