@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 
+import { ImapBridge } from './channels/imap-bridge.js';
+import { SftpBridge } from './channels/sftp-bridge.js';
 import { DEFAULT_CLASSIFICATION_FILE, type StateSimConfig } from './config.js';
 import { type Classification, parseClassification } from './sim/classification.catalogue.js';
 import { PesController } from './sim/pes.controller.js';
@@ -24,6 +26,8 @@ export class AppModule {
         { provide: STATE_SIM_CONFIG, useValue: config },
         { provide: STATE_SIM_CLASSIFICATION, useFactory: defaultClassification },
         SimService,
+        SftpBridge,
+        ImapBridge,
       ],
     };
   }

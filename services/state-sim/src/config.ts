@@ -34,6 +34,24 @@ export interface StateSimConfig {
    * `YYYY-MM-DD`); the default classification file's `version` when absent.
    */
   readonly classificationDate?: string | undefined;
+  /**
+   * The ministry's HTTPS face, requiring a client certificate from `clientCaFile`'s CA
+   * (`STATE_SIM_TLS_PORT`, `STATE_SIM_TLS_CERT`, `STATE_SIM_TLS_KEY`, `STATE_SIM_TLS_CLIENT_CA`, all four or none).
+   */
+  readonly tls?: { readonly port: number; readonly certFile: string; readonly keyFile: string; readonly clientCaFile: string } | undefined;
+  /**
+   * The operator's mailbox the préfecture's messages are mailed to, over IMAP with implicit TLS
+   * (`STATE_SIM_IMAP_HOST`, `_PORT`, `_USER`, `_PASSWORD_FILE`, `_CA_FILE`); absent, they wait at `/sim/mailbox`.
+   */
+  readonly imap?: { readonly host: string; readonly port: number; readonly username: string; readonly passwordFile: string; readonly caFile?: string | undefined } | undefined;
+  /**
+   * The DGFiP's SFTP server as folders of this machine (`STATE_SIM_SFTP_DEPOSIT_DIR`,
+   * `STATE_SIM_SFTP_RETURNS_DIR`): PES files deposited in the first are taken in, answers written in
+   * the second; absent, deposits come over HTTP and answers wait at `/sim/pes/returns`.
+   */
+  readonly sftp?: { readonly depositDir: string; readonly returnsDir: string } | undefined;
+  /** Pause between two passes of the mail and SFTP bridges (`STATE_SIM_BRIDGE_INTERVAL_MS`). */
+  readonly bridgeIntervalMs: number;
 }
 
 /** The platform's default classification, which the simulated préfecture holds (API.md: the codes of the 7-2 sample). */
@@ -84,6 +102,43 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StateSimConfig
   if (classificationDate !== undefined && !isIsoDay(classificationDate)) {
     problems.push(`STATE_SIM_CLASSIFICATION_DATE must be a YYYY-MM-DD date: ${classificationDate}`);
   }
+  const group = (names: readonly string[]): Record<string, string> | undefined => {
+    const given = names.filter((name) => (env[name] ?? '') !== '');
+    if (given.length === 0) return undefined;
+    if (given.length < names.length) {
+      problems.push(`${names.join(', ')} go together: ${names.filter((name) => !given.includes(name)).join(', ')} missing`);
+      return undefined;
+    }
+    return Object.fromEntries(names.map((name) => [name, env[name] ?? '']));
+  };
+  const tlsGroup = group(['STATE_SIM_TLS_PORT', 'STATE_SIM_TLS_CERT', 'STATE_SIM_TLS_KEY', 'STATE_SIM_TLS_CLIENT_CA']);
+  const tls =
+    tlsGroup === undefined
+      ? undefined
+      : {
+          port: integer('STATE_SIM_TLS_PORT', 0, 0, 65_535),
+          certFile: tlsGroup['STATE_SIM_TLS_CERT'] ?? '',
+          keyFile: tlsGroup['STATE_SIM_TLS_KEY'] ?? '',
+          clientCaFile: tlsGroup['STATE_SIM_TLS_CLIENT_CA'] ?? '',
+        };
+  const imapGroup = group(['STATE_SIM_IMAP_HOST', 'STATE_SIM_IMAP_PORT', 'STATE_SIM_IMAP_USER', 'STATE_SIM_IMAP_PASSWORD_FILE']);
+  const imapCa = env['STATE_SIM_IMAP_CA_FILE'];
+  const imap =
+    imapGroup === undefined
+      ? undefined
+      : {
+          host: imapGroup['STATE_SIM_IMAP_HOST'] ?? '',
+          port: integer('STATE_SIM_IMAP_PORT', 993, 1, 65_535),
+          username: imapGroup['STATE_SIM_IMAP_USER'] ?? '',
+          passwordFile: imapGroup['STATE_SIM_IMAP_PASSWORD_FILE'] ?? '',
+          caFile: imapCa === undefined || imapCa === '' ? undefined : imapCa,
+        };
+  const sftpGroup = group(['STATE_SIM_SFTP_DEPOSIT_DIR', 'STATE_SIM_SFTP_RETURNS_DIR']);
+  const sftp =
+    sftpGroup === undefined ? undefined : { depositDir: sftpGroup['STATE_SIM_SFTP_DEPOSIT_DIR'] ?? '', returnsDir: sftpGroup['STATE_SIM_SFTP_RETURNS_DIR'] ?? '' };
+  const bridgeIntervalMs = integer('STATE_SIM_BRIDGE_INTERVAL_MS', 200, 10, 600_000);
   if (problems.length > 0) throw new Error(`Invalid settings:\n  ${problems.join('\n  ')}`);
-  return { port, ackDelayMs, anomalyRate, pesPartialRate, pesNackRate, pesNonAcquitRate, pesErrorCode, seed, maxArchiveBytes, classificationDate };
+  return {
+    port, ackDelayMs, anomalyRate, pesPartialRate, pesNackRate, pesNonAcquitRate, pesErrorCode, seed, maxArchiveBytes, classificationDate, tls, imap, sftp, bridgeIntervalMs,
+  };
 }

@@ -15,7 +15,30 @@ describe('readConfig', () => {
       seed: undefined,
       maxArchiveBytes: 160 * 1024 * 1024,
       classificationDate: undefined,
+      tls: undefined,
+      imap: undefined,
+      sftp: undefined,
+      bridgeIntervalMs: 200,
     });
+  });
+
+  it('reads the real channels the State is reached by: HTTPS with client certificates, the IMAP mailbox, the SFTP folders', () => {
+    const config = readConfig({
+      STATE_SIM_TLS_PORT: '3443', STATE_SIM_TLS_CERT: '/t/server.crt', STATE_SIM_TLS_KEY: '/t/server.key', STATE_SIM_TLS_CLIENT_CA: '/t/ca.crt',
+      STATE_SIM_IMAP_HOST: '127.0.0.1', STATE_SIM_IMAP_PORT: '9993', STATE_SIM_IMAP_USER: 'actes', STATE_SIM_IMAP_PASSWORD_FILE: '/t/imap.pass',
+      STATE_SIM_SFTP_DEPOSIT_DIR: '/s/depot', STATE_SIM_SFTP_RETURNS_DIR: '/s/retours',
+    });
+    expect(config).toMatchObject({
+      tls: { port: 3443, certFile: '/t/server.crt', keyFile: '/t/server.key', clientCaFile: '/t/ca.crt' },
+      imap: { host: '127.0.0.1', port: 9993, username: 'actes', passwordFile: '/t/imap.pass', caFile: undefined },
+      sftp: { depositDir: '/s/depot', returnsDir: '/s/retours' },
+    });
+  });
+
+  it('refuses half a channel: settings that go together must all be given', () => {
+    expect(() => readConfig({ STATE_SIM_TLS_PORT: '3443', STATE_SIM_SFTP_RETURNS_DIR: '/s/retours' })).toThrow(
+      /STATE_SIM_TLS_CERT, STATE_SIM_TLS_KEY, STATE_SIM_TLS_CLIENT_CA missing[\s\S]*STATE_SIM_SFTP_DEPOSIT_DIR missing/,
+    );
   });
 
   it('reads the environment', () => {

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { RequestListener } from 'node:http';
 import { AppModule } from './app.module.js';
+import { listenMutualTls } from './channels/tls-listener.js';
 import { readConfig } from './config.js';
 
 process.title = 'relais-state-sim';
@@ -8,3 +10,8 @@ const config = readConfig();
 const app = await NestFactory.create(AppModule.forConfig(config));
 app.enableShutdownHooks();
 await app.listen(config.port);
+if (config.tls !== undefined) {
+  // The same routes over HTTPS for clients with a certificate of the configured CA: @ctes as the ministry runs it.
+  const { port } = await listenMutualTls(config.tls, app.getHttpAdapter().getInstance() as RequestListener);
+  console.log(`relais-state-sim: the ministry's HTTPS face listens on https://127.0.0.1:${port.toString()} (client certificates required)`);
+}

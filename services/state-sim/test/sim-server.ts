@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from '@jest/globals';
 import { AppModule } from '../src/app.module.js';
+import type { StateSimConfig } from '../src/config.js';
 
 /** `GET /sim/mailbox`. */
 export interface MailboxBody {
@@ -26,7 +27,8 @@ export class SimServer {
     readonly base: string,
   ) {}
 
-  static async start(): Promise<SimServer> {
+  /** `options`: the real channels' settings (`sftp`, `imap`, `tls`), absent by default. */
+  static async start(options: Partial<StateSimConfig> = {}): Promise<SimServer> {
     const app = await NestFactory.create(
       AppModule.forConfig({
         port: 0,
@@ -37,6 +39,8 @@ export class SimServer {
         pesNonAcquitRate: 0,
         seed: 7,
         maxArchiveBytes: 16 * 1024 * 1024,
+        bridgeIntervalMs: 50,
+        ...options,
       }),
       Object.assign(new NestApplicationContextOptions(), { logger: false }),
     );

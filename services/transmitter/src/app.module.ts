@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MessagingModule } from '@relais/messaging';
 import { Packager } from './archives/packager.js';
+import { StateChannels } from './channels/state-channels.js';
 import { CancellationConsumer } from './cancellations/cancellation.consumer.js';
 import { CancellationHandler } from './cancellations/cancellation.handler.js';
 import { ClassificationRequestConsumer } from './classifications/classification-request.consumer.js';
@@ -41,6 +42,7 @@ export class AppModule {
       providers: [
         { provide: TRANSMITTER_CONFIG, useValue: config },
         TransmitterResources,
+        StateChannels,
         Packager,
         PesPackager,
         DeliveryHandler,

@@ -33,6 +33,8 @@ export interface TransmitterConfig extends ServiceConfig {
    * declares then.
    */
   readonly classificationDate: string;
+  /** A client certificate with fewer days left than this is reported on `/health` (`TRANSMITTER_CERT_WARN_DAYS`). */
+  readonly certificateWarnDays: number;
   /** The time zone whose calendar day dates and numbers the envelopes (`TRANSMITTER_TIME_ZONE`). */
   readonly timeZone: string;
   /** Stream limits when the service declares the streams (tests make them small); absent: the library's. */
@@ -60,6 +62,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TransmitterCon
   const returnAddress = settings.text('RELAIS_ACTES_RETURN_ADDRESS', 'actes-retour@relais.example.org');
   const classificationDate = settings.text('RELAIS_CLASSIFICATION_DATE', DEFAULT_CLASSIFICATION_DATE);
   const timeZone = settings.text('TRANSMITTER_TIME_ZONE', 'Europe/Paris');
+  const certificateWarnDays = settings.integer('TRANSMITTER_CERT_WARN_DAYS', 30, 0, 365);
   if (deliveryTimeoutMs >= ackWaitMs) {
     settings.problem(`TRANSMITTER_DELIVERY_TIMEOUT_MS (${deliveryTimeoutMs}) must be below TRANSMITTER_ACK_WAIT_MS (${ackWaitMs})`);
   }
@@ -85,6 +88,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TransmitterCon
     operatorTrigram,
     returnAddress,
     classificationDate,
+    certificateWarnDays,
     timeZone,
   };
 }

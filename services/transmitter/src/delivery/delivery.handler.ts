@@ -11,7 +11,8 @@ import { TransmitterResources } from '../database/transmitter-resources.js';
 import { pesRouting } from '../pes/pes-package.js';
 import { PesPackager } from '../pes/pes-packager.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
-import { postArchive, postPesFile } from './archive-post.js';
+import { StateChannels } from '../channels/state-channels.js';
+import type { OutboundFile } from '../channels/state-channel.js';
 import { attemptsSoFar, nextStep, type AttemptOutcome } from './delivery.decision.js';
 import { EndpointTurns } from './transmission-windows.js';
 
@@ -41,10 +42,10 @@ export class DeliveryPostponedError extends Error {
   }
 }
 
-/** The file every attempt sends, and how one attempt hands it to an endpoint of the route's channel. */
+/** The file every attempt sends, as recorded and as an endpoint's channel takes it. */
 interface PreparedDelivery {
   readonly file: PackagedFile;
-  readonly post: (endpointUrl: string) => Promise<AttemptOutcome>;
+  readonly outbound: OutboundFile;
 }
 
 /**
@@ -73,6 +74,7 @@ export class DeliveryHandler {
     private readonly resources: TransmitterResources,
     private readonly packager: Packager,
     private readonly pesPackager: PesPackager,
+    private readonly channels: StateChannels,
     @Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig,
   ) {}
 
@@ -151,17 +153,22 @@ export class DeliveryHandler {
   }
 
   /**
-   * The file of the transmission, named and recorded if it was not yet, its bytes read back (checked
-   * against their size and hash), and the POST of the route's channel.
+   * The file of the transmission, named and recorded if it was not yet, checked present in the blob
+   * store, and how each attempt reads it back (checked against its size and hash as it streams).
    * @throws PackagingError when the file cannot be made ready, whatever the number of tries
    */
   private async prepare(t: Transmission, channel: Channel, options: ExecuteOptions): Promise<PreparedDelivery> {
-    const timeoutMs = this.config.deliveryTimeoutMs;
+    const outbound = (file: PackagedFile, contentType: OutboundFile['contentType']): OutboundFile => ({
+      fileName: file.fileName,
+      size: file.size,
+      contentType,
+      open: () => this.packager.streamOf(file),
+    });
     switch (channel) {
       case 'actes': {
         const file = await this.packager.ensurePackaged(t, options);
         await this.packager.checkStored(file); // fails now, as a packaging error, when the file is gone
-        return { file, post: async (url) => postArchive(url, file.fileName, await this.packager.streamOf(file), timeoutMs) };
+        return { file, outbound: outbound(file, 'application/gzip') };
       }
       case 'helios': {
         const file = await this.pesPackager.ensurePackaged(t, options);
@@ -170,7 +177,7 @@ export class DeliveryHandler {
         }
         const routing = pesRouting(t.submission);
         await this.packager.checkStored(file); // fails now, as a packaging error, when the file is gone
-        return { file, post: async (url) => postPesFile(url, file.fileName, routing, await this.packager.streamOf(file), timeoutMs) };
+        return { file, outbound: { ...outbound(file, 'application/xml'), pesRouting: routing } };
       }
       default: {
         const unknown: never = channel;
@@ -226,7 +233,7 @@ export class DeliveryHandler {
   private async attempt(t: Transmission, endpointId: string, prepared: PreparedDelivery): Promise<AttemptOutcome> {
     const endpoint: Endpoint | undefined = findEndpoint(await this.resources.routing.current(), endpointId);
     if (endpoint === undefined) return { kind: 'unavailable', reason: `endpoint ${endpointId} is not in the routing table` };
-    const outcome = await prepared.post(endpoint.url);
+    const outcome = await this.channels.outbound(endpoint).send(prepared.outbound);
     if (outcome.kind === 'taken' && outcome.answer !== 'accepted' && outcome.answer !== 'retry') {
       // Never expected: the State saw this acte in another archive, this PES file with other bytes, or other bytes under this name.
       this.logger.error(`transmission ${t.id}: the State answered « ${outcome.answer} » to ${prepared.file.fileName}`);

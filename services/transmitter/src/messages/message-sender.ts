@@ -1,12 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { isDomainError, type PackagedFile } from '@relais/domain';
 import { PermanentError } from '@relais/messaging';
 import type { Endpoint } from '@relais/routing';
 import { Packager } from '../archives/packager.js';
 import { PackagingError } from '../archives/packaging.errors.js';
-import type { TransmitterConfig } from '../config.js';
-import { postArchive } from '../delivery/archive-post.js';
-import { TRANSMITTER_CONFIG } from '../tokens.js';
+import { StateChannels } from '../channels/state-channels.js';
 
 /** Thrown when a message did not get through this time: the broker brings its request back after its delay. */
 export class MessagePostponedError extends Error {
@@ -35,7 +33,7 @@ export class MessageSender {
 
   constructor(
     private readonly packager: Packager,
-    @Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig,
+    private readonly channels: StateChannels,
   ) {}
 
   async send(message: StoredMessage, endpoint: Endpoint | undefined, noEndpoint: string): Promise<void> {
@@ -48,7 +46,12 @@ export class MessageSender {
       throw error;
     }
     if (endpoint === undefined) throw new MessagePostponedError(`${what}: ${noEndpoint}`);
-    const outcome = await postArchive(endpoint.url, file.fileName, bytes, this.config.deliveryTimeoutMs);
+    const outcome = await this.channels.outbound(endpoint).send({
+      fileName: file.fileName,
+      size: file.size,
+      contentType: 'application/gzip',
+      open: () => Promise.resolve(bytes),
+    });
     switch (outcome.kind) {
       case 'taken':
         if (outcome.answer !== 'accepted' && outcome.answer !== 'retry') {

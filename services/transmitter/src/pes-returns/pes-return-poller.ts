@@ -6,7 +6,9 @@ import type { ReplyOutcome } from '../replies/reply.handler.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { PesReturnRecorder } from './pes-return.handler.js';
 import { readPesReturn } from './pes-return.read.js';
-import { PesReturnsClient, type PesReturnItem } from './returns-client.js';
+import { StateChannels } from '../channels/state-channels.js';
+import type { ReturnsSource } from '../channels/state-channel.js';
+import type { PesReturnItem } from './returns-client.js';
 
 /** Returns recorded at once. */
 const RETURNS_AT_ONCE = 8;
@@ -32,6 +34,7 @@ export class PesReturnPoller implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly resources: TransmitterResources,
     private readonly recorder: PesReturnRecorder,
+    private readonly channels: StateChannels,
     @Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig,
   ) {}
 
@@ -47,8 +50,7 @@ export class PesReturnPoller implements OnApplicationBootstrap, BeforeApplicatio
   private async readReturns(): Promise<void> {
     const table = await this.resources.routing.current();
     await drainServers({
-      urls: [...new Set(table.endpoints.filter((endpoint) => endpoint.channel === 'helios').map((endpoint) => endpoint.url))],
-      open: (url) => new PesReturnsClient(url, this.config.deliveryTimeoutMs),
+      sources: this.channels.returnSources(table.endpoints),
       atOnce: RETURNS_AT_ONCE,
       signal: this.stopping.signal,
       reports: this.reports,
@@ -58,14 +60,14 @@ export class PesReturnPoller implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Reads a file, records what it means and, only once that is committed, acknowledges it on the server. */
-  private async handle(server: PesReturnsClient, item: PesReturnItem): Promise<void> {
+  private async handle(server: ReturnsSource, item: PesReturnItem): Promise<void> {
     const key = `${server.baseUrl}#${item.id}`;
     const where = `PES return ${item.id} (${item.kind} ${item.fileName}) on ${server.baseUrl}`;
     const file = await readPesReturn(item.kind, item.content);
     let outcome: ReplyOutcome;
     switch (file.kind) {
       case 'unreadable':
-        this.reports.report(key, 'warn', `${where} is unreadable, left for an operator: ${file.why}`);
+        await this.setAside(server, item, key, `${where} is unreadable: ${file.why}`);
         return;
       case 'acquittal':
         outcome = await this.recorder.recordAcquittal(file.file, item);
@@ -81,20 +83,25 @@ export class PesReturnPoller implements OnApplicationBootstrap, BeforeApplicatio
     switch (outcome.kind) {
       case 'recorded':
         if (outcome.changed) this.logger.log(`${outcome.what} recorded`);
-        await server.ack(item.id);
+        await server.ack(item);
         this.reports.forget(key);
         return;
       case 'wait':
         this.reports.report(key, 'log', `${where} waits: ${outcome.why}`);
         return;
       case 'leave':
-        this.reports.report(key, 'warn', `${where} ${outcome.why}; left for an operator`);
+        await this.setAside(server, item, key, `${where} ${outcome.why}`);
         return;
       default: {
         const unknown: never = outcome;
         throw new Error(`Unknown PES return outcome ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  private async setAside(server: ReturnsSource, item: PesReturnItem, key: string, why: string): Promise<void> {
+    await server.setAside(item, why);
+    this.reports.report(key, 'warn', `${why}; set aside for an operator`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

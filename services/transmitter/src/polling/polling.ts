@@ -100,18 +100,21 @@ export function describeError(error: unknown): string {
 
 /** A State server whose waiting items are read page after page. */
 export interface PendingSource<I> {
+  /** How the logs name it (`http://sim:3100`, `imaps://actes@mail.example:993/INBOX`). */
   readonly baseUrl: string;
   pending(): AsyncIterable<I>;
+  /** Ends the round's connection, if it holds one. */
+  close(): Promise<void>;
 }
 
 /**
- * Reads every State server of `urls` in turn: at most `atOnce` of each one's waiting items handled
+ * Reads every State server of `sources` in turn: at most `atOnce` of each one's waiting items handled
  * together, a failed item left where it is for the next poll (logged once), a server that cannot be
- * read logged once and skipped; stops between items when `signal` is aborted.
+ * read logged once and skipped; stops between items when `signal` is aborted. Each source is closed
+ * once read.
  */
 export async function drainServers<I extends { readonly id: number | string }, S extends PendingSource<I>>(options: {
-  readonly urls: readonly string[];
-  readonly open: (url: string) => S;
+  readonly sources: readonly S[];
   readonly atOnce: number;
   readonly signal: AbortSignal;
   readonly reports: ReportOnce;
@@ -119,9 +122,9 @@ export async function drainServers<I extends { readonly id: number | string }, S
   readonly describe: { readonly item: (id: string, url: string) => string; readonly server: (url: string) => string };
   readonly handle: (server: S, item: I) => Promise<void>;
 }): Promise<void> {
-  const { urls, open, atOnce, signal, reports, describe, handle } = options;
-  for (const url of urls) {
-    const server = open(url);
+  const { sources, atOnce, signal, reports, describe, handle } = options;
+  for (const server of sources) {
+    const url = server.baseUrl;
     try {
       await forEachAtMost(server.pending(), atOnce, signal, (item) =>
         handle(server, item).catch((error: unknown) => {
@@ -133,6 +136,10 @@ export async function drainServers<I extends { readonly id: number | string }, S
       reports.forget(url);
     } catch (error) {
       reports.report(url, 'warn', `${describe.server(url)} not read: ${describeError(error)}`);
+    } finally {
+      await server.close().catch((error: unknown) => {
+        reports.report(`${url}#close`, 'warn', `${describe.server(url)} not closed cleanly: ${describeError(error)}`);
+      });
     }
   }
 }

@@ -10,6 +10,8 @@ export interface MailboxItem {
   /** The archive it answers, when the mailbox says so. */
   readonly receivedFor?: string;
   readonly files: readonly PrefectureFile[];
+  /** Why the item cannot be read as a message (a mail without its archive…): set aside for an operator. */
+  readonly problem?: string;
 }
 
 interface MailboxPageBody {

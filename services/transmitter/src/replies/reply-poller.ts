@@ -4,7 +4,9 @@ import type { TransmitterConfig } from '../config.js';
 import { TransmitterResources } from '../database/transmitter-resources.js';
 import { drainServers, pollUntilStopped, ReportOnce, TRANSMITTER_LOCK_CLASS, withAdvisoryLock, type AdvisoryLock } from '../polling/polling.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
-import { MailboxClient, type MailboxItem } from './mailbox-client.js';
+import { StateChannels } from '../channels/state-channels.js';
+import type { MailboxSource } from '../channels/state-channel.js';
+import type { MailboxItem } from './mailbox-client.js';
 import { ReplyRecorder } from './reply.handler.js';
 
 /** Replies recorded at once. */
@@ -31,6 +33,7 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly resources: TransmitterResources,
     private readonly recorder: ReplyRecorder,
+    private readonly channels: StateChannels,
     @Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig,
   ) {}
 
@@ -48,8 +51,7 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
     // Replies concern different transmissions: several are recorded at once (each against its own
     // stream's version), as one at a time would cap acknowledgments at one per few round trips.
     await drainServers({
-      urls: [...new Set(table.endpoints.filter((endpoint) => endpoint.channel === 'actes').map((endpoint) => endpoint.url))],
-      open: (url) => new MailboxClient(url, this.config.deliveryTimeoutMs),
+      sources: this.channels.mailboxes(table.endpoints),
       atOnce: REPLIES_AT_ONCE,
       signal: this.stopping.signal,
       reports: this.reports,
@@ -61,13 +63,18 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
   /**
    * Reads a message, records what it means and, only once that is committed, acknowledges it in the
    * mailbox (acknowledged earlier, a crash would lose it). One that cannot be taken yet waits for the
-   * next poll; one unreadable, matching nothing or refused is left for an operator, logged once.
+   * next poll; one unreadable, matching nothing or refused is set aside for an operator (a folder of its
+   * own in an IMAP box; the simulator keeps it listed), logged once, never deleted.
    */
-  private async handle(mailbox: MailboxClient, item: MailboxItem): Promise<void> {
+  private async handle(mailbox: MailboxSource, item: MailboxItem): Promise<void> {
     const key = `${mailbox.baseUrl}#${item.id}`;
     const where = `reply ${item.id} (${item.kind}) in the mailbox of ${mailbox.baseUrl}`;
+    if (item.problem !== undefined) {
+      await this.setAside(mailbox, item, key, `${where} cannot be read: ${item.problem}`);
+      return;
+    }
     if (item.archiveName === '') {
-      this.reports.report(key, 'warn', `${where} has no archive name, which names the message in the log; left for an operator`);
+      await this.setAside(mailbox, item, key, `${where} has no archive name, which names the message in the log`);
       return;
     }
     let message;
@@ -75,27 +82,32 @@ export class ReplyPoller implements OnApplicationBootstrap, BeforeApplicationShu
       message = parsePrefectureMessage(item.files);
     } catch (error) {
       if (!(error instanceof PrefectureMessageError)) throw error;
-      this.reports.report(key, 'warn', `${where} is unreadable, left for an operator: ${error.code} ${error.message}`);
+      await this.setAside(mailbox, item, key, `${where} is unreadable: ${error.code} ${error.message}`);
       return;
     }
     const outcome = await this.recorder.record(message, item);
     switch (outcome.kind) {
       case 'recorded':
         if (outcome.changed) this.logger.log(`${outcome.what} recorded`);
-        await mailbox.ack(item.id);
+        await mailbox.ack(item);
         this.reports.forget(key);
         return;
       case 'wait':
         this.reports.report(key, 'log', `${where} waits: ${outcome.why}`);
         return;
       case 'leave':
-        this.reports.report(key, 'warn', `${where} ${outcome.why}; left for an operator`);
+        await this.setAside(mailbox, item, key, `${where} ${outcome.why}`);
         return;
       default: {
         const unknown: never = outcome;
         throw new Error(`Unknown reply outcome ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  private async setAside(mailbox: MailboxSource, item: MailboxItem, key: string, why: string): Promise<void> {
+    await mailbox.setAside(item, why);
+    this.reports.report(key, 'warn', `${why}; set aside for an operator`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,0 +1,173 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { readFile, stat } from 'node:fs/promises';
+import type { Endpoint, MutualTlsSettings } from '@relais/routing';
+import { certificateValidity, loadClientIdentity, type CertificateValidity } from '@relais/state-channels';
+import type { TransmitterConfig } from '../config.js';
+import { TRANSMITTER_CONFIG } from '../tokens.js';
+import { ImapMailboxSource } from './imap.source.js';
+import { MutualTlsChannel, type LoadedTls } from './mutual-tls.channel.js';
+import { SftpChannel, SftpReturnsSource } from './sftp.channel.js';
+import { SimHttpChannel, SimMailboxSource, SimReturnsSource } from './sim-http.channel.js';
+import type { MailboxSource, OutboundChannel, ReturnsSource } from './state-channel.js';
+
+/** Where an endpoint's client certificate stands, for `/health` and the dashboard. */
+export interface CertificateReport {
+  readonly endpointId: string;
+  readonly subject?: string;
+  /** `valid`, `expiring`, `expired`, `not_yet_valid`, or `unusable` when it cannot be loaded at all. */
+  readonly status: CertificateValidity['status'] | 'unusable';
+  readonly notAfter?: string;
+  readonly daysLeft?: number;
+  /** Why it cannot be used (`CHANNEL.CLIENT_CERT_*: …`). */
+  readonly problem?: string;
+}
+
+interface CachedTls {
+  readonly stamp: string;
+  readonly loaded: Promise<LoadedTls>;
+}
+
+/**
+ * The channel of each endpoint, as the routing table says (issue 6): the simulator over plain HTTP,
+ * @ctes over mutual TLS with its IMAP mailbox, Hélios over SFTP. Client certificates are loaded once
+ * and loaded again when one of their files changes, so that a renewal needs no restart.
+ */
+@Injectable()
+export class StateChannels {
+  private readonly tls = new Map<string, CachedTls>();
+
+  constructor(@Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig) {}
+
+  /** The channel files go to `endpoint` by. */
+  outbound(endpoint: Endpoint): OutboundChannel {
+    const { transport } = endpoint;
+    switch (transport.kind) {
+      case 'sim-http':
+        return new SimHttpChannel(endpoint.url, this.config.deliveryTimeoutMs);
+      case 'https-mtls':
+        return new MutualTlsChannel(endpoint.url, transport.tls, () => this.loadTls(endpoint.id, transport.tls));
+      case 'sftp':
+        return new SftpChannel(transport, this.config.deliveryTimeoutMs);
+      default: {
+        const unknown: never = transport;
+        throw new Error(`Unknown transport ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /** Where the préfecture's messages for `endpoint` (an @ctes one) are read; one source per round. */
+  mailbox(endpoint: Endpoint): MailboxSource {
+    const { transport } = endpoint;
+    switch (transport.kind) {
+      case 'sim-http':
+        return new SimMailboxSource(endpoint.url, this.config.deliveryTimeoutMs);
+      case 'https-mtls':
+        return new ImapMailboxSource(transport.imap, this.config.deliveryTimeoutMs);
+      case 'sftp':
+        throw new Error(`endpoint ${endpoint.id}: an SFTP endpoint carries Hélios files, it has no @ctes mailbox`);
+      default: {
+        const unknown: never = transport;
+        throw new Error(`Unknown transport ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /** Where the DGFiP's returns for `endpoint` (a Hélios one) are read; one source per round. */
+  returns(endpoint: Endpoint): ReturnsSource {
+    const { transport } = endpoint;
+    switch (transport.kind) {
+      case 'sim-http':
+        return new SimReturnsSource(endpoint.url, this.config.deliveryTimeoutMs);
+      case 'sftp':
+        return new SftpReturnsSource(transport, this.config.deliveryTimeoutMs);
+      case 'https-mtls':
+        throw new Error(`endpoint ${endpoint.id}: a mutual-TLS endpoint carries @ctes archives, it has no Hélios returns`);
+      default: {
+        const unknown: never = transport;
+        throw new Error(`Unknown transport ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /** One source per distinct mailbox of the @ctes endpoints among `endpoints` (several endpoints may share one). */
+  mailboxes(endpoints: readonly Endpoint[]): MailboxSource[] {
+    return distinct(endpoints.filter((endpoint) => endpoint.channel === 'actes'), inboundKey).map((endpoint) => this.mailbox(endpoint));
+  }
+
+  /** One source per distinct returns server of the Hélios endpoints among `endpoints`. */
+  returnSources(endpoints: readonly Endpoint[]): ReturnsSource[] {
+    return distinct(endpoints.filter((endpoint) => endpoint.channel === 'helios'), inboundKey).map((endpoint) => this.returns(endpoint));
+  }
+
+  /** The client certificate of every mutual-TLS endpoint of `endpoints`, seen at `now`. */
+  async certificates(endpoints: readonly Endpoint[], now: Date = new Date()): Promise<CertificateReport[]> {
+    const reports: CertificateReport[] = [];
+    for (const endpoint of endpoints) {
+      if (endpoint.transport.kind !== 'https-mtls') continue;
+      try {
+        const { identity } = await this.loadTls(endpoint.id, endpoint.transport.tls);
+        const validity = certificateValidity(identity.certificate, now, this.config.certificateWarnDays);
+        reports.push({ endpointId: endpoint.id, subject: identity.certificate.subject.replace(/\n/g, ', '), ...validity });
+      } catch (error) {
+        reports.push({ endpointId: endpoint.id, status: 'unusable', problem: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return reports;
+  }
+
+  /** The endpoint's identity and CAs, loaded again when a file's size or modification time changed. */
+  private async loadTls(endpointId: string, settings: MutualTlsSettings): Promise<LoadedTls> {
+    const files = [settings.certFile, settings.keyFile, settings.pfxFile, settings.passphraseFile, settings.caFile].filter(
+      (file): file is string => file !== undefined,
+    );
+    const stamps = await Promise.all(
+      files.map(async (file) => {
+        const info = await stat(file).catch(() => undefined);
+        return `${file}:${info === undefined ? 'missing' : `${info.size.toString()}@${info.mtimeMs.toString()}`}`;
+      }),
+    );
+    const stamp = stamps.join('|');
+    const cached = this.tls.get(endpointId);
+    if (cached?.stamp === stamp) return cached.loaded;
+    const loaded = (async (): Promise<LoadedTls> => {
+      const identity = await loadClientIdentity({
+        ...(settings.certFile === undefined ? {} : { certFile: settings.certFile }),
+        ...(settings.keyFile === undefined ? {} : { keyFile: settings.keyFile }),
+        ...(settings.pfxFile === undefined ? {} : { pfxFile: settings.pfxFile }),
+        ...(settings.passphraseFile === undefined ? {} : { passphraseFile: settings.passphraseFile }),
+      });
+      return settings.caFile === undefined ? { identity } : { identity, ca: await readFile(settings.caFile) };
+    })();
+    // A failure is kept too (until a file changes): the same files would fail the same way.
+    loaded.catch(() => undefined);
+    this.tls.set(endpointId, { stamp, loaded });
+    return loaded;
+  }
+}
+
+/** What identifies the server an endpoint's incoming items are read from. */
+function inboundKey(endpoint: Endpoint): string {
+  const { transport } = endpoint;
+  switch (transport.kind) {
+    case 'sim-http':
+      return `sim ${endpoint.url.replace(/\/+$/, '')}`;
+    case 'https-mtls':
+      return `imap ${transport.imap.username}@${transport.imap.host}:${transport.imap.port.toString()}/${transport.imap.inbox}`;
+    case 'sftp':
+      return `sftp ${transport.username}@${transport.host}:${transport.port.toString()}${transport.returnsDir}`;
+    default: {
+      const unknown: never = transport;
+      throw new Error(`Unknown transport ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function distinct<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
