@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { packArchive } from '@relais/actes';
-import { composePrefectureMail, ImapMailbox, readSecretFile } from '@relais/state-channels';
+import { ChannelError, composePrefectureMail, ImapMailbox, readSecretFile } from '@relais/state-channels';
 import type { StateSimConfig } from '../config.js';
 import type { MailboxItem } from '../sim/mailbox.js';
 import { SimService } from '../sim/sim.service.js';
@@ -45,8 +45,10 @@ export class ImapBridge implements OnApplicationBootstrap, BeforeApplicationShut
         this.lastProblem = '';
       } catch (error) {
         const problem = error instanceof Error ? error.message : String(error);
-        if (problem !== this.lastProblem) this.logger.warn(`mail server not reached, messages wait: ${problem}`);
-        this.lastProblem = problem;
+        // Logged once per kind of failure, not every pass (the server's messages carry their time).
+        const kind = error instanceof ChannelError ? error.code : problem;
+        if (kind !== this.lastProblem) this.logger.warn(`mail server not reached, messages wait: ${problem}`);
+        this.lastProblem = kind;
       }
       await sleep(this.config.bridgeIntervalMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
     }

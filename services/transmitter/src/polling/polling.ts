@@ -81,10 +81,11 @@ export class ReportOnce {
 
   constructor(private readonly logger: Logger) {}
 
-  report(key: string, level: 'log' | 'warn', message: string): void {
-    if (this.reported.get(key) === message) return;
+  /** `sameAs`: what makes two problems the same (by default the message; a stable code when the message carries a time). */
+  report(key: string, level: 'log' | 'warn', message: string, sameAs: string = message): void {
+    if (this.reported.get(key) === sameAs) return;
     if (this.reported.size >= MAX_REMEMBERED) this.reported.clear();
-    this.reported.set(key, message);
+    this.reported.set(key, sameAs);
     this.logger[level](message);
   }
 
@@ -135,7 +136,8 @@ export async function drainServers<I extends { readonly id: number | string }, S
       if (signal.aborted) return;
       reports.forget(url);
     } catch (error) {
-      reports.report(url, 'warn', `${describe.server(url)} not read: ${describeError(error)}`);
+      const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+      reports.report(url, 'warn', `${describe.server(url)} not read: ${describeError(error)}`, code);
     } finally {
       await server.close().catch((error: unknown) => {
         reports.report(`${url}#close`, 'warn', `${describe.server(url)} not closed cleanly: ${describeError(error)}`);
