@@ -22,6 +22,8 @@ export interface FileRef {
   readonly size: number;
   readonly name: string;
   readonly mediaType: string;
+  /** The detached signature (CMS / PKCS#7) sent with the file, if any. */
+  readonly signature?: FileRef;
 }
 
 /** The @ctes nature of an acte (CodeNatureActe 1..6). */

@@ -310,7 +310,8 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
 }
 
 function fileOut(f: FileRef): Init<typeof wire.FileRefSchema> {
-  return { ...f, size: BigInt(f.size) };
+  const { signature, ...rest } = f;
+  return { ...rest, size: BigInt(f.size), ...(signature === undefined ? {} : { signature: fileOut(signature) }) };
 }
 
 function safeSize(size: bigint): number {
@@ -319,9 +320,9 @@ function safeSize(size: bigint): number {
 }
 
 function fileIn(f: wire.FileRef | undefined): FileRef {
-  const { sha256, size, name, mediaType } = required(f, 'file');
+  const { sha256, size, name, mediaType, signature } = required(f, 'file');
   safeSize(size);
-  return { sha256, size: Number(size), name, mediaType };
+  return { sha256, size: Number(size), name, mediaType, ...(signature === undefined ? {} : { signature: fileIn(signature) }) };
 }
 
 function acteOut(a: ActeSubmission): Init<typeof wire.ActeSubmissionSchema> {

@@ -40,6 +40,15 @@ const fullActe = {
   annexes: [
     { file: { sha256: 'e'.repeat(64), size: 1, name: 'plan.png', mediaType: 'image/png' }, typePJ: '22_AG' },
     { file: { sha256: 'f'.repeat(64), size: 0, name: 'vide.pdf', mediaType: 'application/pdf' } },
+    {
+      file: {
+        sha256: '9'.repeat(64),
+        size: 10,
+        name: 'signee.pdf',
+        mediaType: 'application/pdf',
+        signature: { sha256: '8'.repeat(64), size: 3, name: 'signee.pdf.p7s', mediaType: 'application/pkcs7-signature' },
+      },
+    },
   ],
 };
 const pesWithoutBudget = omit(pes, 'codBud');
@@ -138,6 +147,15 @@ describe('the wire form of events', () => {
         annexes: [
           { file: { sha256: 'e'.repeat(64), size: '1', name: 'plan.png', mediaType: 'image/png' }, typePj: '22_AG' },
           { file: { sha256: 'f'.repeat(64), name: 'vide.pdf', mediaType: 'application/pdf' } },
+          {
+            file: {
+              sha256: '9'.repeat(64),
+              size: '10',
+              name: 'signee.pdf',
+              mediaType: 'application/pdf',
+              signature: { sha256: '8'.repeat(64), size: '3', name: 'signee.pdf.p7s', mediaType: 'application/pkcs7-signature' },
+            },
+          },
         ],
       },
     });
