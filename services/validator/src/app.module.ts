@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MessagingModule, type MessagingModuleOptions } from '@relais/messaging';
 import type { ValidatorConfig } from './config.js';
+import { FileChecks } from './file-checks/file-checks.js';
 import { PesValidation } from './pes/pes-validation.js';
 import { VALIDATOR_CONFIG } from './tokens.js';
 import { ValidationController } from './validation/validation.controller.js';
@@ -29,6 +30,7 @@ export class AppModule {
         { provide: VALIDATOR_CONFIG, useValue: config },
         ValidatorResources,
         PesValidation,
+        FileChecks,
         ValidationHandler,
         ValidationController,
         ValidatorReadiness,

@@ -33,6 +33,13 @@ describeWithOpenssl('verifyDetachedSignature, on signatures made by openssl cms'
     expect(signer?.serialNumber).toMatch(/^[0-9A-F]+$/);
   });
 
+  it("verifies a small file held in Node's shared Buffer pool (its bytes, not the pool's)", async () => {
+    const small = Buffer.from('délibération courte', 'latin1');
+    expect(small.buffer.byteLength).toBeGreaterThan(small.length); // a view into the pool
+    const smallSignature = await signWithOpenssl(small, { dir: pki.dir, signer: pki.signer });
+    expect((await verifyDetachedSignature(small, smallSignature)).verdict).toBe('valid');
+  });
+
   it('takes PEM and bare base64 as well as DER', async () => {
     const pem = await signWithOpenssl(acte, { dir: pki.dir, signer: pki.signer, format: 'PEM' });
     expect(pem.toString('latin1')).toContain('-----BEGIN CMS-----');

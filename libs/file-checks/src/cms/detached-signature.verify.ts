@@ -152,7 +152,9 @@ function checkMessageDigest(signerInfo: SignerInfo, content: Uint8Array): Detach
 }
 
 async function checkSignatureValue(signedData: SignedData, signer: number, content: Uint8Array): Promise<{ certificate: Certificate } | { invalid: DetachedSignatureResult }> {
-  const data = content.byteOffset === 0 && content.byteLength === content.buffer.byteLength && content.buffer instanceof ArrayBuffer ? content.buffer : content.slice().buffer;
+  // A copy into an ArrayBuffer of the content's exact length: a Buffer's `slice()` is a view, and a
+  // small Buffer lives inside Node's shared pool, whose whole ArrayBuffer would be hashed otherwise.
+  const data = Uint8Array.prototype.slice.call(content).buffer;
   try {
     const result = await signedData.verify({ signer, data, checkChain: false, extendedMode: true }, engine);
     const certificate = result.signerCertificate;

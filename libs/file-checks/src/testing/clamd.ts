@@ -40,6 +40,8 @@ export interface StartClamdOptions {
   readonly dir: string;
   /** clamd's `StreamMaxLength` (default `200M`, above the 150 MiB of an actes archive). */
   readonly streamMaxLength?: string;
+  /** The TCP port to listen on (a free one by default): the same as a stopped daemon's, to stand in for it after a restart. */
+  readonly port?: number;
   /** How long to wait for PONG after starting (default 60 s). */
   readonly startTimeoutMs?: number;
 }
@@ -57,7 +59,7 @@ export async function startClamd(options: StartClamdOptions): Promise<TestClamd>
   await mkdir(databaseDir, { recursive: true });
   await writeFile(join(databaseDir, 'relais-test.hdb'), eicarHdbLine());
   const host = '127.0.0.1';
-  const port = await freePort(host);
+  const port = options.port ?? (await freePort(host));
   const socketPath = join(dir, 'clamd.sock');
   const logFile = join(dir, 'clamd.log');
   const streamMaxLength = options.streamMaxLength ?? '200M';

@@ -52,6 +52,8 @@ describe('relais-validator: PES files', () => {
     namespace: bus.namespace,
     classificationFile: DEFAULT_CLASSIFICATION_FILE,
     tripletsFile,
+    clamdStreamMaxBytes: 200 * 1024 * 1024,
+    pesSignatureMaxBytes: 16 * 1024 * 1024,
   });
   const start = (config: ValidatorConfig): Promise<INestApplicationContext> =>
     NestFactory.createApplicationContext(

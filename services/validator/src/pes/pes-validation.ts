@@ -17,15 +17,18 @@ import { nomFicKeyOf, pesCheckContext, pesErrors } from './pes-verdict.js';
 export class PesValidation {
   constructor(private readonly resources: ValidatorResources) {}
 
-  async errors(transmissionId: string, siren: string, submission: PesSubmission): Promise<ErrorDetail[]> {
+  /** `checkErrors`: the checks before sending (antivirus, signatures), which come first and block the NomFic claim. */
+  async errors(transmissionId: string, siren: string, submission: PesSubmission, checkErrors: readonly ErrorDetail[] = []): Promise<ErrorDetail[]> {
+    // A file with a virus is not read any further: the virus is the whole verdict.
+    if (checkErrors.some((error) => error.code === 'FILE.VIRUS_FOUND')) return [...checkErrors];
     const { store, triplets, nomFics } = this.resources;
     const collectivite = await loadCollectivite(store, siren);
     const validation = await this.read(transmissionId, submission, pesCheckContext(collectivite?.helios ?? [], triplets));
     const key = nomFicKeyOf(siren, validation);
-    if (key === undefined) return pesErrors({ validation });
+    if (key === undefined) return [...checkErrors, ...pesErrors({ validation })];
     const holder = await nomFics.holder(key);
     const input = { validation, ...(holder === undefined || holder === transmissionId ? {} : { nomFicHolder: holder }) };
-    const errors = pesErrors(input);
+    const errors = [...checkErrors, ...pesErrors(input)];
     if (errors.length > 0 || holder === transmissionId) return errors;
     // Every other rule passed: take the NomFic. Losing a race to another transmission makes it a duplicate.
     const winner = await nomFics.claim(key, transmissionId);

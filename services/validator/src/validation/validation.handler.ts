@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TransmissionError, type ActeSubmission, type ErrorDetail, type TransmissionReceived } from '@relais/domain';
 import { PermanentError } from '@relais/messaging';
+import { FileChecks } from '../file-checks/file-checks.js';
 import { PesValidation } from '../pes/pes-validation.js';
 import { ValidatorResources } from '../validator.resources.js';
 import { acteErrors, type ActeFiles } from './acte-verdict.js';
@@ -9,6 +10,11 @@ import { FileNotStoredError } from './file-not-stored.error.js';
 
 /** What handling one TransmissionReceived did. */
 export type ValidationOutcome = 'validated' | 'rejected' | 'already_decided';
+
+/** Whether a check's error is a virus found. */
+export function isVirus(error: ErrorDetail): boolean {
+  return error.code === 'FILE.VIRUS_FOUND';
+}
 
 /** The actor recorded in the metadata of the events the validator appends. */
 const ACTOR = 'validator';
@@ -27,6 +33,7 @@ export class ValidationHandler {
   constructor(
     private readonly resources: ValidatorResources,
     private readonly pes: PesValidation,
+    private readonly checks: FileChecks,
   ) {}
 
   async handle(event: TransmissionReceived, messageId: string): Promise<ValidationOutcome> {
@@ -35,10 +42,12 @@ export class ValidationHandler {
     if (state.status === 'none') throw new Error(`transmission ${transmissionId} is not in the log yet`);
     if (state.validationErrors !== undefined || state.status !== 'received') return 'already_decided';
 
+    // The checks before sending come first: a file with a virus is not read any further, and a refused
+    // file claims no numéro interne nor NomFic.
     const errors =
       submission.kind === 'acte'
-        ? await this.acteVerdict(transmissionId, siren, submission, await this.files(transmissionId, submission), event.data.at)
-        : await this.pes.errors(transmissionId, siren, submission);
+        ? await this.acteVerdict(transmissionId, siren, submission, await this.files(transmissionId, submission), event.data.at, await this.checks.ofActe(transmissionId, submission))
+        : await this.pes.errors(transmissionId, siren, submission, await this.checks.ofPes(transmissionId, submission));
     try {
       await this.resources.commands.execute(
         { type: 'RecordValidation', data: { transmissionId, at: new Date().toISOString(), errors } },
@@ -62,6 +71,7 @@ export class ValidationHandler {
     submission: ActeSubmission,
     files: ActeFiles,
     receivedAt: string,
+    checkErrors: readonly ErrorDetail[],
   ): Promise<ErrorDetail[]> {
     const { claims, classifications } = this.resources;
     // The collectivité's classification now, whatever ClassificationDateVersion an imported archive
@@ -71,7 +81,9 @@ export class ValidationHandler {
     const numero = submission.numeroInterne;
     const holder = await claims.holder(siren, numero);
     const input = { submission, files, receivedAt, classification, numeroTakenByOther: holder !== undefined && holder !== transmissionId };
-    const errors = acteErrors(input);
+    // A file with a virus is not read any further: the virus is the whole verdict.
+    if (checkErrors.some(isVirus)) return [...checkErrors];
+    const errors = [...checkErrors, ...acteErrors(input)];
     if (errors.length > 0 || holder === transmissionId) return errors;
     // Every other rule passed: take the numéro. Losing a race to another transmission makes it a duplicate.
     const winner = await claims.claim(siren, numero, transmissionId);

@@ -36,7 +36,7 @@ describe('relais-validator', () => {
   beforeAll(async () => {
     db = await createTestDatabase('relais_validator');
     ns = await createTestNamespace();
-    const config = { databaseUrl: db.url, natsUrl: ns.natsUrl, namespace: ns.namespace, classificationFile: DEFAULT_CLASSIFICATION_FILE, tripletsFile: DEFAULT_TRIPLETS_FILE };
+    const config = { databaseUrl: db.url, natsUrl: ns.natsUrl, namespace: ns.namespace, classificationFile: DEFAULT_CLASSIFICATION_FILE, tripletsFile: DEFAULT_TRIPLETS_FILE, clamdStreamMaxBytes: 200 * 1024 * 1024, pesSignatureMaxBytes: 16 * 1024 * 1024 };
     app = await NestFactory.createApplicationContext(AppModule.forConfig(config, { streamLimits: TEST_LIMITS, logger: messagingLogger }), quiet());
     // The application migrated the schema while starting.
     store = new PostgresEventStore(db.pool);
