@@ -9,8 +9,17 @@ describe('readConfig', () => {
       namespace: 'relais',
       classificationFile: DEFAULT_CLASSIFICATION_FILE,
       tripletsFile: DEFAULT_TRIPLETS_FILE,
+      clamdStreamMaxBytes: 200 * 1024 * 1024,
+      pesSignatureMaxBytes: 16 * 1024 * 1024,
     });
     expect(DEFAULT_TRIPLETS_FILE).toMatch(/libs\/pes\/data\/triplets-default\.json$/);
+  });
+
+  it('reads the antivirus daemon as host:port or a socket path, and refuses anything else', () => {
+    expect(readConfig({ RELAIS_CLAMD: '127.0.0.1:3310' }).clamd).toEqual({ host: '127.0.0.1', port: 3310 });
+    expect(readConfig({ RELAIS_CLAMD: '/run/clamav/clamd.ctl' }).clamd).toEqual({ socketPath: '/run/clamav/clamd.ctl' });
+    expect(() => readConfig({ RELAIS_CLAMD: 'clamd' })).toThrow(/RELAIS_CLAMD must be host:port or the absolute path/);
+    expect(() => readConfig({ RELAIS_SIGNATURE_TRUST_FILE: '/nowhere/rgs.pem' })).toThrow(/RELAIS_SIGNATURE_TRUST_FILE does not exist/);
   });
 
   it('names every missing file at once', () => {
