@@ -70,6 +70,34 @@ describe('POST /api/v1/actes', () => {
     expect(Buffer.concat(chunks)).toEqual(Buffer.from(document));
   });
 
+  it('takes the detached signatures that come with the document and the annexes, each tied to the file it signs', async () => {
+    const form = acteForm(acteMetadata({ numeroInterne: 'SIGNED_1' }), pdfBytes('signed'), [pdfBytes('annexe signée')]);
+    const documentSignature = Buffer.from('0\x82 signature of the document', 'latin1');
+    const annexeSignature = Buffer.from('0\x82 signature of the annexe', 'latin1');
+    form.append('documentSignature', new Blob([documentSignature]), 'deliberation.pdf.p7s');
+    form.append('annexesSignatures', new Blob([annexeSignature]), 'annexe-1.pdf.p7s');
+    const response = await submit(form);
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    const history = await gw.call(`/api/v1/transmissions/${id}/events`, { token });
+    const { items } = (await history.json()) as { items: { data: { submission: { document: unknown; annexes: { file: unknown }[] } } }[] };
+    const { submission } = items[0]!.data;
+    expect(submission.document).toEqual(
+      expect.objectContaining({ signature: expect.objectContaining({ sha256: sha256(documentSignature), name: 'deliberation.pdf.p7s' }) }),
+    );
+    expect(submission.annexes[0]!.file).toEqual(
+      expect.objectContaining({ name: 'annexe-1.pdf', signature: expect.objectContaining({ sha256: sha256(annexeSignature), name: 'annexe-1.pdf.p7s' }) }),
+    );
+  });
+
+  it('refuses with 422 a signature named after no annexe of the request, recording nothing', async () => {
+    const form = acteForm(acteMetadata({ numeroInterne: 'SIGNED_2' }), pdfBytes('signed'), [pdfBytes('annexe')]);
+    form.append('annexesSignatures', new Blob([Buffer.from('sig')]), 'other.pdf.p7s');
+    const response = await submit(form);
+    expect(response.status).toBe(422);
+    expect(await errorCodes(response)).toEqual(['REQUEST.SIGNATURE_UNMATCHED']);
+  });
+
   it('makes the transmission readable right after the 202, before any projector ran', async () => {
     const response = await submit(acteForm(acteMetadata({ numeroInterne: 'FRESH_1' })));
     const { id } = (await response.json()) as { id: string };

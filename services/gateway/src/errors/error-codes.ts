@@ -18,6 +18,7 @@ export const GatewayErrorCode = {
   PartNotAFile: 'REQUEST.PART_NOT_A_FILE',
   ClientAborted: 'REQUEST.ABORTED',
   MissingDocument: 'REQUEST.MISSING_DOCUMENT',
+  SignatureUnmatched: 'REQUEST.SIGNATURE_UNMATCHED',
   TooManyParts: 'REQUEST.TOO_MANY_PARTS',
   UploadTooLarge: 'REQUEST.UPLOAD_TOO_LARGE',
   BodyTooLarge: 'REQUEST.BODY_TOO_LARGE',

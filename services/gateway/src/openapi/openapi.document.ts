@@ -266,6 +266,16 @@ export const openApiDocument = {
                   metadata: ref('ActeMetadata'),
                   document: { type: 'string', contentMediaType: 'application/octet-stream', description: 'The acte itself (one file)' },
                   annexes: { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' } },
+                  documentSignature: {
+                    type: 'string',
+                    contentMediaType: 'application/pkcs7-signature',
+                    description: 'Optional detached CMS (PKCS#7) signature of the document, DER or PEM; verified before sending',
+                  },
+                  annexesSignatures: {
+                    type: 'array',
+                    items: { type: 'string', contentMediaType: 'application/pkcs7-signature' },
+                    description: 'Optional detached signatures of annexes, each named after its annexe plus .p7s (plan.pdf.p7s)',
+                  },
                 },
               },
               encoding: { metadata: { contentType: 'application/json' } },
