@@ -18,6 +18,7 @@ import {
   type TestPki,
   type TestSftpServer,
 } from '@relais/state-channels/testing';
+import { eicarTestFile, findClamd, makeTestSigners, signPesXades, startClamd, type TestSigners } from '@relais/file-checks/testing';
 import { acteMetadata, Client, type TransmissionBody } from './client.js';
 import { eventually, sleep, startPlatform, type Platform } from './platform.js';
 
@@ -27,7 +28,7 @@ import { eventually, sleep, startPlatform, type Platform } from './platform.js';
  * read over IMAP; PES files deposited on an OpenSSH SFTP server and the DGFiP's acquittals collected
  * there. The simulator plays the State behind those servers.
  */
-const missing = [findOpenssl(), findDovecot(), findSshd()].flatMap((found) => ('missing' in found ? [found.missing] : []));
+const missing = [findOpenssl(), findDovecot(), findSshd(), findClamd()].flatMap((found) => ('missing' in found ? [found.missing] : []));
 if (missing.length > 0) console.warn(`state-channels.e2e skipped: ${missing.join('; ')}`);
 const describeWithServers = missing.length > 0 ? describe.skip : describe;
 
@@ -42,6 +43,7 @@ let sftp: TestSftpServer;
 let sftpDir: string;
 let platform: Platform;
 let client: Client;
+let signers: TestSigners;
 /** What to stop and remove after the file, last started first. */
 const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -74,6 +76,11 @@ describeWithServers('the State over its real channels: @ctes over mutual TLS and
     cleanups.push(() => rm(sftpDir, { recursive: true, force: true }));
     sftp = await startSftpServer({ dir: sftpDir });
     cleanups.push(() => sftp.stop());
+    await mkdir(join(dir, 'clamd'));
+    const clamd = await startClamd({ dir: join(dir, 'clamd') });
+    cleanups.push(() => clamd.stop());
+    await mkdir(join(dir, 'signers'));
+    signers = await makeTestSigners(join(dir, 'signers'));
     const tlsPort = await freePort();
     const imap = { host: dovecot.host, port: dovecot.port, username: IMAP_USER, passwordFile, caFile: pki.caCert, serverPin: dovecot.serverPin };
     const tls = { pfxFile: pki.clientPfx, passphraseFile: pki.clientPfxPassphraseFile, caFile: pki.caCert, serverPin: pki.serverPin, connectTimeoutMs: 3000, timeoutMs: 10_000 };
@@ -126,6 +133,7 @@ describeWithServers('the State over its real channels: @ctes over mutual TLS and
         STATE_SIM_IMAP_CA_FILE: pki.caCert,
         STATE_SIM_SFTP_DEPOSIT_DIR: sftp.depositDir,
         STATE_SIM_SFTP_RETURNS_DIR: sftp.returnsDir,
+        RELAIS_CLAMD: `${clamd.host}:${clamd.port.toString()}`,
         TRANSMITTER_RETRY_INITIAL_MS: '300',
         TRANSMITTER_RETRY_MAX_MS: '2000',
         TRANSMITTER_POLL_INTERVAL_MS: '200',
@@ -235,8 +243,37 @@ describeWithServers('the State over its real channels: @ctes over mutual TLS and
     expect(stats.byKind.pes).toMatchObject({ received: 4, duplicates: 0, conflicts: 0 });
   }, 120_000);
 
+  it('refuses before sending the EICAR test file and a PES bordereau whose signature no longer holds; a soundly signed PES goes through', async () => {
+    const before = await client.simStats();
+    const { token } = await client.collectivite('212100037', '021');
+    const virus = await client.submitActe(token, acteMetadata('EICAR1'), { document: eicarTestFile() });
+    expect(virus.status).toBe(202);
+    const infected = await ends(token, ((await virus.json()) as { id: string }).id);
+    expect(infected.status).toBe('rejected');
+    expect(infected.errors).toEqual([expect.objectContaining({ code: 'FILE.VIRUS_FOUND', field: 'document' })]);
+
+    const pesToken = (await client.json<{ token: string }>('POST', '/api/v1/admin/tokens', platform.adminToken, { role: 'collectivite', siren: PES_SIREN }, 201)).token;
+    const sign = async (nomFic: string): Promise<string> => {
+      const xml = (await pesAllerBuffer({ ...pesAllerShapes.mixed(), nomFic })).toString('latin1');
+      return signPesXades(xml, { keyPem: signers.signer.keyPem, certPem: signers.signer.certPem, targetId: 'BORD101' });
+    };
+    const signedXml = await sign('PES_SIGNE_0001.xml');
+    const sound = await submitBytes(pesToken, Buffer.from(signedXml, 'latin1'));
+    expect((await ends(pesToken, sound)).status).toBe('acknowledged');
+    const broken = (await sign('PES_SIGNE_0002.xml')).replace(/(<Bordereau Id="BORD101">[\s\S]*?<MtBordHT V=")([^"]*)"/, '$1$29"');
+    const refused = await ends(pesToken, await submitBytes(pesToken, Buffer.from(broken, 'latin1')));
+    expect(refused.status).toBe('rejected');
+    expect(refused.errors).toEqual([expect.objectContaining({ code: 'PES.SIGNATURE_INVALID', field: 'Bordereau[@Id="BORD101"]/ds:Signature' })]);
+    // Only the sound PES reached the State.
+    const after = (await client.simStats()) as unknown as { received: number };
+    expect(after.received).toBe(before.received + 1);
+  }, 120_000);
+
   async function submitPes(token: string, nomFic: string): Promise<string> {
-    const bytes = await pesAllerBuffer({ ...pesAllerShapes.mixed(), nomFic });
+    return submitBytes(token, await pesAllerBuffer({ ...pesAllerShapes.mixed(), nomFic }));
+  }
+
+  async function submitBytes(token: string, bytes: Buffer): Promise<string> {
     const response = await fetch(`${platform.gatewayUrl}/api/v1/pes`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
