@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: finds (or brings up) PostgreSQL and NATS, builds, applies the migrations, then runs
 // every service as a child process in this process group, restarting any that crashes.
-//   --no-build   run what is already built (the end-to-end tests build first, then start many platforms)
+//   --no-build        run what is already built (the end-to-end tests build first, then start many platforms)
+//   --real-channels   the State over its real channels on loopback: mutual TLS, IMAP (dovecot), SFTP
+//                     (OpenSSH), where this machine has them (also RELAIS_REAL_CHANNELS=1)
 import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -22,6 +24,8 @@ settings.STATE_SIM_URL = process.env.STATE_SIM_URL ?? `http://127.0.0.1:${settin
 // Without a token in the environment, the gateway generates one into this owner-only file.
 if (!process.env.RELAIS_ADMIN_TOKEN) settings.RELAIS_ADMIN_TOKEN_FILE = process.env.RELAIS_ADMIN_TOKEN_FILE ?? join(state, 'admin-token');
 const build = !process.argv.includes('--no-build');
+const realChannels = process.argv.includes('--real-channels') || process.env.RELAIS_REAL_CHANNELS === '1';
+let channels;
 const children = new Map();
 let stopping = false;
 
@@ -179,6 +183,8 @@ function stop() {
   stopping = true;
   log('stopping');
   for (const { child } of children.values()) child.kill('SIGTERM');
+  // The channel servers go once the services have let go of them.
+  setTimeout(() => void channels?.stop(), 3000).unref();
   setTimeout(() => process.exit(0), 5000).unref();
 }
 
@@ -198,6 +204,11 @@ const missing = names.filter((name) => !existsSync(join(root, 'services', name, 
 if (missing.length > 0) {
   console.error(`not built: ${missing.join(', ')} (run npm start without --no-build, or npx nx run-many -t build)`);
   process.exit(1);
+}
+if (realChannels) {
+  const { startRealChannels } = await import('./real-channels.mjs');
+  channels = await startRealChannels(root, settings.STATE_SIM_URL, log);
+  Object.assign(settings, channels.env);
 }
 for (const name of names) startService(name);
 void announceWhenReady();
