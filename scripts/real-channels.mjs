@@ -2,8 +2,9 @@
 // on loopback (issue 6), with the simulator's logic behind them. Actes go over HTTPS with a client
 // certificate (a test CA made here by openssl) to the simulator's TLS face; the préfecture's answers
 // are mailed into a local dovecot and read over IMAP; PES files go to a local OpenSSH sftp server, whose
-// folders the simulated DGFiP reads and writes. Whatever this machine lacks (openssl, dovecot, sshd)
-// is said, and that part stays on the simulator's plain-HTTP face.
+// folders the simulated DGFiP reads and writes; a clamd scans every file. Whatever this machine lacks
+// (openssl, dovecot, sshd, clamd) is said, and that part stays on the simulator's plain-HTTP face (or
+// goes without antivirus).
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +99,18 @@ export async function startRealChannels(root, simUrl, log) {
       log(`Hélios stays on the simulator's HTTP face: ${noSshd}`);
       endpoints.push({ id: 'state-sim-helios', channel: 'helios', url: simUrl });
       rules.push({ channel: 'helios', idPost: '*', endpoint: 'state-sim-helios' });
+    }
+    const checks = await import(pathToFileURL(join(root, 'libs', 'file-checks', 'dist', 'testing', 'index.js')).href);
+    const noClamd = missing(checks.findClamd());
+    if (noClamd === undefined) {
+      await mkdir(join(dir, 'clamd'));
+      // Its database holds one signature, of the EICAR test file: real ones cannot be fetched offline.
+      const clamd = await checks.startClamd({ dir: join(dir, 'clamd') });
+      stops.push(() => clamd.stop());
+      env.RELAIS_CLAMD = `${clamd.host}:${clamd.port}`;
+      log(`antivirus: clamd on ${env.RELAIS_CLAMD} (its database knows only the EICAR test file)`);
+    } else {
+      log(`no antivirus: ${noClamd}`);
     }
     const routingFile = join(dir, 'routing.json');
     await writeFile(routingFile, `${JSON.stringify({ endpoints, rules }, null, 2)}\n`);
