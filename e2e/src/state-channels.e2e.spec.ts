@@ -18,7 +18,8 @@ import {
   type TestPki,
   type TestSftpServer,
 } from '@relais/state-channels/testing';
-import { eicarTestFile, findClamd, makeTestSigners, signPesXades, startClamd, type TestSigners } from '@relais/file-checks/testing';
+import { eicarTestFile, findClamd, makeTestSigners, signPesXades, signWithOpenssl, startClamd, type TestSigners } from '@relais/file-checks/testing';
+import { minimalPdf } from '@relais/testing';
 import { acteMetadata, Client, type TransmissionBody } from './client.js';
 import { eventually, sleep, startPlatform, type Platform } from './platform.js';
 
@@ -243,7 +244,7 @@ describeWithServers('the State over its real channels: @ctes over mutual TLS and
     expect(stats.byKind.pes).toMatchObject({ received: 4, duplicates: 0, conflicts: 0 });
   }, 120_000);
 
-  it('refuses before sending the EICAR test file and a PES bordereau whose signature no longer holds; a soundly signed PES goes through', async () => {
+  it('refuses before sending the EICAR test file and a PES bordereau whose signature no longer holds; a signed acte and a soundly signed PES go through', async () => {
     const before = await client.simStats();
     const { token } = await client.collectivite('212100037', '021');
     const virus = await client.submitActe(token, acteMetadata('EICAR1'), { document: eicarTestFile() });
@@ -251,6 +252,17 @@ describeWithServers('the State over its real channels: @ctes over mutual TLS and
     const infected = await ends(token, ((await virus.json()) as { id: string }).id);
     expect(infected.status).toBe('rejected');
     expect(infected.errors).toEqual([expect.objectContaining({ code: 'FILE.VIRUS_FOUND', field: 'document' })]);
+
+    // An acte with its detached signature (made by openssl, from a CA the platform is not told of: the
+    // signature is checked for integrity and dates) goes through, the signature carried in the 1-1.
+    const pdf = minimalPdf('Acte signé', 5_000);
+    const form = new FormData();
+    form.append('metadata', JSON.stringify(acteMetadata('SIGNE1')));
+    form.append('document', new Blob([pdf], { type: 'application/pdf' }), 'acte.pdf');
+    form.append('documentSignature', new Blob([await signWithOpenssl(pdf, { dir: signers.dir, signer: signers.signer })]), 'acte.pdf.p7s');
+    const signedActe = await client.call('POST', '/api/v1/actes', token, form);
+    expect(signedActe.status).toBe(202);
+    expect((await ends(token, ((await signedActe.json()) as { id: string }).id)).status).toBe('acknowledged');
 
     const pesToken = (await client.json<{ token: string }>('POST', '/api/v1/admin/tokens', platform.adminToken, { role: 'collectivite', siren: PES_SIREN }, 201)).token;
     const sign = async (nomFic: string): Promise<string> => {
@@ -264,9 +276,9 @@ describeWithServers('the State over its real channels: @ctes over mutual TLS and
     const refused = await ends(pesToken, await submitBytes(pesToken, Buffer.from(broken, 'latin1')));
     expect(refused.status).toBe('rejected');
     expect(refused.errors).toEqual([expect.objectContaining({ code: 'PES.SIGNATURE_INVALID', field: 'Bordereau[@Id="BORD101"]/ds:Signature' })]);
-    // Only the sound PES reached the State.
+    // Only the signed acte and the sound PES reached the State.
     const after = (await client.simStats()) as unknown as { received: number };
-    expect(after.received).toBe(before.received + 1);
+    expect(after.received).toBe(before.received + 2);
   }, 120_000);
 
   async function submitPes(token: string, nomFic: string): Promise<string> {

@@ -18,6 +18,7 @@ export {
   type SignatureCode,
 } from './file-checks.errors.js';
 export { ClamdScanner, type ClamdAddress, type ClamdScannerOptions, type ScanResult } from './antivirus/clamd.scanner.js';
+export { cmsDer } from './cms/cms-input.decode.js';
 export {
   verifyDetachedSignature,
   type CmsSigner,

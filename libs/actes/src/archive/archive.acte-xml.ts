@@ -41,6 +41,10 @@ export interface ActeMessageInput {
   readonly nomDocument: string;
   /** Names of the annexes in the archive, in order. */
   readonly nomsAnnexes: readonly string[];
+  /** The detached signature (CMS, DER) of the main document, carried base64 in its `Signature` element. */
+  readonly signatureDocument?: Uint8Array | undefined;
+  /** The annexes' detached signatures, by position (`undefined` for an unsigned annexe). */
+  readonly signaturesAnnexes?: readonly (Uint8Array | undefined)[];
 }
 
 /**
@@ -69,16 +73,20 @@ function objetText(objet: string): string {
   return xmlText(objet, 'objet');
 }
 
-/** A `FichierSigne` element (`Document`, `Annexe`…) naming one file, on one line after `indent`; its name checked and escaped. */
-export function fichierXml(indent: string, element: string, name: string, field: string): string {
-  return `${indent}<actes:${element}><actes:NomFichier>${xmlText(name, field)}</actes:NomFichier></actes:${element}>`;
+/**
+ * A `FichierSigne` element (`Document`, `Annexe`…) naming one file, on one line after `indent`; its
+ * name checked and escaped; with its detached signature (DER) in base64 in `Signature` when it has one.
+ */
+export function fichierXml(indent: string, element: string, name: string, field: string, signature?: Uint8Array): string {
+  const signed = signature === undefined ? '' : `<actes:Signature>${Buffer.from(signature).toString('base64')}</actes:Signature>`;
+  return `${indent}<actes:${element}><actes:NomFichier>${xmlText(name, field)}</actes:NomFichier>${signed}</actes:${element}>`;
 }
 
-function annexesXml(names: readonly string[]): string[] {
+function annexesXml(names: readonly string[], signatures: readonly (Uint8Array | undefined)[]): string[] {
   if (names.length === 0) return ['  <actes:Annexes actes:Nombre="0"/>'];
   return [
     `  <actes:Annexes actes:Nombre="${names.length}">`,
-    ...names.map((name, i) => fichierXml('    ', 'Annexe', name, `nomsAnnexes[${i}]`)),
+    ...names.map((name, i) => fichierXml('    ', 'Annexe', name, `nomsAnnexes[${i}]`, signatures[i])),
     '  </actes:Annexes>',
   ];
 }
@@ -123,8 +131,8 @@ export function acteXml(input: ActeMessageInput): Buffer {
     `  <actes:Objet>${objetText(input.objet)}</actes:Objet>`,
     ...precedent,
     `  <actes:ClassificationDateVersion>${input.classificationDateVersion}</actes:ClassificationDateVersion>`,
-    fichierXml('  ', 'Document', input.nomDocument, 'nomDocument'),
-    ...annexesXml(input.nomsAnnexes),
+    fichierXml('  ', 'Document', input.nomDocument, 'nomDocument', input.signatureDocument),
+    ...annexesXml(input.nomsAnnexes, input.signaturesAnnexes ?? []),
     `  <actes:DocumentPapier>${input.documentPapier ? 'O' : 'N'}</actes:DocumentPapier>`,
     '</actes:Acte>',
     '',

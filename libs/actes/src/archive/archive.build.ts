@@ -27,6 +27,8 @@ export interface ActeDocument {
   readonly codeTypePJ?: string | undefined;
   /** The file's bytes, carried unchanged. */
   readonly content: Uint8Array;
+  /** Its detached signature (CMS, DER), carried in the 1-1's `Signature` element, if it came signed. */
+  readonly signature?: Uint8Array | undefined;
 }
 
 /** Everything an outbound 1-1 transmission needs: who sends, the acte, its files, and the envelope's numbering. */
@@ -180,6 +182,8 @@ export async function buildActeArchive(input: ActeArchiveInput): Promise<ActeArc
     precedentIdActe: acte.precedentIdActe,
     nomDocument: main.name,
     nomsAnnexes: annexes.map((annex) => annex.name),
+    signatureDocument: acte.document.signature,
+    signaturesAnnexes: acte.annexes.map((annex) => annex.signature),
   });
   const envelope = enveloppeXml({ collectivite, adressesRetour: input.adressesRetour, formulaires: [messageName] });
   const entries = [

@@ -109,6 +109,15 @@ describe('acteXml', () => {
     expect(xml).toContain('<actes:PrecedentIdentifiantActe actes:IDActe="034-491011698-20171201-CL20171201_01-DE"/>');
   });
 
+  it('carries the detached signatures of the signed files in their Signature elements, base64, still valid', async () => {
+    const signature = Buffer.from([0x30, 0x82, 0x01, 0x02, 0xff, 0x00]);
+    const bytes = acteXml({ ...acte, signatureDocument: signature, signaturesAnnexes: [undefined, signature] });
+    expect(await schemaErrors('acte-signed.xml', bytes)).toEqual([]);
+    const xml = bytes.toString('latin1');
+    expect(xml).toContain(`_1.pdf</actes:NomFichier><actes:Signature>${signature.toString('base64')}</actes:Signature></actes:Document>`);
+    expect(xml.match(/<actes:Signature>/g)).toHaveLength(2);
+  });
+
   it('is valid with the five classification levels', async () => {
     expect(await schemaErrors('acte-5.xml', acteXml({ ...acte, classification: '1.2.3.4.5' }))).toEqual([]);
   });

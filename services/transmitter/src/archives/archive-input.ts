@@ -19,6 +19,8 @@ export interface ArchiveParts {
   readonly document: Uint8Array;
   /** The annexes' bytes, in the submission's order. */
   readonly annexes: readonly Uint8Array[];
+  /** The detached signatures (DER) of the document and of the annexes (by position), where they came signed. */
+  readonly signatures?: { readonly document?: Uint8Array | undefined; readonly annexes: readonly (Uint8Array | undefined)[] };
   /** `YYYY-MM-DD`. */
   readonly dateEnvoi: string;
   readonly sequence: number;
@@ -79,6 +81,7 @@ export function archiveInput(parts: ArchiveParts): ActeArchiveInput {
     extension: fileExtension(acte.document),
     codeTypePJ: acte.typePJ ?? generic,
     content: parts.document,
+    signature: parts.signatures?.document,
   };
   if (parts.annexes.length !== acte.annexes.length) {
     throw new Error(`${acte.annexes.length} annexes described, ${parts.annexes.length} given`);
@@ -88,6 +91,7 @@ export function archiveInput(parts: ArchiveParts): ActeArchiveInput {
       extension: fileExtension(annexe.file),
       codeTypePJ: annexe.typePJ ?? generic,
       content: parts.annexes[i] ?? new Uint8Array(),
+      signature: parts.signatures?.annexes[i],
     }),
   );
   return {

@@ -9,6 +9,7 @@ import { loadCollectivite, type ExecuteOptions } from '@relais/service-kit';
 import type { TransmitterConfig } from '../config.js';
 import { TransmitterResources } from '../database/transmitter-resources.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
+import { cmsDer } from '@relais/file-checks';
 import { archiveInput, dayIn } from './archive-input.js';
 import type { ArchiveRecord } from './archive-registry.js';
 import { PackagingError, PackagingErrorCode } from './packaging.errors.js';
@@ -73,6 +74,15 @@ export class Packager {
     return bytes;
   }
 
+  /** A file's detached signature as DER (it may have come as PEM or base64), for the 1-1's `Signature` element. */
+  private async signatureDer(file: FileRef): Promise<Uint8Array | undefined> {
+    if (file.signature === undefined) return undefined;
+    const der = cmsDer(await this.fileBytes(file.signature));
+    // Validation verified it; a signature that is no CMS at all cannot have passed.
+    if (der === undefined) throw new PackagingError(PackagingErrorCode.FileCorrupt, `${file.signature.name} is not a CMS signature`);
+    return der;
+  }
+
   private async build(t: Transmission, acte: ActeSubmission): Promise<ArchiveRecord> {
     const collectivite = await loadCollectivite(this.resources.store, t.siren);
     if (collectivite === undefined) {
@@ -80,13 +90,17 @@ export class Packager {
     }
     const document = await this.fileBytes(acte.document);
     const annexes = await Promise.all(acte.annexes.map((annexe) => this.fileBytes(annexe.file)));
+    const signatures = {
+      document: await this.signatureDer(acte.document),
+      annexes: await Promise.all(acte.annexes.map((annexe) => this.signatureDer(annexe.file))),
+    };
     const currentClassification = (await this.resources.classifications.load(t.siren)).state.current?.dateClassification;
     const dateEnvoi = dayIn(this.config.timeZone, new Date());
     const sequence = await this.resources.archives.nextNumber(t.siren, dateEnvoi);
     let archive;
     try {
       archive = await buildActeArchive(
-        archiveInput({ acte, collectivite, document, annexes, dateEnvoi, sequence, settings: this.config, currentClassification }),
+        archiveInput({ acte, collectivite, document, annexes, signatures, dateEnvoi, sequence, settings: this.config, currentClassification }),
       );
     } catch (error) {
       if (error instanceof ActesArchiveError) throw new PackagingError(error.code, error.message, { cause: error });
