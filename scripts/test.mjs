@@ -2,7 +2,7 @@
 // `npm test`: every check CI makes, then every test against the real PostgreSQL and NATS.
 // Tests find the servers through DATABASE_URL and NATS_URL (defaults: this machine's own servers);
 // each test file makes its own database and NATS namespace, so runs never collide.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,37 @@ function step(title, command, args) {
 
 step('protobuf contracts (generated code fresh, buf lint, buf breaking)', 'node', ['scripts/proto.mjs', 'check']);
 step('lint rules guarding the architecture fire (module boundaries, import cycles)', 'node', ['scripts/check-boundaries.mjs']);
-step('typecheck, lint and build', 'npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', 'build', '--parallel=2', '--outputStyle=static']);
+// One TypeScript program for the whole repository: each file is checked once, where the projects'
+// own `typecheck` targets (kept for working on one project) check every library again inside each
+// project that imports it (93 s against 12 s here).
+step('typecheck (the whole repository, specs included, as one program)', 'npx', ['tsc', '-p', 'tsconfig.all.json']);
+await parallelSteps('lint (type-aware, module boundaries)', [
+  ['npx', ['eslint', '--max-warnings', '0', 'libs', 'bench']],
+  ['npx', ['eslint', '--max-warnings', '0', 'services', 'e2e']],
+]);
+step('build', 'npx', ['nx', 'run-many', '-t', 'build', '--parallel=2', '--outputStyle=static']);
+
+/** Runs the commands at once (one per core), their output as it comes; stops the run if one fails. */
+async function parallelSteps(title, commands) {
+  console.log(`\n=== ${title}: ${commands.map(([command, args]) => `${command} ${args.join(' ')}`).join(' & ')}`);
+  const started = Date.now();
+  const codes = await Promise.all(
+    commands.map(
+      ([command, args]) =>
+        new Promise((done) => {
+          const child = spawn(command, args, { stdio: 'inherit', env });
+          child.on('exit', (code) => done(code ?? 1));
+          child.on('error', () => done(1));
+        }),
+    ),
+  );
+  const ok = codes.every((code) => code === 0);
+  console.log(`=== ${title}: ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (!ok) {
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 
 const report = join(mkdtempSync(join(tmpdir(), 'relais-test-')), 'jest.json');
 console.log('\n=== tests against PostgreSQL at', env.DATABASE_URL, 'and NATS at', env.NATS_URL);
