@@ -18,7 +18,7 @@ const missing = 'missing' in openssl ? openssl.missing : 'missing' in dovecot ? 
 if (missing !== undefined) console.warn(`imap-mailbox.int.spec skipped: ${missing}`);
 const describeWithDovecot = missing === undefined ? describe : describe.skip;
 
-const USERS = ['flow', 'problems', 'refused', 'pinned', 'restart', 'crash', 'timeout'] as const;
+const USERS = ['flow', 'problems', 'refused', 'pinned', 'restart', 'crash', 'timeout', 'kept'] as const;
 const passwordOf = (username: string): string => `${username}-imap-s3cret`;
 
 describeWithDovecot('ImapMailbox (a real dovecot over imaps)', () => {
@@ -171,6 +171,19 @@ describeWithDovecot('ImapMailbox (a real dovecot over imaps)', () => {
     await expect(all(mailbox('pinned', { pinnedSha256: otherPin }).pending())).rejects.toMatchObject({ code: CHANNEL_ERRORS.SERVER_PIN_MISMATCH });
     await expect(all(mailbox('pinned', { ca: undefined }).pending())).rejects.toMatchObject({ code: CHANNEL_ERRORS.SERVER_CERT_UNTRUSTED });
     expect(await server.log()).not.toContain('user=<pinned>');
+  });
+
+  it('keeps its session from round to round, and still sees the mails that arrived in between', async () => {
+    const inbox = mailbox('kept');
+    const sender = mailbox('kept');
+    await sender.append(await reply(30, [{ name: 'a.xml', content: Buffer.from('<a/>') }]));
+    expect((await all(inbox.pending())).map((mail) => mail.messageId)).toEqual(['<reply-30@pref.gouv.fr>']);
+    const logins = (await server.log()).split('\n').filter((line) => line.includes('Login: user=<kept>')).length;
+    expect(logins).toBe(2); // the two mailboxes' sessions
+    await sender.append(await reply(31, [{ name: 'b.xml', content: Buffer.from('<b/>') }]));
+    // Another round on the same session: the new mail is there, and no new login was made for it.
+    expect((await all(inbox.pending())).map((mail) => mail.messageId)).toEqual(['<reply-30@pref.gouv.fr>', '<reply-31@pref.gouv.fr>']);
+    expect((await server.log()).split('\n').filter((line) => line.includes('Login: user=<kept>')).length).toBe(logins);
   });
 
   it('reads on after a server restart between two rounds, nothing lost or listed twice', async () => {

@@ -41,8 +41,9 @@ export interface AppendedMail {
 /**
  * The operator's mailbox where the préfecture's @ctes replies arrive (DOMAIN.md §1.2), read over IMAP.
  * A polling round is `pending()`, then `markProcessed` or `setAside` for each mail once the caller has
- * committed what it made of it, then `close()`. Each round opens its own session, so a server restarted
- * between rounds is simply reconnected to; a session that breaks during a round fails that round with
+ * committed what it made of it. A round runs on the previous round's session while it is sound, else on
+ * a new one, so a server restarted between rounds is simply reconnected to; a session that breaks
+ * during a round fails that round with
  * `CHANNEL.IMAP_CONNECTION_LOST`, and every mail not yet moved stays in the inbox for the next one.
  * Messages are only ever moved, never deleted.
  */
@@ -65,17 +66,19 @@ export class ImapMailbox {
 
   /**
    * The messages in the inbox, oldest (lowest UID) first, at most `limit` of them, read one at a time.
-   * Opens a new session for the round. A message that cannot be read is yielded all the same, with its
+   * Runs on the previous round's session while it is sound, else opens a new one. A message that cannot be read is yielded all the same, with its
    * `problem`. Throws `CHANNEL.IMAP_*` (or a TLS code) when the server cannot be reached or the session
    * breaks; a message moved away by someone else meanwhile is no longer there and not yielded.
    */
   async *pending(limit = Number.POSITIVE_INFINITY): AsyncGenerator<InboundMail, void, undefined> {
-    await this.close();
-    const round = await this.open();
+    const round = await this.sessionForRound();
     const maxBytes = this.settings.maxMessageBytes ?? 64 * 1024 * 1024;
     const listing = await this.command(round, 'list the inbox', async (client) => {
       const lock = await client.getMailboxLock(this.inbox);
       try {
+        // On a session kept from the last round the inbox is selected already: NOOP has the server
+        // tell what arrived since (EXISTS), which a new selection would have told.
+        await client.noop();
         const uidValidity = this.selectedUidValidity(client);
         const exists = client.mailbox === false ? 0 : client.mailbox.exists;
         const rows = exists === 0 ? [] : await client.fetchAll('1:*', { uid: true, size: true });
@@ -196,6 +199,20 @@ export class ImapMailbox {
     if (session.folders.has(folder)) return;
     await session.client.mailboxCreate(folder);
     session.folders.add(folder);
+  }
+
+  /**
+   * The session a round runs on: the previous round's while it is sound (a poll every few hundred
+   * milliseconds must not cost a TLS handshake and a login each time, on either side), else a new one.
+   */
+  private async sessionForRound(): Promise<ImapSession> {
+    const previous = this.session;
+    if (previous !== undefined && previous.broken === undefined && previous.client.usable) return previous;
+    if (previous !== undefined) {
+      this.session = undefined;
+      previous.client.close();
+    }
+    return this.open();
   }
 
   /** The open session; a new one when there is none. One that broke is reported once, then forgotten. */

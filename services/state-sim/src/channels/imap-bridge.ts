@@ -25,6 +25,8 @@ export class ImapBridge implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
   private lastProblem = '';
+  /** The mailbox, kept between passes (its session reused while sound); dropped after a failure. */
+  private mailbox: ImapMailbox | undefined;
 
   constructor(
     private readonly sim: SimService,
@@ -44,6 +46,8 @@ export class ImapBridge implements OnApplicationBootstrap, BeforeApplicationShut
         await this.mailPending(imap);
         this.lastProblem = '';
       } catch (error) {
+        await this.mailbox?.close().catch(() => undefined);
+        this.mailbox = undefined;
         const problem = error instanceof Error ? error.message : String(error);
         // Logged once per kind of failure, not every pass (the server's messages carry their time).
         const kind = error instanceof ChannelError ? error.code : problem;
@@ -54,10 +58,10 @@ export class ImapBridge implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  /** Mails every message waiting in the simulated mailbox, oldest first, over one IMAP session. */
+  /** Mails every message waiting in the simulated mailbox, oldest first, over the kept IMAP session. */
   async mailPending(imap: NonNullable<StateSimConfig['imap']>): Promise<void> {
     if (this.sim.listMailbox(0, 1).items.length === 0) return;
-    const mailbox = new ImapMailbox({
+    this.mailbox ??= new ImapMailbox({
       host: imap.host,
       port: imap.port,
       username: imap.username,
@@ -66,23 +70,21 @@ export class ImapBridge implements OnApplicationBootstrap, BeforeApplicationShut
       connectTimeoutMs: 5_000,
       commandTimeoutMs: 10_000,
     });
-    try {
-      for (;;) {
-        const { items } = this.sim.listMailbox(0, 50);
-        if (items.length === 0 || this.stopping.signal.aborted) return;
-        for (const item of items) {
-          await mailbox.append(await mailOf(item, imap.username));
-          this.sim.ackMailbox(item.id);
-        }
+    const { mailbox } = this;
+    for (;;) {
+      const { items } = this.sim.listMailbox(0, 50);
+      if (items.length === 0 || this.stopping.signal.aborted) return;
+      for (const item of items) {
+        await mailbox.append(await mailOf(item, imap.username));
+        this.sim.ackMailbox(item.id);
       }
-    } finally {
-      await mailbox.close();
     }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     await this.loop;
+    await this.mailbox?.close();
   }
 }
 

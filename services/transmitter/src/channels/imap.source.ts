@@ -10,38 +10,43 @@ const REPLY_LIMITS: UnpackLimits = { maxInflatedBytes: 320 * 1024 * 1024, maxEnt
 /** Mails read in one round: the next round takes the rest. */
 const MAILS_PER_ROUND = 500;
 
+/** Opens the mailbox of an endpoint's settings (its password read from its secret file). */
+export async function openImapMailbox(settings: ImapSettings, timeoutMs: number): Promise<ImapMailbox> {
+  return new ImapMailbox({
+    host: settings.host,
+    port: settings.port,
+    username: settings.username,
+    password: await readSecretFile(settings.passwordFile),
+    ...(settings.caFile === undefined ? {} : { ca: await readFile(settings.caFile) }),
+    ...(settings.serverPin === undefined ? {} : { pinnedSha256: settings.serverPin }),
+    inbox: settings.inbox,
+    processedFolder: settings.processedFolder,
+    setAsideFolder: settings.setAsideFolder,
+    connectTimeoutMs: timeoutMs,
+    commandTimeoutMs: timeoutMs,
+  });
+}
+
 /**
  * The préfecture's messages read from the operator's IMAP mailbox (DOMAIN.md §1.2): each mail's
  * `.tar.gz` attachment is the message's archive, unpacked into its files; the archive's name is the
  * message's id in the log. A mail is moved to the processed folder only once its event is committed
- * ({@link ack}), to the set-aside folder when it matches nothing or cannot be read; never deleted.
+ * ({@link ack}), to the set-aside folder when it matches nothing or cannot be read; never deleted. The
+ * mailbox (and its session) outlives the round: the caller keeps it and closes it at shutdown.
  */
 export class ImapMailboxSource implements MailboxSource {
   readonly baseUrl: string;
   private mailbox: ImapMailbox | undefined;
 
   constructor(
-    private readonly settings: ImapSettings,
-    private readonly timeoutMs: number,
+    settings: ImapSettings,
+    private readonly open: () => Promise<ImapMailbox>,
   ) {
     this.baseUrl = `imaps://${settings.username}@${settings.host}:${settings.port.toString()}/${settings.inbox}`;
   }
 
   async *pending(): AsyncGenerator<MailboxItem> {
-    const { settings } = this;
-    this.mailbox = new ImapMailbox({
-      host: settings.host,
-      port: settings.port,
-      username: settings.username,
-      password: await readSecretFile(settings.passwordFile),
-      ...(settings.caFile === undefined ? {} : { ca: await readFile(settings.caFile) }),
-      ...(settings.serverPin === undefined ? {} : { pinnedSha256: settings.serverPin }),
-      inbox: settings.inbox,
-      processedFolder: settings.processedFolder,
-      setAsideFolder: settings.setAsideFolder,
-      connectTimeoutMs: this.timeoutMs,
-      commandTimeoutMs: this.timeoutMs,
-    });
+    this.mailbox = await this.open();
     for await (const mail of this.mailbox.pending(MAILS_PER_ROUND)) yield await itemOfMail(mail);
   }
 
@@ -53,9 +58,10 @@ export class ImapMailboxSource implements MailboxSource {
     await this.opened().setAside(item.id, reason);
   }
 
-  async close(): Promise<void> {
-    await this.mailbox?.close();
+  /** Ends the round; the mailbox stays open for the next one. */
+  close(): Promise<void> {
     this.mailbox = undefined;
+    return Promise.resolve();
   }
 
   private opened(): ImapMailbox {

@@ -8,7 +8,7 @@ import type { OutboundChannel, OutboundFile, ReturnsSource } from './state-chann
 const RETURNS_PER_ROUND = 200;
 
 /** The SFTP settings of an endpoint as the library takes them. */
-function dropSettings(transport: SftpTransport, timeoutMs: number): Parameters<typeof SftpDrop.load>[0] {
+export function dropSettings(transport: SftpTransport, timeoutMs: number): Parameters<typeof SftpDrop.load>[0] {
   return {
     host: transport.host,
     port: transport.port,
@@ -26,31 +26,24 @@ function dropSettings(transport: SftpTransport, timeoutMs: number): Parameters<t
 /**
  * Hélios over SFTP (DOMAIN.md §2.3): the PES file deposited under its name (written as `.part`, then
  * renamed, so the DGFiP never takes half a file; a resend of a file still there is taken as it is).
- * The session lasts one attempt: the delivery's concurrency bounds the connections.
+ * Deposits share the endpoint's one SSH connection (kept by the caller, opened again once lost).
  */
 export class SftpChannel implements OutboundChannel {
   readonly kind = 'sftp';
 
-  constructor(
-    private readonly transport: SftpTransport,
-    private readonly timeoutMs: number,
-  ) {}
+  constructor(private readonly drop: () => Promise<SftpDrop>) {}
 
   async send(file: OutboundFile): Promise<AttemptOutcome> {
     let drop: SftpDrop;
     try {
-      drop = await SftpDrop.load(dropSettings(this.transport, this.timeoutMs));
+      drop = await this.drop();
     } catch (error) {
       // The key or the pin cannot be read: nothing is sent until an operator mends the settings.
       return { kind: 'refused', reason: error instanceof Error ? error.message : String(error) };
     }
-    try {
-      const outcome = await drop.deposit(file.fileName, await file.open(), file.size);
-      // The DGFiP answers later, in its returns: a deposit taken is accepted as far as the wire can tell.
-      return outcome.kind === 'taken' ? { kind: 'taken', answer: outcome.alreadyThere ? 'retry' : 'accepted' } : { kind: outcome.kind, reason: outcome.reason };
-    } finally {
-      await drop.close();
-    }
+    const outcome = await drop.deposit(file.fileName, await file.open(), file.size);
+    // The DGFiP answers later, in its returns: a deposit taken is accepted as far as the wire can tell.
+    return outcome.kind === 'taken' ? { kind: 'taken', answer: outcome.alreadyThere ? 'retry' : 'accepted' } : { kind: outcome.kind, reason: outcome.reason };
   }
 }
 
@@ -64,14 +57,14 @@ export class SftpReturnsSource implements ReturnsSource {
   private drop: SftpDrop | undefined;
 
   constructor(
-    private readonly transport: SftpTransport,
-    private readonly timeoutMs: number,
+    transport: SftpTransport,
+    private readonly open: () => Promise<SftpDrop>,
   ) {
     this.baseUrl = `sftp://${transport.username}@${transport.host}:${transport.port.toString()}${transport.returnsDir}`;
   }
 
   async *pending(): AsyncGenerator<PesReturnItem> {
-    this.drop = await SftpDrop.load(dropSettings(this.transport, this.timeoutMs));
+    this.drop = await this.open();
     const files: readonly ReturnFile[] = (await this.drop.listReturns()).slice(0, RETURNS_PER_ROUND);
     for (const file of files) {
       let content: Buffer;
@@ -94,9 +87,10 @@ export class SftpReturnsSource implements ReturnsSource {
     return Promise.resolve();
   }
 
-  async close(): Promise<void> {
-    await this.drop?.close();
+  /** Ends the round; the connection stays open for the deposits and the next round. */
+  close(): Promise<void> {
     this.drop = undefined;
+    return Promise.resolve();
   }
 
   private opened(): SftpDrop {

@@ -1,12 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readFile, stat } from 'node:fs/promises';
 import type { Endpoint, MutualTlsSettings } from '@relais/routing';
-import { certificateValidity, loadClientIdentity, type CertificateValidity } from '@relais/state-channels';
+import { certificateValidity, loadClientIdentity, SftpDrop, type CertificateValidity, type ImapMailbox } from '@relais/state-channels';
 import type { TransmitterConfig } from '../config.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
-import { ImapMailboxSource } from './imap.source.js';
+import { ImapMailboxSource, openImapMailbox } from './imap.source.js';
+import { KeptConnections } from './kept-connections.js';
 import { MutualTlsChannel, type LoadedTls } from './mutual-tls.channel.js';
-import { SftpChannel, SftpReturnsSource } from './sftp.channel.js';
+import { dropSettings, SftpChannel, SftpReturnsSource } from './sftp.channel.js';
 import { SimHttpChannel, SimMailboxSource, SimReturnsSource } from './sim-http.channel.js';
 import type { MailboxSource, OutboundChannel, ReturnsSource } from './state-channel.js';
 
@@ -30,11 +31,15 @@ interface CachedTls {
 /**
  * The channel of each endpoint, as the routing table says (issue 6): the simulator over plain HTTP,
  * @ctes over mutual TLS with its IMAP mailbox, Hélios over SFTP. Client certificates are loaded once
- * and loaded again when one of their files changes, so that a renewal needs no restart.
+ * and loaded again when one of their files changes, so that a renewal needs no restart; likewise the
+ * IMAP session and the SSH connection of each endpoint are kept between polls and deposits (a poll
+ * every few hundred milliseconds must not cost a handshake, a login and a server process each time).
  */
 @Injectable()
-export class StateChannels {
+export class StateChannels implements OnApplicationShutdown {
   private readonly tls = new Map<string, CachedTls>();
+  private readonly imapSessions = new KeptConnections<ImapMailbox>();
+  private readonly drops = new KeptConnections<SftpDrop>();
 
   constructor(@Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig) {}
 
@@ -47,7 +52,7 @@ export class StateChannels {
       case 'https-mtls':
         return new MutualTlsChannel(endpoint.url, transport.tls, () => this.loadTls(endpoint.id, transport.tls));
       case 'sftp':
-        return new SftpChannel(transport, this.config.deliveryTimeoutMs);
+        return new SftpChannel(() => this.drop(endpoint.id, transport));
       default: {
         const unknown: never = transport;
         throw new Error(`Unknown transport ${JSON.stringify(unknown)}`);
@@ -61,8 +66,12 @@ export class StateChannels {
     switch (transport.kind) {
       case 'sim-http':
         return new SimMailboxSource(endpoint.url, this.config.deliveryTimeoutMs);
-      case 'https-mtls':
-        return new ImapMailboxSource(transport.imap, this.config.deliveryTimeoutMs);
+      case 'https-mtls': {
+        const { imap } = transport;
+        return new ImapMailboxSource(imap, () =>
+          this.imapSessions.get(inboundKey(endpoint), imap, [imap.passwordFile, imap.caFile], () => openImapMailbox(imap, this.config.deliveryTimeoutMs)),
+        );
+      }
       case 'sftp':
         throw new Error(`endpoint ${endpoint.id}: an SFTP endpoint carries Hélios files, it has no @ctes mailbox`);
       default: {
@@ -79,7 +88,7 @@ export class StateChannels {
       case 'sim-http':
         return new SimReturnsSource(endpoint.url, this.config.deliveryTimeoutMs);
       case 'sftp':
-        return new SftpReturnsSource(transport, this.config.deliveryTimeoutMs);
+        return new SftpReturnsSource(transport, () => this.drop(endpoint.id, transport));
       case 'https-mtls':
         throw new Error(`endpoint ${endpoint.id}: a mutual-TLS endpoint carries @ctes archives, it has no Hélios returns`);
       default: {
@@ -97,6 +106,17 @@ export class StateChannels {
   /** One source per distinct returns server of the Hélios endpoints among `endpoints`. */
   returnSources(endpoints: readonly Endpoint[]): ReturnsSource[] {
     return distinct(endpoints.filter((endpoint) => endpoint.channel === 'helios'), inboundKey).map((endpoint) => this.returns(endpoint));
+  }
+
+  /** The endpoint's SFTP connection, shared by its deposits and its returns. */
+  private drop(endpointId: string, transport: Extract<Endpoint['transport'], { kind: 'sftp' }>): Promise<SftpDrop> {
+    return this.drops.get(endpointId, transport, [transport.privateKeyFile, transport.passphraseFile], () =>
+      SftpDrop.load(dropSettings(transport, this.config.deliveryTimeoutMs)),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.imapSessions.closeAll(), this.drops.closeAll()]);
   }
 
   /** The client certificate of every mutual-TLS endpoint of `endpoints`, seen at `now`. */
