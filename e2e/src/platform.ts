@@ -140,7 +140,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 }
 
 /** A TCP port free at the time of asking. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pesAllerBuffer, pesAllerShapes, PES_SAMPLE } from '@relais/pes/testing';
@@ -21,7 +20,7 @@ import {
 import { eicarTestFile, findClamd, makeTestSigners, signPesXades, signWithOpenssl, startClamd, type TestSigners } from '@relais/file-checks/testing';
 import { minimalPdf } from '@relais/testing';
 import { acteMetadata, Client, type TransmissionBody } from './client.js';
-import { eventually, sleep, startPlatform, type Platform } from './platform.js';
+import { eventually, freePort, sleep, startPlatform, type Platform } from './platform.js';
 
 /*
  * Issue 6 over the real processes and real servers on loopback: actes POSTed to the ministry's HTTPS
@@ -47,19 +46,6 @@ let client: Client;
 let signers: TestSigners;
 /** What to stop and remove after the file, last started first. */
 const cleanups: (() => Promise<unknown>)[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        done(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
-}
 
 describeWithServers('the State over its real channels: @ctes over mutual TLS and IMAP, Hélios over SFTP', () => {
   beforeAll(async () => {
