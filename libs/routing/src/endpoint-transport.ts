@@ -32,6 +32,8 @@ export interface MutualTlsSettings {
   /** DOMAIN.md §1.2: 60 s to connect, 180 s in all. */
   readonly connectTimeoutMs: number;
   readonly timeoutMs: number;
+  /** HTTP basic authentication on top of the certificate, where the ministry asks for it (DOMAIN.md §1.2). */
+  readonly basicAuth?: { readonly username: string; readonly passwordFile: string };
 }
 
 /** The operator's mailbox where the préfecture's messages arrive (implicit TLS). */
@@ -142,8 +144,15 @@ function mutualTls(read: Reader): MutualTlsSettings {
     serverPin: read.text('serverPin') ?? '',
     connectTimeoutMs: read.integer('connectTimeoutMs', 60_000, 100, 600_000),
     timeoutMs: read.integer('timeoutMs', 180_000, 100, 3_600_000),
+    ...(read.has('basicAuth') ? { basicAuth: read.object('basicAuth', basicAuth) ?? { username: '', passwordFile: '' } } : {}),
   };
-  read.done(['certFile', 'keyFile', 'pfxFile', 'passphraseFile', 'caFile', 'serverPin', 'connectTimeoutMs', 'timeoutMs']);
+  read.done(['certFile', 'keyFile', 'pfxFile', 'passphraseFile', 'caFile', 'serverPin', 'connectTimeoutMs', 'timeoutMs', 'basicAuth']);
+  return settings;
+}
+
+function basicAuth(read: Reader): { username: string; passwordFile: string } {
+  const settings = { username: read.text('username') ?? '', passwordFile: read.text('passwordFile') ?? '' };
+  read.done(['username', 'passwordFile']);
   return settings;
 }
 
@@ -196,6 +205,10 @@ class Reader {
 
   problem(text: string): void {
     this.problems.push(`${this.where} ${text}`);
+  }
+
+  has(key: string): boolean {
+    return this.value[key] !== undefined;
   }
 
   text(key: string, required = true): string | undefined {

@@ -32,6 +32,14 @@ describe('endpoint transports', () => {
     });
   });
 
+  it('reads the basic authentication some ministry servers ask for besides the certificate, its password by file', () => {
+    const withAuth = { ...mtls, tls: { ...mtls.tls, basicAuth: { username: 'tdt-relais', passwordFile: '${TLS_DIR}/basic.pass' } } };
+    const table = parseRoutingTable({ endpoints: [{ id: 'pref', channel: 'actes', url: 'https://a', transport: withAuth }], rules: [] }, { TLS_DIR: '/srv/tls' });
+    expect(table.endpoints[0]?.transport).toMatchObject({ tls: { basicAuth: { username: 'tdt-relais', passwordFile: '/srv/tls/basic.pass' } } });
+    const problems = problemsOf({ endpoints: [{ id: 'p', channel: 'actes', url: 'https://a', transport: { ...mtls, tls: { ...mtls.tls, basicAuth: { username: 'x', password: 'inline' } } } }], rules: [] }, { TLS_DIR: '/t' });
+    expect(problems).toEqual(['endpoints[0].transport.tls.basicAuth.passwordFile is required', 'endpoints[0].transport.tls.basicAuth.password is not a setting here']);
+  });
+
   it('reads a Hélios endpoint over SFTP, its user, host and port from the URL', () => {
     const table = parseRoutingTable({
       endpoints: [{ id: 'dgfip', channel: 'helios', url: 'sftp://relais@helios.example:2222', transport: { kind: 'sftp', privateKeyFile: '/k', hostKeySha256: 'SHA256:abc' } }],

@@ -8,6 +8,8 @@ import type { OutboundChannel, OutboundFile } from './state-channel.js';
 export interface LoadedTls {
   readonly identity: ClientIdentity;
   readonly ca?: Buffer;
+  /** Basic authentication, its password read from its file. */
+  readonly basicAuth?: { readonly username: string; readonly password: string };
 }
 
 /**
@@ -41,6 +43,7 @@ export class MutualTlsChannel implements OutboundChannel {
       identity: loaded.identity,
       pinnedSha256: this.settings.serverPin,
       ...(loaded.ca === undefined ? {} : { ca: loaded.ca }),
+      ...(loaded.basicAuth === undefined ? {} : { basicAuth: loaded.basicAuth }),
       connectTimeoutMs: this.settings.connectTimeoutMs,
       totalTimeoutMs: this.settings.timeoutMs,
     });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readFile, stat } from 'node:fs/promises';
 import type { Endpoint, MutualTlsSettings } from '@relais/routing';
-import { certificateValidity, loadClientIdentity, SftpDrop, type CertificateValidity, type ImapMailbox } from '@relais/state-channels';
+import { certificateValidity, loadClientIdentity, readSecretFile, SftpDrop, type CertificateValidity, type ImapMailbox } from '@relais/state-channels';
 import type { TransmitterConfig } from '../config.js';
 import { TRANSMITTER_CONFIG } from '../tokens.js';
 import { ImapMailboxSource, openImapMailbox } from './imap.source.js';
@@ -137,7 +137,7 @@ export class StateChannels implements OnApplicationShutdown {
 
   /** The endpoint's identity and CAs, loaded again when a file's size or modification time changed. */
   private async loadTls(endpointId: string, settings: MutualTlsSettings): Promise<LoadedTls> {
-    const files = [settings.certFile, settings.keyFile, settings.pfxFile, settings.passphraseFile, settings.caFile].filter(
+    const files = [settings.certFile, settings.keyFile, settings.pfxFile, settings.passphraseFile, settings.caFile, settings.basicAuth?.passwordFile].filter(
       (file): file is string => file !== undefined,
     );
     const stamps = await Promise.all(
@@ -156,7 +156,12 @@ export class StateChannels implements OnApplicationShutdown {
         ...(settings.pfxFile === undefined ? {} : { pfxFile: settings.pfxFile }),
         ...(settings.passphraseFile === undefined ? {} : { passphraseFile: settings.passphraseFile }),
       });
-      return settings.caFile === undefined ? { identity } : { identity, ca: await readFile(settings.caFile) };
+      const { basicAuth } = settings;
+      return {
+        identity,
+        ...(settings.caFile === undefined ? {} : { ca: await readFile(settings.caFile) }),
+        ...(basicAuth === undefined ? {} : { basicAuth: { username: basicAuth.username, password: await readSecretFile(basicAuth.passwordFile) } }),
+      };
     })();
     // A failure is kept too (until a file changes): the same files would fail the same way.
     loaded.catch(() => undefined);
