@@ -1,22 +1,21 @@
 import { stat } from 'node:fs/promises';
 
-/** Something kept open between uses, closed when replaced or at shutdown. */
-export interface Closable {
-  close(): Promise<void>;
-}
-
 interface Kept<T> {
   readonly stamp: string;
   readonly value: Promise<T>;
 }
 
 /**
- * One connection per key (an endpoint), kept between uses and opened again when its settings or the
- * files they name (key, password, CA) change; the one it replaces is closed. A failed opening is kept
- * too, until something changes, so that a broken setting is not retried on every poll.
+ * One value per key (an endpoint): a connection, or a loaded client certificate, kept between uses
+ * and opened again when its settings or the files they name (key, password, CA) change; the one it
+ * replaces is closed. A failed opening is kept too, until something changes, so that a broken setting
+ * is not retried on every poll.
  */
-export class KeptConnections<T extends Closable> {
+export class KeptConnections<T> {
   private readonly kept = new Map<string, Kept<T>>();
+
+  /** `close`: how a value that is replaced, or at shutdown, is let go of (nothing by default). */
+  constructor(private readonly close: (value: T) => Promise<void> = () => Promise.resolve()) {}
 
   async get(key: string, settings: unknown, files: readonly (string | undefined)[], open: () => Promise<T>): Promise<T> {
     const stamp = `${JSON.stringify(settings)}|${(await Promise.all(files.filter((file): file is string => file !== undefined).map(fileStamp))).join('|')}`;
@@ -25,7 +24,7 @@ export class KeptConnections<T extends Closable> {
     const value = open();
     value.catch(() => undefined);
     this.kept.set(key, { stamp, value });
-    if (current !== undefined) void current.value.then((old) => old.close()).catch(() => undefined);
+    if (current !== undefined) void current.value.then(this.close).catch(() => undefined);
     return value;
   }
 
@@ -33,7 +32,7 @@ export class KeptConnections<T extends Closable> {
   async closeAll(): Promise<void> {
     const all = [...this.kept.values()];
     this.kept.clear();
-    await Promise.all(all.map((kept) => kept.value.then((value) => value.close()).catch(() => undefined)));
+    await Promise.all(all.map((kept) => kept.value.then(this.close).catch(() => undefined)));
   }
 }
 

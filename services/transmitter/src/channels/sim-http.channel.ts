@@ -21,27 +21,30 @@ export class SimHttpChannel implements OutboundChannel {
   }
 }
 
-/**
- * The simulator's mailbox (`/sim/mailbox`): an item set aside stays listed there (the simulator has no
- * folders), and the poller logs it once.
- */
-export class SimMailboxSource implements MailboxSource {
-  private readonly client: MailboxClient;
+/** A simulator list of waiting items (`/sim/mailbox`, `/sim/pes/returns`), acknowledged by id. */
+interface SimList<I extends { readonly id: number | string }> {
+  readonly baseUrl: string;
+  pending(): AsyncIterable<I>;
+  ack(id: I['id']): Promise<void>;
+}
 
-  constructor(url: string, timeoutMs: number) {
-    this.client = new MailboxClient(url, timeoutMs);
-  }
+/**
+ * The simulator's mailbox (`/sim/mailbox`) or the simulated DGFiP's returns (`/sim/pes/returns`): an
+ * item set aside stays listed there (the simulator has no folders), and the poller logs it once.
+ */
+class SimSource<I extends { readonly id: number | string }> {
+  constructor(private readonly list: SimList<I>) {}
 
   get baseUrl(): string {
-    return this.client.baseUrl;
+    return this.list.baseUrl;
   }
 
-  pending(): AsyncIterable<MailboxItem> {
-    return this.client.pending();
+  pending(): AsyncIterable<I> {
+    return this.list.pending();
   }
 
-  ack(item: MailboxItem): Promise<void> {
-    return this.client.ack(item.id);
+  ack(item: I): Promise<void> {
+    return this.list.ack(item.id);
   }
 
   setAside(): Promise<void> {
@@ -53,31 +56,12 @@ export class SimMailboxSource implements MailboxSource {
   }
 }
 
-/** The simulated DGFiP's returns (`/sim/pes/returns`); an item set aside stays listed, as in the mailbox. */
-export class SimReturnsSource implements ReturnsSource {
-  private readonly client: PesReturnsClient;
+/** The simulated préfecture's replies at `url`. */
+export function simMailboxSource(url: string, timeoutMs: number): MailboxSource {
+  return new SimSource<MailboxItem>(new MailboxClient(url, timeoutMs));
+}
 
-  constructor(url: string, timeoutMs: number) {
-    this.client = new PesReturnsClient(url, timeoutMs);
-  }
-
-  get baseUrl(): string {
-    return this.client.baseUrl;
-  }
-
-  pending(): AsyncIterable<PesReturnItem> {
-    return this.client.pending();
-  }
-
-  ack(item: PesReturnItem): Promise<void> {
-    return this.client.ack(item.id);
-  }
-
-  setAside(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
+/** The simulated DGFiP's returns at `url`. */
+export function simReturnsSource(url: string, timeoutMs: number): ReturnsSource {
+  return new SimSource<PesReturnItem>(new PesReturnsClient(url, timeoutMs));
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Endpoint, MutualTlsSettings } from '@relais/routing';
 import { certificateValidity, loadClientIdentity, readSecretFile, SftpDrop, type CertificateValidity, type ImapMailbox } from '@relais/state-channels';
 import type { TransmitterConfig } from '../config.js';
@@ -8,7 +8,7 @@ import { ImapMailboxSource, openImapMailbox } from './imap.source.js';
 import { KeptConnections } from './kept-connections.js';
 import { MutualTlsChannel, type LoadedTls } from './mutual-tls.channel.js';
 import { dropSettings, SftpChannel, SftpReturnsSource } from './sftp.channel.js';
-import { SimHttpChannel, SimMailboxSource, SimReturnsSource } from './sim-http.channel.js';
+import { SimHttpChannel, simMailboxSource, simReturnsSource } from './sim-http.channel.js';
 import type { MailboxSource, OutboundChannel, ReturnsSource } from './state-channel.js';
 
 /** Where an endpoint's client certificate stands, for `/health` and the dashboard. */
@@ -23,11 +23,6 @@ export interface CertificateReport {
   readonly problem?: string;
 }
 
-interface CachedTls {
-  readonly stamp: string;
-  readonly loaded: Promise<LoadedTls>;
-}
-
 /**
  * The channel of each endpoint, as the routing table says (issue 6): the simulator over plain HTTP,
  * @ctes over mutual TLS with its IMAP mailbox, Hélios over SFTP. Client certificates are loaded once
@@ -37,9 +32,9 @@ interface CachedTls {
  */
 @Injectable()
 export class StateChannels implements OnApplicationShutdown {
-  private readonly tls = new Map<string, CachedTls>();
-  private readonly imapSessions = new KeptConnections<ImapMailbox>();
-  private readonly drops = new KeptConnections<SftpDrop>();
+  private readonly tls = new KeptConnections<LoadedTls>();
+  private readonly imapSessions = new KeptConnections<ImapMailbox>((mailbox) => mailbox.close());
+  private readonly drops = new KeptConnections<SftpDrop>((drop) => drop.close());
 
   constructor(@Inject(TRANSMITTER_CONFIG) private readonly config: TransmitterConfig) {}
 
@@ -65,7 +60,7 @@ export class StateChannels implements OnApplicationShutdown {
     const { transport } = endpoint;
     switch (transport.kind) {
       case 'sim-http':
-        return new SimMailboxSource(endpoint.url, this.config.deliveryTimeoutMs);
+        return simMailboxSource(endpoint.url, this.config.deliveryTimeoutMs);
       case 'https-mtls': {
         const { imap } = transport;
         return new ImapMailboxSource(imap, () =>
@@ -86,7 +81,7 @@ export class StateChannels implements OnApplicationShutdown {
     const { transport } = endpoint;
     switch (transport.kind) {
       case 'sim-http':
-        return new SimReturnsSource(endpoint.url, this.config.deliveryTimeoutMs);
+        return simReturnsSource(endpoint.url, this.config.deliveryTimeoutMs);
       case 'sftp':
         return new SftpReturnsSource(transport, () => this.drop(endpoint.id, transport));
       case 'https-mtls':
@@ -116,7 +111,7 @@ export class StateChannels implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.imapSessions.closeAll(), this.drops.closeAll()]);
+    await Promise.all([this.tls.closeAll(), this.imapSessions.closeAll(), this.drops.closeAll()]);
   }
 
   /** The client certificate of every mutual-TLS endpoint of `endpoints`, seen at `now`. */
@@ -136,20 +131,9 @@ export class StateChannels implements OnApplicationShutdown {
   }
 
   /** The endpoint's identity and CAs, loaded again when a file's size or modification time changed. */
-  private async loadTls(endpointId: string, settings: MutualTlsSettings): Promise<LoadedTls> {
-    const files = [settings.certFile, settings.keyFile, settings.pfxFile, settings.passphraseFile, settings.caFile, settings.basicAuth?.passwordFile].filter(
-      (file): file is string => file !== undefined,
-    );
-    const stamps = await Promise.all(
-      files.map(async (file) => {
-        const info = await stat(file).catch(() => undefined);
-        return `${file}:${info === undefined ? 'missing' : `${info.size.toString()}@${info.mtimeMs.toString()}`}`;
-      }),
-    );
-    const stamp = stamps.join('|');
-    const cached = this.tls.get(endpointId);
-    if (cached?.stamp === stamp) return cached.loaded;
-    const loaded = (async (): Promise<LoadedTls> => {
+  private loadTls(endpointId: string, settings: MutualTlsSettings): Promise<LoadedTls> {
+    const files = [settings.certFile, settings.keyFile, settings.pfxFile, settings.passphraseFile, settings.caFile, settings.basicAuth?.passwordFile];
+    return this.tls.get(endpointId, settings, files, async (): Promise<LoadedTls> => {
       const identity = await loadClientIdentity({
         ...(settings.certFile === undefined ? {} : { certFile: settings.certFile }),
         ...(settings.keyFile === undefined ? {} : { keyFile: settings.keyFile }),
@@ -162,11 +146,7 @@ export class StateChannels implements OnApplicationShutdown {
         ...(settings.caFile === undefined ? {} : { ca: await readFile(settings.caFile) }),
         ...(basicAuth === undefined ? {} : { basicAuth: { username: basicAuth.username, password: await readSecretFile(basicAuth.passwordFile) } }),
       };
-    })();
-    // A failure is kept too (until a file changes): the same files would fail the same way.
-    loaded.catch(() => undefined);
-    this.tls.set(endpointId, { stamp, loaded });
-    return loaded;
+    });
   }
 }
 

@@ -29,7 +29,7 @@ import { pesSignatureErrors, signatureError, virusError, type CheckedFile } from
 export class FileChecks {
   private readonly logger = new Logger('FileChecks');
   private readonly scanner: ClamdScanner | undefined;
-  private trusted: Promise<string[] | undefined> | undefined;
+  private trusted: Promise<string> | undefined;
 
   constructor(
     private readonly resources: ValidatorResources,
@@ -72,14 +72,17 @@ export class FileChecks {
 
   /** The problems of a PES file: a virus, else each XAdES signature that does not verify. */
   async ofPes(transmissionId: string, submission: PesSubmission): Promise<ErrorDetail[]> {
-    const viruses = await this.scan(transmissionId, [{ file: submission.file, field: 'file' }]);
-    if (viruses.length > 0) return viruses;
+    const { file } = submission;
     const limit = this.config.pesSignatureMaxBytes;
-    if (submission.file.size > limit) {
-      this.logger.warn(`transmission ${transmissionId}: ${submission.file.name} (${submission.file.size.toString()} bytes) is above ${limit.toString()} bytes: its signatures are not verified`);
+    // A file whose signatures are verified is read once, for the antivirus and the verification both.
+    const bytes = file.size > limit ? undefined : await this.bytes(transmissionId, file);
+    const viruses = await this.scan(transmissionId, [{ file, field: 'file', ...(bytes === undefined ? {} : { bytes }) }]);
+    if (viruses.length > 0) return viruses;
+    if (bytes === undefined) {
+      this.logger.warn(`transmission ${transmissionId}: ${file.name} (${file.size.toString()} bytes) is above ${limit.toString()} bytes: its signatures are not verified`);
       return [];
     }
-    const result: PesSignaturesResult = verifyPesSignatures(await this.bytes(transmissionId, submission.file), { maxDomBytes: limit });
+    const result: PesSignaturesResult = verifyPesSignatures(bytes, { maxDomBytes: limit });
     if (result.signed === 'unknown') {
       this.logger.warn(`transmission ${transmissionId}: signatures not verified: ${result.reason}`);
       return [];
@@ -87,17 +90,18 @@ export class FileChecks {
     return pesSignatureErrors(result);
   }
 
-  private async scan(transmissionId: string, files: readonly CheckedFile[]): Promise<ErrorDetail[]> {
+  /** Scans each file, from its bytes when the caller has them already, else streamed from the blob store. */
+  private async scan(transmissionId: string, files: readonly (CheckedFile & { readonly bytes?: Buffer })[]): Promise<ErrorDetail[]> {
     const { scanner } = this;
     if (scanner === undefined) return [];
     const errors: ErrorDetail[] = [];
-    for (const { file, field } of files) {
+    for (const { file, field, bytes } of files) {
       if (file.size > this.config.clamdStreamMaxBytes) {
         errors.push({ code: 'FILE.TOO_LARGE_TO_SCAN', message: `« ${file.name} » (${file.size.toString()} octets) dépasse la taille que l'antivirus peut analyser`, field });
         continue;
       }
       try {
-        const verdict = await scanner.scan(await this.stream(transmissionId, file));
+        const verdict = await scanner.scan(bytes ?? (await this.stream(transmissionId, file)));
         if (verdict.verdict === 'infected') errors.push(virusError(file, field, verdict.signature));
       } catch (error) {
         if (error instanceof FileCheckError && error.code === FILE_CHECK_ERRORS.ANTIVIRUS_SIZE_LIMIT) {
@@ -126,8 +130,8 @@ export class FileChecks {
   private async trustedCertificates(): Promise<{ trustedCertificates?: string[] }> {
     const file = this.config.signatureTrustFile;
     if (file === undefined) return {};
-    this.trusted ??= readFile(file, 'utf8').then((pem) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []);
-    const certificates = await this.trusted;
-    return certificates === undefined ? {} : { trustedCertificates: certificates };
+    // The bundle as it is: the verifier takes every certificate of a PEM text.
+    this.trusted ??= readFile(file, 'utf8');
+    return { trustedCertificates: [await this.trusted] };
   }
 }
