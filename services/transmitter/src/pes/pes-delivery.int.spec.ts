@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { PES_FILE_NAME_REGEX } from '@relais/pes';
-import { windowStartOf } from '@relais/routing';
+import { nextWindowStart, windowStartOf } from '@relais/routing';
 import { ENDPOINTS, HELIOS_BUDGET, Platform, ofType, only } from '../../test/harness.js';
 import { DELIVERY_CONSUMERS } from '../delivery/delivery.consumer.js';
 
@@ -160,8 +160,11 @@ describe('relais-transmitter PES delivery', () => {
     await platform.settled(probe.id, 'acknowledged');
     const size = only(await platform.events(probe.id), 'TransmissionPackaged').data.size;
     // Room for one file per window, not two.
-    const window = { bytes: Math.floor(size * 1.5), seconds: 2 };
+    const window = { bytes: Math.floor(size * 1.5), seconds: 5 };
     await platform.setWindow(window);
+    // Both files reach delivery early in one window, so that the second must wait for the next one
+    // (two files routed across a window's end would each find room, and nothing would be deferred).
+    await new Promise((resolve) => setTimeout(resolve, nextWindowStart(window, new Date()).getTime() - Date.now() + 50));
 
     const files = [await platform.routedPes('PES_WIN_0001.xml', ENDPOINTS.heliosWindowed), await platform.routedPes('PES_WIN_0002.xml', ENDPOINTS.heliosWindowed)];
     for (const file of files) await platform.settled(file.id, 'acknowledged');
