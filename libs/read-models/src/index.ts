@@ -20,3 +20,52 @@ export {
   type TransmissionPage,
 } from './transmissions/transmission.queries.js';
 export { migrateReadModels } from './migrations/migrate-read-models.js';
+export {
+  addToHistogram,
+  BINS_PER_DOUBLING,
+  binBounds,
+  binValue,
+  LAST_BIN,
+  latencyBin,
+  percentilesOf,
+  type Histogram,
+  type Percentiles,
+} from './stats/latency-histogram.js';
+export { bucketLengthMs, bucketStart, GRANULARITIES, planRange, type BucketSegment, type Granularity, type RangePlan, type TimeRange } from './stats/time-buckets.js';
+export {
+  aggregateStats,
+  DIMENSIONS,
+  failureCode,
+  foldStats,
+  IN_FLIGHT_STATUSES,
+  OUTCOMES,
+  PES_NATURE,
+  statusAfter,
+  type CountDelta,
+  type Dimension,
+  type DimensionCountDelta,
+  type LatencyDelta,
+  type LatencyMetric,
+  type Outcome,
+  type StatsChanges,
+  type StatsCollectivite,
+  type StatsDeltas,
+  type StatsInput,
+  type StatsTransmission,
+  type Transition,
+  type WindowDelta,
+  type WindowUse,
+} from './stats/stats-fold.js';
+export type * from './stats/stats.types.js';
+export {
+  MAX_SERIES_POINTS,
+  STATS_CHECKPOINT_NAME,
+  statsAsOf,
+  statsBacklog,
+  statsBreakdown,
+  statsReasons,
+  statsSeries,
+  statsSummary,
+  statsWindows,
+  type WindowedEndpoint,
+} from './stats/stats.queries.js';

@@ -28,6 +28,7 @@ import { PesController } from './pes/pes.controller.js';
 import { SubmitPesHandler } from './pes/submit-pes.handler.js';
 import { platformProviders } from './platform/platform.providers.js';
 import { CLOCK, GATEWAY_CONFIG } from './tokens.js';
+import { StatsController } from './stats/stats.controller.js';
 import { TransmissionsController } from './transmissions/transmissions.controller.js';
 import { TransmissionsReader } from './transmissions/transmissions.reader.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
@@ -67,6 +68,7 @@ export class AppModule {
         PesController,
         PesRetoursController,
         TransmissionsController,
+        StatsController,
         DocumentsController,
         ClassificationController,
         HealthController,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { routingTablePath } from '@relais/routing';
 import { readServiceSettings, SettingsReader, type ServiceConfig } from '@relais/service-kit';
 
 /** The gateway's settings, read and checked once at start-up. */
@@ -24,6 +25,11 @@ export interface GatewayConfig extends ServiceConfig {
    * (`RELAIS_DEFAULT_CLASSIFICATION_FILE`, the validator's setting: JSON or a 7-2 XML).
    */
   readonly classificationFile: string;
+  /**
+   * The routing table (`RELAIS_ROUTING_FILE`, else `config/routing.json`), read for the endpoints'
+   * transmission windows on the dashboard; the gateway runs without it.
+   */
+  readonly routingFile: string;
 }
 
 /** The platform's default classification: the codes of the 7-2 sample every new collectivité starts with (API.md). */
@@ -54,6 +60,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const rateLimitBurst = settings.integer('RELAIS_RATE_LIMIT_BURST', 100, 1, 1_000_000);
   const classificationFile = resolve(cwd, settings.text('RELAIS_DEFAULT_CLASSIFICATION_FILE', DEFAULT_CLASSIFICATION_FILE));
   if (!existsSync(classificationFile)) settings.problem(`RELAIS_DEFAULT_CLASSIFICATION_FILE does not exist: ${classificationFile}`);
+  const routingFile = routingTablePath(env, cwd);
   settings.done();
-  return { ...service, port, adminToken, adminTokenFile, maxUploadBytes, pesMaxUploadBytes, rateLimitPerSecond, rateLimitBurst, classificationFile };
+  return {
+    ...service,
+    port,
+    adminToken,
+    adminTokenFile,
+    maxUploadBytes,
+    pesMaxUploadBytes,
+    rateLimitPerSecond,
+    rateLimitBurst,
+    classificationFile,
+    routingFile,
+  };
 }

@@ -80,6 +80,7 @@ export async function startGateway(options: StartOptions = {}): Promise<TestGate
     rateLimitPerSecond: 20,
     rateLimitBurst: 100,
     classificationFile: DEFAULT_CLASSIFICATION_FILE,
+    routingFile: join(dir, 'no-routing-table.json'),
     ...options.settings,
   };
   const logs: string[] = [];

@@ -25,6 +25,7 @@ export const GatewayErrorCode = {
   InvalidJson: 'REQUEST.INVALID_JSON',
   InvalidBody: 'REQUEST.INVALID_BODY',
   InvalidQuery: 'REQUEST.INVALID_QUERY',
+  TooManyPoints: 'STATS.TOO_MANY_POINTS',
   InvalidIdempotencyKey: 'REQUEST.INVALID_IDEMPOTENCY_KEY',
   IdempotencyInProgress: 'IDEMPOTENCY.IN_PROGRESS',
   InvalidMetadata: 'METADATA.INVALID',

@@ -6,6 +6,7 @@ import { classificationOpenApiPaths } from '../classification/classification.ope
 import { documentsOpenApiPaths } from '../documents/documents.openapi.js';
 import { exchangeSchemas, exchangesOpenApiPaths } from '../exchanges/exchanges.openapi.js';
 import { PES_FIELD_DESCRIPTION, pesOpenApiPaths, pesSchemas } from '../pes/pes.openapi.js';
+import { statsOpenApiPaths } from '../stats/stats.openapi.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 const errorResponse = (description: string): object => ({ description, content: { 'application/json': { schema: ref('Errors') } } });
@@ -419,6 +420,7 @@ export const openApiDocument = {
     ...exchangesOpenApiPaths,
     ...documentsOpenApiPaths,
     ...classificationOpenApiPaths,
+    ...statsOpenApiPaths,
     '/api/v1/webhooks': {
       post: {
         summary:

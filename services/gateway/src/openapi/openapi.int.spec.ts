@@ -23,6 +23,12 @@ describe('GET /api/v1/openapi.json', () => {
       [
         'GET /health',
         'GET /api/v1/openapi.json',
+        'GET /api/v1/stats/summary',
+        'GET /api/v1/stats/series',
+        'GET /api/v1/stats/breakdown',
+        'GET /api/v1/stats/backlog',
+        'GET /api/v1/stats/reasons',
+        'GET /api/v1/stats/windows',
         'POST /api/v1/admin/collectivites',
         'POST /api/v1/admin/tokens',
         'DELETE /api/v1/admin/tokens/{id}',

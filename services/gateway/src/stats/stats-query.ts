@@ -1,0 +1,114 @@
+import type { TransmissionKind } from '@relais/domain';
+import { bucketLengthMs, MAX_SERIES_POINTS, type Dimension, type Granularity, type StatsFilter } from '@relais/read-models';
+import { ApiError } from '../errors/api-error.js';
+import { GatewayErrorCode } from '../errors/error-codes.js';
+
+/** The raw query string of the statistics calls. */
+export interface RawStatsQuery {
+  readonly from?: unknown;
+  readonly to?: unknown;
+  readonly kind?: unknown;
+  readonly departement?: unknown;
+  readonly siren?: unknown;
+  readonly bucket?: unknown;
+  readonly by?: unknown;
+  readonly limit?: unknown;
+}
+
+const KINDS: readonly TransmissionKind[] = ['acte', 'pes'];
+const BUCKETS: readonly Granularity[] = ['minute', 'hour', 'day'];
+const DIMENSIONS: readonly Dimension[] = ['departement', 'siren', 'nature'];
+/** ISO 8601 with a time and a zone (`Z` or an offset), as API.md writes times. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** The 3-character @ctes département code (`021`, `02A`, `974`). */
+const DEPARTEMENT = /^[0-9]{2}[0-9AB]$/;
+const SIREN = /^[0-9]{9}$/;
+
+/** The default span of a series and of the windows: the last 24 hours. */
+export const DEFAULT_SPAN_MS = 86_400_000;
+
+/** The filters of every statistics call; 400 REQUEST.INVALID_QUERY naming the parameter at fault. Pure. */
+export function parseStatsFilter(raw: RawStatsQuery): StatsFilter {
+  const from = instant('from', raw.from);
+  const to = instant('to', raw.to);
+  if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) throw invalid('to', 'to must be after from');
+  const kind = oneOf('kind', raw.kind, KINDS);
+  const departement = matching('departement', raw.departement, DEPARTEMENT, 'departement must be a 3-character @ctes code such as 021, 02A or 974');
+  const siren = matching('siren', raw.siren, SIREN, 'siren must be 9 digits');
+  return {
+    ...(from !== undefined && { from }),
+    ...(to !== undefined && { to }),
+    ...(kind !== undefined && { kind }),
+    ...(departement !== undefined && { departement }),
+    ...(siren !== undefined && { siren }),
+  };
+}
+
+/** A series' range (default: the last 24 h before `now`) and bucket (default: hour), at most MAX_SERIES_POINTS buckets. */
+export function parseSeriesQuery(raw: RawStatsQuery, now: Date): { filter: StatsFilter & { from: Date; to: Date }; bucket: Granularity } {
+  const filter = parseStatsFilter(raw);
+  const bucket = oneOf('bucket', raw.bucket, BUCKETS) ?? 'hour';
+  const to = filter.to ?? now;
+  const from = filter.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS);
+  if (from.getTime() >= to.getTime()) throw invalid('from', 'from must be before to');
+  const points = Math.ceil((to.getTime() - Math.floor(from.getTime() / bucketLengthMs(bucket)) * bucketLengthMs(bucket)) / bucketLengthMs(bucket));
+  if (points > MAX_SERIES_POINTS) {
+    throw ApiError.of(
+      400,
+      GatewayErrorCode.TooManyPoints,
+      `[from, to) holds ${points} ${bucket} buckets; at most ${MAX_SERIES_POINTS}: choose a coarser bucket or a shorter range`,
+      'bucket',
+    );
+  }
+  return { filter: { ...filter, from, to }, bucket };
+}
+
+/** The dimension of a breakdown (required). */
+export function parseDimension(raw: RawStatsQuery): Dimension {
+  const by = oneOf('by', raw.by, DIMENSIONS);
+  if (by === undefined) throw invalid('by', `by is required: one of ${DIMENSIONS.join(', ')}`);
+  return by;
+}
+
+/** A list's length: 1 to `max`, `fallback` when absent. */
+export function parseLimit(raw: RawStatsQuery, fallback: number, max: number): number {
+  const given = text('limit', raw.limit);
+  if (given === undefined) return fallback;
+  const limit = /^[0-9]{1,6}$/.test(given) ? Number(given) : Number.NaN;
+  if (!(limit >= 1 && limit <= max)) throw invalid('limit', `limit must be an integer from 1 to ${max}`);
+  return limit;
+}
+
+function instant(name: string, value: unknown): Date | undefined {
+  const given = text(name, value);
+  if (given === undefined) return undefined;
+  const date = new Date(given);
+  if (!INSTANT.test(given) || Number.isNaN(date.getTime())) {
+    throw invalid(name, `${name} must be an ISO 8601 instant with its zone, such as 2026-03-01T00:00:00Z`);
+  }
+  return date;
+}
+
+function matching(name: string, value: unknown, pattern: RegExp, message: string): string | undefined {
+  const given = text(name, value);
+  if (given !== undefined && !pattern.test(given)) throw invalid(name, message);
+  return given;
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
+  const given = text(name, value);
+  if (given === undefined) return undefined;
+  const found = allowed.find((candidate) => candidate === given);
+  if (found === undefined) throw invalid(name, `${name} must be one of ${allowed.join(', ')}`);
+  return found;
+}
+
+function text(name: string, value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw invalid(name, `${name} must be given once`);
+  return value;
+}
+
+function invalid(field: string, message: string): ApiError {
+  return ApiError.of(400, GatewayErrorCode.InvalidQuery, message, field);
+}
