@@ -9,7 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { type Checkpoint, migrate, type NewEvent, PostgresEventStore } from '@relais/event-store';
-import pg from 'pg';
+import { withDatabase } from './database.js';
 
 export interface EventStoreBenchOptions {
   readonly databaseUrl: string;
@@ -143,27 +143,3 @@ async function readAllRate(store: PostgresEventStore, total: number, page: numbe
 }
 
 /** A database of its own on the server of `serverUrl`, dropped afterwards whatever happens. */
-async function withDatabase(serverUrl: string, prefix: string, work: (url: string, pool: pg.Pool) => Promise<void>): Promise<void> {
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: WRITERS });
-  // The forced DROP ends idle sessions; that is expected here, not a crash.
-  pool.on('error', () => undefined);
-  try {
-    await work(url.toString(), pool);
-  } finally {
-    await pool.end();
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  }
-}

@@ -1,15 +1,20 @@
 /**
- * `npm run bench` (`-- --quick` for the short form): every benchmark, side by side with its peer in
+ * `npm run bench` (`-- --quick` for the short form, `-- --only dashboard` for one group): every benchmark, side by side with its peer in
  * the same run, printed as a table and written to bench/results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDashboard } from './dashboard/dashboard.bench.js';
 import { benchEventStore } from './event-store.bench.js';
 import { benchMessaging } from './messaging.bench.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only <group>` (eventStore, messaging, dashboard) runs one group. */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
+const wanted = (group: string): boolean => only === undefined || only === group;
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
@@ -17,8 +22,9 @@ const results: Record<string, Record<string, number>> = {};
 const started = Date.now();
 console.log(`bench (${quick ? 'quick' : 'full'}) on ${String(cpus().length)} cores, ${String(Math.round(totalmem() / 2 ** 30))} GiB`);
 
-results['eventStore'] = await benchEventStore({ databaseUrl, quick });
-results['messaging'] = await benchMessaging({ natsUrl, quick });
+if (wanted('eventStore')) results['eventStore'] = await benchEventStore({ databaseUrl, quick });
+if (wanted('messaging')) results['messaging'] = await benchMessaging({ natsUrl, quick });
+if (wanted('dashboard')) results['dashboard'] = await benchDashboard({ databaseUrl, natsUrl, quick });
 
 const rows: [string, string, string][] = [['benchmark', 'figure', 'value']];
 for (const [group, figures] of Object.entries(results)) {

@@ -5,6 +5,7 @@ import {
   EventIdConflictError,
   EventStoreClosedError,
   PostgresEventStore,
+  verifyHashChain,
   WrongExpectedVersionError,
 } from './index.js';
 
@@ -36,6 +37,19 @@ describe('append', () => {
     const events = await store.readStream('order-1');
     expect(events.map((e) => e.streamVersion)).toEqual([1n, 2n, 3n]);
     expect(events[2]!.globalPosition).toBe(second.lastPosition);
+  });
+
+  it('stamps recorded_at with the clock it was given (an import of history), and the hash chain still verifies', async () => {
+    const past = new Date('2025-03-01T08:30:00.000Z');
+    const importer = new PostgresEventStore(db.pool, { clock: () => past });
+    try {
+      await importer.append('imported-1', 'no_stream', newEvents(2));
+    } finally {
+      await importer.close();
+    }
+    const events = await store.readStream('imported-1');
+    expect(events.map((e) => e.recordedAt.toISOString())).toEqual([past.toISOString(), past.toISOString()]);
+    expect((await verifyHashChain(db.pool)).ok).toBe(true);
   });
 
   it('enforces no_stream, stream_exists, a version number and any', async () => {

@@ -26,6 +26,11 @@ export interface EventStoreOptions {
   readonly maxAttempts?: number;
   /** Group-commit transactions in flight at once, each on its own pool connection (default 4). */
   readonly concurrency?: number;
+  /**
+   * What stamps `recorded_at` (default: the system clock). Only an import of history made elsewhere,
+   * or a benchmark's synthetic year, sets it: the platform records every event at the time it commits.
+   */
+  readonly clock?: () => Date;
 }
 
 /**
@@ -46,6 +51,7 @@ export class PostgresEventStore {
       maxBatchEvents: options.maxBatchEvents ?? 500,
       maxAttempts: options.maxAttempts ?? 5,
       concurrency: options.concurrency ?? 4,
+      clock: options.clock ?? (() => new Date()),
     });
   }
 

@@ -6,6 +6,8 @@ import { withTransaction } from './transaction.js';
 import type { AppendResult } from './types.js';
 
 export interface GroupCommitOptions {
+  /** What stamps each batch's `recorded_at`. */
+  readonly clock: () => Date;
   /** Events per transaction, at most (an append larger than this still goes, alone). */
   readonly maxBatchEvents: number;
   /** Attempts of one batch on deadlock, serialisation failure or a race lost to another process. */
@@ -152,6 +154,6 @@ export class GroupCommitter {
   }
 
   private transaction(appends: readonly PendingAppend[]): Promise<AppendOutcome[]> {
-    return withTransaction(this.pool, (client) => executeBatch(client, appends, new Date()));
+    return withTransaction(this.pool, (client) => executeBatch(client, appends, this.options.clock()));
   }
 }

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pesAllerBuffer, pesAllerShapes, PES_SAMPLE } from '@relais/pes/testing';
+import { latencyBin, type StatsBreakdown, type StatsSeries, type StatsSummary } from '@relais/read-models';
+import { acteMetadata, Client, type TestCollectivite } from './client.js';
+import { eventually, startPlatform, type Platform } from './platform.js';
+
+/*
+ * Issue 7's check of the figures: after a mixed load (actes and PES files, with anomalies, NACKs,
+ * partial acceptances and rejections), every count of /api/v1/stats/summary equals the same count
+ * computed by SQL over `events`, all time and over a ragged [from, to); each latency percentile is
+ * within one histogram bin of the exact value; series and breakdowns add up to the summary.
+ */
+
+const END = new Set(['acknowledged', 'rejected', 'nacked', 'partially_accepted', 'failed']);
+const NAMES = {
+  received: 'TransmissionReceived',
+  acknowledged: 'TransmissionAcknowledged',
+  rejected: 'TransmissionRejected',
+  nacked: 'TransmissionNacked',
+  partiallyAccepted: 'TransmissionPartiallyAccepted',
+  failed: 'TransmissionFailed',
+  cancelled: 'TransmissionCancelled',
+} as const;
+
+let platform: Platform;
+let client: Client;
+let supervisor: string;
+const ids: { id: string; token: string }[] = [];
+
+beforeAll(async () => {
+  platform = await startPlatform({
+    env: {
+      STATE_SIM_ACK_DELAY_MS: '100',
+      STATE_SIM_ANOMALY_RATE: '0.25',
+      STATE_SIM_PES_PARTIAL_RATE: '0.3',
+      STATE_SIM_PES_NACK_RATE: '0.15',
+    },
+  });
+  await platform.waitUntilReady(90_000);
+  client = new Client(platform);
+  supervisor = await client.token('supervisor');
+}, 120_000);
+
+afterAll(async () => {
+  await platform.stop();
+}, 30_000);
+
+async function countsBySql(range?: { from: string; to: string }): Promise<Record<string, number>> {
+  const { rows } = await platform.db.pool.query<{ type: string; n: number }>(
+    `SELECT type, count(DISTINCT stream_id)::int AS n FROM events
+      WHERE type LIKE 'relais.transmission.v1.%' AND ($1::timestamptz IS NULL OR (recorded_at >= $1 AND recorded_at < $2))
+      GROUP BY type`,
+    [range?.from ?? null, range?.to ?? null],
+  );
+  const count = (type: string) => rows.find((r) => r.type === `relais.transmission.v1.${type}`)?.n ?? 0;
+  return Object.fromEntries(Object.entries(NAMES).map(([name, type]) => [name, count(type)]));
+}
+
+const countsOf = (summary: StatsSummary) => Object.fromEntries(Object.keys(NAMES).map((name) => [name, summary[name as keyof typeof NAMES]]));
+
+function summary(query = ''): Promise<StatsSummary> {
+  return client.json<StatsSummary>('GET', `/api/v1/stats/summary${query}`, supervisor);
+}
+
+describe('supervisors’ figures after a mixed load', () => {
+  it('submits actes in two départements and PES files, and waits until every one has ended', async () => {
+    const places: TestCollectivite[] = [await client.collectivite('212102313', '021', '1'), await client.collectivite('212503025', '025', '1')];
+    for (let i = 0; i < 24; i++) {
+      const place = places[i % 2]!;
+      // One in six names a classification the catalogue lacks: accepted, then rejected by validation.
+      const metadata = acteMetadata(`STATS_${i.toString().padStart(3, '0')}`, i % 6 === 5 ? { classification: '9.9' } : {});
+      const response = await client.submitActe(place.token, metadata);
+      if (response.status === 202) ids.push({ id: ((await response.json()) as { id: string }).id, token: place.token });
+    }
+    const pesSiren = PES_SAMPLE.siret.slice(0, 9);
+    const admin = platform.adminToken;
+    const budget = { idPost: PES_SAMPLE.idPost, codCol: PES_SAMPLE.codCol, codBud: PES_SAMPLE.codBud, siret: PES_SAMPLE.siret };
+    await client.json('POST', '/api/v1/admin/collectivites', admin, { siren: pesSiren, nom: 'Budget PES', departement: '034', arrondissement: '1', nature: '31', helios: [budget] }, 201);
+    const pesToken = (await client.json<{ token: string }>('POST', '/api/v1/admin/tokens', admin, { role: 'collectivite', siren: pesSiren }, 201)).token;
+    for (let i = 0; i < 12; i++) {
+      const bytes = await pesAllerBuffer({ ...pesAllerShapes.mixed(), nomFic: `PES_STATS_${i.toString().padStart(3, '0')}.xml` });
+      const response = await fetch(`${platform.gatewayUrl}/api/v1/pes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${pesToken}`, 'content-type': 'application/xml' },
+        body: bytes,
+      });
+      expect(response.status).toBe(202);
+      ids.push({ id: ((await response.json()) as { id: string }).id, token: pesToken });
+    }
+    expect(ids.length).toBeGreaterThanOrEqual(30);
+    for (const { id, token } of ids) {
+      await eventually(`${id} to end`, async () => END.has((await client.transmission(token, id)).status), 90_000);
+    }
+  }, 240_000);
+
+  it('gives, all time, the counts SQL finds over events, nothing in flight, and latency within one bin', async () => {
+    const expected = await countsBySql();
+    expect(expected['received']).toBe(ids.length);
+    const got = await eventually('the statistics to catch up with the log', async () => {
+      const s = await summary();
+      return JSON.stringify(countsOf(s)) === JSON.stringify(expected) && s.inFlight === 0 && s;
+    });
+    expect(got.byKind.acte.received + got.byKind.pes.received).toBe(ids.length);
+    expect(got.acknowledged + got.rejected + got.nacked + got.partiallyAccepted + got.failed).toBe(ids.length);
+    const { rows } = await platform.db.pool.query<{ p50: number; p95: number; p99: number }>(
+      `WITH l AS (
+         SELECT extract(epoch from (a.recorded_at - r.recorded_at)) * 1000 AS ms
+           FROM events a JOIN events r ON r.stream_id = a.stream_id AND r.type = 'relais.transmission.v1.TransmissionReceived'
+          WHERE a.type = 'relais.transmission.v1.TransmissionAcknowledged')
+       SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS p50, percentile_disc(0.95) WITHIN GROUP (ORDER BY ms)::float8 AS p95,
+              percentile_disc(0.99) WITHIN GROUP (ORDER BY ms)::float8 AS p99 FROM l`,
+    );
+    const exact = rows[0]!;
+    for (const p of ['p50', 'p95', 'p99'] as const) {
+      expect(Math.abs(latencyBin(got.latencyMs[p]!) - latencyBin(exact[p]))).toBeLessThanOrEqual(1);
+    }
+  }, 60_000);
+
+  it('gives the same counts as SQL over a ragged [from, to), and series and breakdowns that add up', async () => {
+    const { rows } = await platform.db.pool.query<{ at: Date }>(
+      `SELECT recorded_at AS at FROM events WHERE type LIKE 'relais.transmission.v1.%' ORDER BY global_position`,
+    );
+    const from = new Date(rows[Math.floor(rows.length / 4)]!.at.getTime() + 1).toISOString();
+    const to = rows[Math.floor((rows.length * 3) / 4)]!.at.toISOString();
+    expect(countsOf(await summary(`?from=${from}&to=${to}`))).toEqual(await countsBySql({ from, to }));
+
+    const all = await summary();
+    const wideFrom = new Date(rows[0]!.at.getTime() - 3_600_000).toISOString();
+    const wideTo = new Date(Date.now() + 60_000).toISOString();
+    const series = await client.json<StatsSeries>('GET', `/api/v1/stats/series?bucket=minute&from=${wideFrom}&to=${wideTo}`, supervisor);
+    for (const name of Object.keys(NAMES) as (keyof typeof NAMES)[]) {
+      expect([name, series.points.reduce((sum, p) => sum + p[name], 0)]).toEqual([name, all[name]]);
+    }
+    const byDepartement = await client.json<StatsBreakdown>('GET', '/api/v1/stats/breakdown?by=departement', supervisor);
+    expect(byDepartement.items.map((i) => i.value).sort()).toEqual(['021', '025', '034']);
+    expect(byDepartement.items.reduce((sum, i) => sum + i.received, 0)).toBe(all.received);
+    const pes = await summary('?kind=pes');
+    expect(pes.received).toBe(12);
+    expect(await summary('?departement=034')).toMatchObject({ received: 12, acknowledged: pes.acknowledged, partiallyAccepted: pes.partiallyAccepted });
+  }, 60_000);
+
+  it('refuses the figures to a collectivité', async () => {
+    const response = await client.call('GET', '/api/v1/stats/summary', ids[0]!.token);
+    expect(response.status).toBe(403);
+  });
+});
