@@ -31,7 +31,7 @@ export {
   type Histogram,
   type Percentiles,
 } from './stats/latency-histogram.js';
-export { bucketLengthMs, bucketStart, GRANULARITIES, planRange, type BucketSegment, type Granularity, type RangePlan, type TimeRange } from './stats/time-buckets.js';
+export { bucketCount, bucketStart, GRANULARITIES, nextBucketStart, planRange, type BucketSegment, type Granularity, type RangePlan, type TimeRange } from './stats/time-buckets.js';
 export {
   aggregateStats,
   DIMENSIONS,

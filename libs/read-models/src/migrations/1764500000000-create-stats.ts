@@ -6,9 +6,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   position folded), for in-flight figures, the oldest stuck items, and the idempotence of the fold;
  * - `stats_transitions`: the first time each transmission reached each outcome, for exact counts over
  *   the ragged ends of a range, filtered figures and the reasons for failure;
- * - `stats_counts` (minute, hour, day), `stats_dimension_counts` (hour, day; by département, nature
- *   and collectivité) and `stats_latency` (mergeable histograms per minute, hour and day): the bucket
- *   tables that answer a year in a few thousand rows;
+ * - `stats_counts` (minute, hour, day, month), `stats_dimension_counts` (day, month; by département,
+ *   nature and collectivité, one partition per dimension so that a breakdown reads only its own rows)
+ *   and `stats_latency` (mergeable histograms per minute, hour, day and month): the bucket tables that
+ *   answer a year in a few thousand rows;
  * - `stats_window_use`: bytes sent and waits per endpoint per minute, for the transmission windows;
  * - `stats_collectivites`: each collectivité's département and name, from its registration.
  * Buckets are UTC.
@@ -62,7 +63,7 @@ export class CreateStats1764500000000 implements MigrationInterface {
     await runner.query('CREATE INDEX stats_transitions_departement_at ON stats_transitions (departement, at)');
     await runner.query(`
       CREATE TABLE stats_counts (
-        granularity text        NOT NULL CHECK (granularity IN ('minute', 'hour', 'day')),
+        granularity text        NOT NULL CHECK (granularity IN ('minute', 'hour', 'day', 'month')),
         bucket      timestamptz NOT NULL,
         kind        text        NOT NULL,
         outcome     text        NOT NULL,
@@ -71,18 +72,21 @@ export class CreateStats1764500000000 implements MigrationInterface {
       )`);
     await runner.query(`
       CREATE TABLE stats_dimension_counts (
-        granularity text        NOT NULL CHECK (granularity IN ('hour', 'day')),
-        dimension   text        NOT NULL CHECK (dimension IN ('departement', 'nature', 'siren')),
+        granularity text        NOT NULL CHECK (granularity IN ('day', 'month')),
+        dimension   text        NOT NULL,
         bucket      timestamptz NOT NULL,
         value       text        NOT NULL,
         kind        text        NOT NULL,
         outcome     text        NOT NULL,
         n           bigint      NOT NULL,
-        PRIMARY KEY (granularity, dimension, bucket, value, kind, outcome)
-      )`);
+        PRIMARY KEY (dimension, granularity, bucket, value, kind, outcome)
+      ) PARTITION BY LIST (dimension)`);
+    for (const dimension of ['departement', 'nature', 'siren']) {
+      await runner.query(`CREATE TABLE stats_dimension_counts_${dimension} PARTITION OF stats_dimension_counts FOR VALUES IN ('${dimension}')`);
+    }
     await runner.query(`
       CREATE TABLE stats_latency (
-        granularity text        NOT NULL CHECK (granularity IN ('minute', 'hour', 'day')),
+        granularity text        NOT NULL CHECK (granularity IN ('minute', 'hour', 'day', 'month')),
         bucket      timestamptz NOT NULL,
         kind        text        NOT NULL,
         metric      text        NOT NULL CHECK (metric IN ('sent', 'acknowledged')),

@@ -317,9 +317,12 @@ export interface StatsDeltas {
   readonly windows: readonly WindowDelta[];
 }
 
-/** Counts per minute, hour and day; per dimension per hour and day. */
-const COUNT_GRANULARITIES: readonly Granularity[] = ['minute', 'hour', 'day'];
-const DIMENSION_GRANULARITIES: readonly Granularity[] = ['hour', 'day'];
+/**
+ * Counts and latency per minute, hour, day and month; per dimension per day and month (a year by
+ * collectivité is then twelve months of rows, and the ragged ends are read raw).
+ */
+const COUNT_GRANULARITIES: readonly Granularity[] = ['minute', 'hour', 'day', 'month'];
+const DIMENSION_GRANULARITIES: readonly Granularity[] = ['day', 'month'];
 
 /** Adds a batch's transitions and window uses up into one increment per key. Pure. */
 export function aggregateStats(transitions: readonly Transition[], windowUses: readonly WindowUse[]): StatsDeltas {

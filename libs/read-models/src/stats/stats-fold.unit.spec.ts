@@ -86,7 +86,7 @@ describe('foldStats', () => {
 });
 
 describe('aggregateStats', () => {
-  it('adds a batch up into one increment per key, per minute, hour and day', () => {
+  it('adds a batch up into one increment per key, per minute, hour, day and month', () => {
     const [a, b] = [eventsOf('tr-a'), eventsOf('tr-b')];
     const { transitions } = foldStats(
       new Map<string, StatsTransmission>(),
@@ -99,6 +99,7 @@ describe('aggregateStats', () => {
       ['minute', 2],
       ['hour', 2],
       ['day', 2],
+      ['month', 2],
     ]);
     const sentHours = deltas.counts.filter((c) => c.outcome === 'sent' && c.granularity === 'hour');
     expect(sentHours.map((c) => [c.bucket.toISOString(), c.n])).toEqual([

@@ -16,13 +16,14 @@ import type {
   SummaryFigures,
   WindowFigures,
 } from './stats.types.js';
-import { bucketLengthMs, bucketStart, planRange, type Granularity, type TimeRange } from './time-buckets.js';
+import { bucketStart, nextBucketStart, planRange, type BucketSegment, type Granularity, type TimeRange } from './time-buckets.js';
 
 /*
- * The supervisors' figures, read from the tables the stats projection keeps. Unfiltered ranges add up
- * whole stored buckets (day, hour, minute) and read only the ragged seconds at each end from the
+ * The supervisors' figures, read from the tables the stats projection keeps. A range adds up whole
+ * stored buckets (month, day, hour, minute) and reads only the ragged seconds at each end from the
  * per-transmission transitions, so a year costs a few thousand rows and any [from, to) is exact.
- * Filters by département or collectivité read the transitions through their indexes.
+ * Counts for one département or collectivité come from its partition of the dimension counts (month
+ * and day buckets, the ends raw); their latency from its transitions, through their indexes.
  */
 
 type Db = pg.Pool | pg.PoolClient;
@@ -64,6 +65,12 @@ class Sql {
   ranges(column: string, ranges: readonly TimeRange[]): string {
     if (ranges.length === 0) return 'false';
     return `(${ranges.map((r) => `(${column} >= ${this.param(r.from)} AND ${column} < ${this.param(r.to)})`).join(' OR ')})`;
+  }
+  /** Whole buckets of the segments (`all`: every month bucket). */
+  segments(segments: readonly BucketSegment[] | 'all'): string {
+    if (segments === 'all') return `granularity = 'month'`;
+    if (segments.length === 0) return 'false';
+    return `(${segments.map((s) => `(granularity = ${this.param(s.granularity)} AND bucket >= ${this.param(s.from)} AND bucket < ${this.param(s.to)})`).join(' OR ')})`;
   }
   /** The kind and dimension filters on a transitions row. */
   filters(filter: StatsFilter, alias = ''): string {
@@ -123,16 +130,22 @@ function sumCounts(all: readonly OutcomeCounts[]): OutcomeCounts {
 
 /**
  * Rows of the transitions in `ranges` (or all time when null), grouped by `keyExpr`, kind, outcome,
- * and latency bin for sent and acknowledged.
+ * and latency bin for sent and acknowledged (only those with `latencyOnly`).
  */
-async function rawAggregate(db: Db, ranges: readonly TimeRange[] | null, filter: StatsFilter, keyExpr: string): Promise<AggregateRow[]> {
+async function rawAggregate(
+  db: Db,
+  ranges: readonly TimeRange[] | null,
+  filter: StatsFilter,
+  keyExpr: string,
+  latencyOnly = false,
+): Promise<AggregateRow[]> {
   const sql = new Sql();
   const where = `${ranges === null ? 'true' : sql.ranges('at', ranges)} AND ${sql.filters(filter)}`;
   const { rows } = await db.query<AggregateRow>(
-    `SELECT ${keyExpr} AS key, kind, outcome, NULL::int AS bin, count(*)::text AS n
+    `${latencyOnly ? '' : `SELECT ${keyExpr} AS key, kind, outcome, NULL::int AS bin, count(*)::text AS n
        FROM stats_transitions WHERE ${where} GROUP BY 1, 2, 3
      UNION ALL
-     SELECT ${keyExpr} AS key, kind, outcome, ${SQL_BIN} AS bin, count(*)::text AS n
+     `}SELECT ${keyExpr} AS key, kind, outcome, ${SQL_BIN} AS bin, count(*)::text AS n
        FROM stats_transitions WHERE ${where} AND outcome IN ('sent', 'acknowledged') AND latency_ms IS NOT NULL
       GROUP BY 1, 2, 3, 4`,
     sql.params,
@@ -143,17 +156,12 @@ async function rawAggregate(db: Db, ranges: readonly TimeRange[] | null, filter:
 /** Rows of the bucket tables over whole buckets, grouped by `keyExpr`, kind, outcome (and bin). */
 async function bucketAggregate(
   db: Db,
-  segments: readonly { granularity: Granularity; from: Date; to: Date }[] | 'all',
+  segments: readonly BucketSegment[] | 'all',
   kind: TransmissionKind | undefined,
   keyExpr: string,
 ): Promise<AggregateRow[]> {
   const sql = new Sql();
-  const where =
-    segments === 'all'
-      ? `granularity = 'day'`
-      : segments.length === 0
-        ? 'false'
-        : `(${segments.map((s) => `(granularity = ${sql.param(s.granularity)} AND bucket >= ${sql.param(s.from)} AND bucket < ${sql.param(s.to)})`).join(' OR ')})`;
+  const where = sql.segments(segments);
   const kindWhere = kind === undefined ? 'true' : `kind = ${sql.param(kind)}`;
   const { rows } = await db.query<AggregateRow>(
     `SELECT ${keyExpr} AS key, kind, outcome, NULL::int AS bin, sum(n)::text AS n
@@ -164,6 +172,57 @@ async function bucketAggregate(
     sql.params,
   );
   return rows;
+}
+
+/**
+ * Counts (no latency) of one dimension's partition over whole buckets, grouped by `keyExpr` (`kind`,
+ * or `value` for a breakdown), for one value or all.
+ */
+async function dimensionAggregate(
+  db: Db,
+  dimension: Dimension,
+  value: string | undefined,
+  segments: readonly BucketSegment[] | 'all',
+  kind: TransmissionKind | undefined,
+  keyExpr: string,
+): Promise<AggregateRow[]> {
+  const sql = new Sql();
+  const where = sql.segments(segments);
+  const valueWhere = value === undefined ? 'true' : `value = ${sql.param(value)}`;
+  const kindWhere = kind === undefined ? 'true' : `kind = ${sql.param(kind)}`;
+  const { rows } = await db.query<AggregateRow>(
+    `SELECT ${keyExpr} AS key, kind, outcome, NULL::int AS bin, sum(n)::text AS n
+       FROM stats_dimension_counts WHERE dimension = ${sql.param(dimension)} AND ${valueWhere} AND ${where} AND ${kindWhere}
+      GROUP BY 1, 2, 3`,
+    sql.params,
+  );
+  return rows;
+}
+
+/** Counts over a range (or all time) from buckets, the ragged ends raw: `plan` picks the granularities. */
+async function countsOver(
+  db: Db,
+  range: TimeRange | null,
+  granularities: readonly Granularity[],
+  filter: StatsFilter,
+  keyExpr: string,
+  buckets: (segments: readonly BucketSegment[] | 'all') => Promise<AggregateRow[]>,
+): Promise<AggregateRow[]> {
+  if (range === null) return buckets('all');
+  const plan = planRange(range, granularities);
+  const [whole, ends] = await Promise.all([
+    buckets(plan.buckets),
+    plan.raw.length === 0 ? Promise.resolve([]) : rawAggregate(db, plan.raw, filter, keyExpr),
+  ]);
+  return [...whole, ...ends.filter((row) => row.bin === null)];
+}
+
+/** The one dimension a filter narrows to, when it can be read from the dimension counts. */
+function dimensionOf(filter: StatsFilter): { dimension: Dimension; value: string } | undefined {
+  if (filter.siren !== undefined && filter.departement !== undefined) return undefined;
+  if (filter.siren !== undefined) return { dimension: 'siren', value: filter.siren };
+  if (filter.departement !== undefined) return { dimension: 'departement', value: filter.departement };
+  return undefined;
 }
 
 /** In flight now, per kind (with the dimension filters). */
@@ -198,15 +257,23 @@ export async function statsSummary(db: Db, filter: StatsFilter): Promise<StatsSu
   const range = filter.from !== undefined || filter.to !== undefined ? { from: filter.from ?? new Date(0), to: filter.to ?? new Date(8.64e15) } : null;
   const tally = new Tally();
   const kindKey = 'kind';
-  if (byDimension(filter)) {
+  const narrowed = dimensionOf(filter);
+  if (narrowed !== undefined) {
+    const [counts, latency] = await Promise.all([
+      countsOver(db, range, ['day', 'month'], filter, kindKey, (segments) =>
+        dimensionAggregate(db, narrowed.dimension, narrowed.value, segments, filter.kind, kindKey),
+      ),
+      rawAggregate(db, range === null ? null : [range], filter, kindKey, true),
+    ]);
+    tally.add(counts);
+    tally.add(latency);
+  } else if (byDimension(filter)) {
     tally.add(await rawAggregate(db, range === null ? null : [range], filter, kindKey));
-  } else if (range === null) {
-    tally.add(await bucketAggregate(db, 'all', filter.kind, kindKey));
   } else {
-    const plan = planRange(range, ['minute', 'hour', 'day']);
+    const plan = range === null ? null : planRange(range, ['minute', 'hour', 'day', 'month']);
     const [buckets, raw] = await Promise.all([
-      bucketAggregate(db, plan.buckets, filter.kind, kindKey),
-      plan.raw.length === 0 ? Promise.resolve([]) : rawAggregate(db, plan.raw, filter, kindKey),
+      bucketAggregate(db, plan === null ? 'all' : plan.buckets, filter.kind, kindKey),
+      plan === null || plan.raw.length === 0 ? Promise.resolve([]) : rawAggregate(db, plan.raw, filter, kindKey),
     ]);
     tally.add(buckets);
     tally.add(raw);
@@ -233,21 +300,21 @@ export const MAX_SERIES_POINTS = 1500;
 
 /** `GET /api/v1/stats/series`: every bucket of [from, to), oldest first, zeros included. */
 export async function statsSeries(db: Db, filter: StatsFilter & { from: Date; to: Date }, bucket: Granularity): Promise<StatsSeries> {
-  const length = bucketLengthMs(bucket);
   const first = bucketStart(bucket, filter.from);
   const end = filter.to;
   const tally = new Tally();
-  const keyExpr = `extract(epoch from ${byDimension(filter) ? `to_timestamp(floor(extract(epoch from at) / ${length / 1000}) * ${length / 1000})` : 'bucket'})::bigint::text`;
+  const epochOf = (column: string) => `extract(epoch from ${column})::bigint::text`;
   if (byDimension(filter)) {
-    tally.add(await rawAggregate(db, [{ from: first, to: end }], filter, keyExpr));
+    const truncated = `date_trunc('${bucket}', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
+    tally.add(await rawAggregate(db, [{ from: first, to: end }], filter, epochOf(truncated)));
   } else {
-    tally.add(await bucketAggregate(db, [{ granularity: bucket, from: first, to: end }], filter.kind, keyExpr));
+    tally.add(await bucketAggregate(db, [{ granularity: bucket, from: first, to: end }], filter.kind, epochOf('bucket')));
   }
   const points: SeriesPoint[] = [];
-  for (let t = first.getTime(); t < end.getTime(); t += length) {
-    const key = String(t / 1000);
+  for (let t = first; t.getTime() < end.getTime(); t = nextBucketStart(bucket, t)) {
+    const key = String(t.getTime() / 1000);
     points.push({
-      at: new Date(t).toISOString(),
+      at: t.toISOString(),
       ...tally.countsOf(key),
       latencyMs: percentilesOf(tally.histogram([key], 'acknowledged')),
       latencyToSentMs: percentilesOf(tally.histogram([key], 'sent')),
@@ -259,27 +326,11 @@ export async function statsSeries(db: Db, filter: StatsFilter & { from: Date; to
 /** `GET /api/v1/stats/breakdown`: counts per département, nature or collectivité, most received first. */
 export async function statsBreakdown(db: Db, by: Dimension, filter: StatsFilter, limit: number): Promise<StatsBreakdown> {
   const tally = new Tally();
-  const rangeGiven = filter.from !== undefined || filter.to !== undefined;
-  const range = { from: filter.from ?? new Date(0), to: filter.to ?? new Date(8.64e15) };
+  const range = filter.from !== undefined || filter.to !== undefined ? { from: filter.from ?? new Date(0), to: filter.to ?? new Date(8.64e15) } : null;
   if (byDimension(filter)) {
-    tally.add(await rawAggregate(db, rangeGiven ? [range] : null, filter, by));
+    tally.add(await rawAggregate(db, range === null ? null : [range], filter, by));
   } else {
-    const plan = rangeGiven ? planRange(range, ['hour', 'day']) : { buckets: 'all' as const, raw: [] };
-    const sql = new Sql();
-    const where =
-      plan.buckets === 'all'
-        ? `granularity = 'day'`
-        : plan.buckets.length === 0
-          ? 'false'
-          : `(${plan.buckets.map((s) => `(granularity = ${sql.param(s.granularity)} AND bucket >= ${sql.param(s.from)} AND bucket < ${sql.param(s.to)})`).join(' OR ')})`;
-    const kindWhere = filter.kind === undefined ? 'true' : `kind = ${sql.param(filter.kind)}`;
-    const { rows } = await db.query<AggregateRow>(
-      `SELECT value AS key, kind, outcome, NULL::int AS bin, sum(n)::text AS n
-         FROM stats_dimension_counts WHERE dimension = ${sql.param(by)} AND ${where} AND ${kindWhere} GROUP BY 1, 2, 3`,
-      sql.params,
-    );
-    tally.add(rows);
-    if (plan.raw.length > 0) tally.add((await rawAggregate(db, plan.raw, filter, by)).filter((r) => r.bin === null));
+    tally.add(await countsOver(db, range, ['day', 'month'], filter, by, (segments) => dimensionAggregate(db, by, undefined, segments, filter.kind, 'value')));
   }
   const inFlight = new Map<string, number>();
   if (by !== 'nature') {

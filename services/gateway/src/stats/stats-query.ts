@@ -1,5 +1,5 @@
 import type { TransmissionKind } from '@relais/domain';
-import { bucketLengthMs, MAX_SERIES_POINTS, type Dimension, type Granularity, type StatsFilter } from '@relais/read-models';
+import { bucketCount, MAX_SERIES_POINTS, type Dimension, type Granularity, type StatsFilter } from '@relais/read-models';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 
@@ -16,7 +16,7 @@ export interface RawStatsQuery {
 }
 
 const KINDS: readonly TransmissionKind[] = ['acte', 'pes'];
-const BUCKETS: readonly Granularity[] = ['minute', 'hour', 'day'];
+const BUCKETS: readonly Granularity[] = ['minute', 'hour', 'day', 'month'];
 const DIMENSIONS: readonly Dimension[] = ['departement', 'siren', 'nature'];
 /** ISO 8601 with a time and a zone (`Z` or an offset), as API.md writes times. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -51,7 +51,7 @@ export function parseSeriesQuery(raw: RawStatsQuery, now: Date): { filter: Stats
   const to = filter.to ?? now;
   const from = filter.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS);
   if (from.getTime() >= to.getTime()) throw invalid('from', 'from must be before to');
-  const points = Math.ceil((to.getTime() - Math.floor(from.getTime() / bucketLengthMs(bucket)) * bucketLengthMs(bucket)) / bucketLengthMs(bucket));
+  const points = bucketCount(bucket, from, to);
   if (points > MAX_SERIES_POINTS) {
     throw ApiError.of(
       400,

@@ -55,9 +55,9 @@ export const statsOpenApiPaths = {
   },
   '/api/v1/stats/series': {
     get: {
-      summary: 'The same figures per UTC minute, hour or day over [from, to) (default: the last 24 hours, per hour), every bucket included',
+      summary: 'The same figures per UTC minute, hour, day or calendar month over [from, to) (default: the last 24 hours, per hour), every bucket included',
       'x-roles': supervisors,
-      parameters: [...filters, q('bucket', 'minute, hour (default) or day', { enum: ['minute', 'hour', 'day'] })],
+      parameters: [...filters, q('bucket', 'minute, hour (default), day or month', { enum: ['minute', 'hour', 'day', 'month'] })],
       responses: {
         '200': json('Buckets oldest first', {
           type: 'object',

@@ -186,7 +186,7 @@ async function writeDeltas(client: pg.PoolClient, deltas: StatsDeltas): Promise<
        SELECT r.granularity, r.dimension, r.bucket, r.value, r.kind, r.outcome, r.n
          FROM jsonb_to_recordset($1::jsonb) AS r(
            granularity text, dimension text, bucket timestamptz, value text, kind text, outcome text, n bigint)
-       ON CONFLICT (granularity, dimension, bucket, value, kind, outcome)
+       ON CONFLICT (dimension, granularity, bucket, value, kind, outcome)
          DO UPDATE SET n = stats_dimension_counts.n + EXCLUDED.n`,
       [JSON.stringify(deltas.dimensionCounts)],
     );
