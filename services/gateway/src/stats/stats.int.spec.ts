@@ -79,7 +79,7 @@ describe('the statistics API', () => {
     for (const [path, code, field] of cases) {
       const response = await gw.call(`/api/v1/stats/${path}`, { token: supervisor });
       expect([path, response.status]).toEqual([path, 400]);
-      expect((await response.json()) as unknown).toEqual({ errors: [{ code, message: expect.any(String), field }] });
+      expect((await response.json())).toEqual({ errors: [{ code, message: expect.any(String), field }] });
     }
   });
 
