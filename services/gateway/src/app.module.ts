@@ -21,6 +21,8 @@ import { ExchangesController } from './exchanges/exchanges.controller.js';
 import { ReplyHandler } from './exchanges/reply.handler.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { PesRetoursController } from './pes/pes-retours.controller.js';
 import { PesRetoursReader } from './pes/pes-retours.reader.js';
@@ -72,6 +74,7 @@ export class AppModule {
         DocumentsController,
         ClassificationController,
         HealthController,
+        MetricsController,
         OpenApiController,
         WebhooksController,
       ],
@@ -90,6 +93,7 @@ export class AppModule {
         ClassificationHandler,
         TransmissionsReader,
         HealthService,
+        GatewayMetrics,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],

@@ -5,6 +5,7 @@
 import { classificationOpenApiPaths } from '../classification/classification.openapi.js';
 import { documentsOpenApiPaths } from '../documents/documents.openapi.js';
 import { exchangeSchemas, exchangesOpenApiPaths } from '../exchanges/exchanges.openapi.js';
+import { metricsOpenApiPaths } from '../metrics/metrics.openapi.js';
 import { PES_FIELD_DESCRIPTION, pesOpenApiPaths, pesSchemas } from '../pes/pes.openapi.js';
 import { statsOpenApiPaths } from '../stats/stats.openapi.js';
 
@@ -421,6 +422,7 @@ export const openApiDocument = {
     ...documentsOpenApiPaths,
     ...classificationOpenApiPaths,
     ...statsOpenApiPaths,
+    ...metricsOpenApiPaths,
     '/api/v1/webhooks': {
       post: {
         summary:

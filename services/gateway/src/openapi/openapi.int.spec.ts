@@ -22,6 +22,7 @@ describe('GET /api/v1/openapi.json', () => {
     expect(operations.sort()).toEqual(
       [
         'GET /health',
+        'GET /metrics',
         'GET /api/v1/openapi.json',
         'GET /api/v1/stats/summary',
         'GET /api/v1/stats/series',
