@@ -15,6 +15,7 @@ describe('readConfig', () => {
       rateLimitPerSecond: 20,
       rateLimitBurst: 100,
       classificationFile: DEFAULT_CLASSIFICATION_FILE,
+      routingFile: '/srv/relais/config/routing.json',
     });
     expect(DEFAULT_CLASSIFICATION_FILE).toMatch(/config\/classification-default\.json$/);
     expect(DEFAULT_MAX_UPLOAD_BYTES).toBe(150 * 1024 * 1024);
