@@ -34,6 +34,12 @@ import { StatsController } from './stats/stats.controller.js';
 import { TransmissionsController } from './transmissions/transmissions.controller.js';
 import { TransmissionsReader } from './transmissions/transmissions.reader.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { DashboardController } from './web/dashboard.controller.js';
+import { LiveController } from './web/live/live.controller.js';
+import { StatsFeed } from './web/live/stats-feed.js';
+import { SessionRepository } from './web/session.repository.js';
+import { SigninController } from './web/signin.controller.js';
+import { WebAssets } from './web/web-assets.js';
 
 /** What a test may put in place of the real thing. */
 export interface GatewayOverrides {
@@ -77,6 +83,9 @@ export class AppModule {
         MetricsController,
         OpenApiController,
         WebhooksController,
+        SigninController,
+        DashboardController,
+        LiveController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -94,6 +103,9 @@ export class AppModule {
         TransmissionsReader,
         HealthService,
         GatewayMetrics,
+        SessionRepository,
+        WebAssets,
+        StatsFeed,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],

@@ -8,14 +8,19 @@ import { exchangeSchemas, exchangesOpenApiPaths } from '../exchanges/exchanges.o
 import { metricsOpenApiPaths } from '../metrics/metrics.openapi.js';
 import { PES_FIELD_DESCRIPTION, pesOpenApiPaths, pesSchemas } from '../pes/pes.openapi.js';
 import { statsOpenApiPaths } from '../stats/stats.openapi.js';
+import { webOpenApiPaths } from '../web/web.openapi.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 const errorResponse = (description: string): object => ({ description, content: { 'application/json': { schema: ref('Errors') } } });
 const json = (description: string, schema: object): object => ({ description, content: { 'application/json': { schema } } });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const common = {
-  '401': errorResponse('No token, or an unknown, revoked or expired one (AUTH.MISSING_TOKEN, AUTH.INVALID_TOKEN)'),
-  '403': errorResponse('The role may not make this call (AUTH.FORBIDDEN)'),
+  '401': errorResponse(
+    'No token, or an unknown, revoked or expired one (AUTH.MISSING_TOKEN, AUTH.INVALID_TOKEN); a web session that ended (AUTH.SESSION_ENDED)',
+  ),
+  '403': errorResponse(
+    'The role may not make this call (AUTH.FORBIDDEN); a change asked with the session cookie from another origin (AUTH.CROSS_ORIGIN)',
+  ),
   '429': errorResponse('Past 20 requests per second with bursts of 100 for this token (AUTH.RATE_LIMITED); see Retry-After'),
 };
 
@@ -422,6 +427,7 @@ export const openApiDocument = {
     ...documentsOpenApiPaths,
     ...classificationOpenApiPaths,
     ...statsOpenApiPaths,
+    ...webOpenApiPaths,
     ...metricsOpenApiPaths,
     '/api/v1/webhooks': {
       post: {

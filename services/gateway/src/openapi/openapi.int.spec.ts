@@ -23,6 +23,12 @@ describe('GET /api/v1/openapi.json', () => {
       [
         'GET /health',
         'GET /metrics',
+        'GET /signin',
+        'POST /signin',
+        'POST /signout',
+        'GET /dashboard',
+        'GET /dashboard/assets/{name}',
+        'GET /dashboard/live',
         'GET /api/v1/openapi.json',
         'GET /api/v1/stats/summary',
         'GET /api/v1/stats/series',

@@ -1,0 +1,50 @@
+import { Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { Public, Roles } from '../auth/roles.decorator.js';
+import { messagePage, sendHtml, setPageHeaders } from './html.js';
+import { WebAssets } from './web-assets.js';
+import { WebErrorCode } from './web-error-codes.js';
+import { WebPageFilter } from './web-page.filter.js';
+
+/**
+ * `GET /dashboard`, the supervisors' live page (supervisor and admin, signed in through the form), and
+ * its files. The page is static HTML with ES modules and Chart.js from this site only; it fetches only
+ * the statistics' aggregates and refetches them when `/dashboard/live` says they moved.
+ */
+@Controller('dashboard')
+@UseFilters(WebPageFilter)
+export class DashboardController {
+  constructor(private readonly assets: WebAssets) {}
+
+  @Get()
+  @Roles('supervisor', 'admin')
+  async page(@CurrentPrincipal() principal: Principal, @Res() response: ServerResponse): Promise<void> {
+    sendHtml(response, 200, await this.assets.dashboard(principal.role));
+  }
+
+  /** The page's scripts, styles and Chart.js, public (the sign-in form uses the stylesheet), revalidated by ETag. */
+  @Get('assets/:name')
+  @Public()
+  async asset(@Param('name') name: string, @Req() request: IncomingMessage, @Res() response: ServerResponse): Promise<void> {
+    const found = this.assets.get(name);
+    if (found === undefined) {
+      sendHtml(response, 404, messagePage('Not found', WebErrorCode.AssetNotFound, `There is no file ${name} here.`, false));
+      return;
+    }
+    const asset = await found;
+    setPageHeaders(response);
+    response.setHeader('Cache-Control', 'no-cache');
+    response.setHeader('ETag', asset.etag);
+    if (request.headers['if-none-match'] === asset.etag) {
+      response.statusCode = 304;
+      response.end();
+      return;
+    }
+    response.setHeader('Content-Type', asset.type);
+    response.setHeader('Content-Length', asset.body.byteLength.toString());
+    response.statusCode = 200;
+    response.end(request.method === 'HEAD' ? undefined : asset.body);
+  }
+}

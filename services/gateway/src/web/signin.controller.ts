@@ -1,0 +1,90 @@
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Public } from '../auth/roles.decorator.js';
+import { TokenRepository, type TokenRefusal } from '../auth/token.repository.js';
+import { clearedSessionCookie, sessionCookie, sessionIdOf } from './cookies.js';
+import { messagePage, sendHtml, signinPage } from './html.js';
+import { cameOverHttps, isSameOrigin, localPath } from './request-origin.js';
+import { SessionRepository } from './session.repository.js';
+import { WebErrorCode } from './web-error-codes.js';
+import { WebPageFilter } from './web-page.filter.js';
+
+const refusals: Readonly<Record<TokenRefusal, string>> = {
+  unknown: 'This token is not known. Check that it was pasted whole.',
+  revoked: 'This token was revoked. Ask an administrator for a new one.',
+  expired: 'This token has expired. Ask an administrator for a new one.',
+};
+
+/** The fields of the sign-in form (`application/x-www-form-urlencoded`). */
+interface SigninBody {
+  readonly token?: unknown;
+  readonly next?: unknown;
+}
+
+function field(body: unknown, name: keyof SigninBody): unknown {
+  return typeof body === 'object' && body !== null ? (body as SigninBody)[name] : undefined;
+}
+
+/**
+ * Signing in and out of the web pages: the token is typed once, in a form; it opens a session held in
+ * an HttpOnly, SameSite=Strict cookie, which the pages' calls and their live updates ride on.
+ */
+@Controller()
+@Public()
+@UseFilters(WebPageFilter)
+export class SigninController {
+  constructor(
+    private readonly tokens: TokenRepository,
+    private readonly sessions: SessionRepository,
+  ) {}
+
+  @Get('signin')
+  form(@Query('next') next: unknown, @Res() response: ServerResponse): void {
+    sendHtml(response, 200, signinPage({ next: localPath(next) }));
+  }
+
+  /** A good token: a new session (any previous one of this browser ended), then 303 to `next`. A bad one: the form again, 401. */
+  @Post('signin')
+  async signin(@Req() request: IncomingMessage, @Body() body: unknown, @Res() response: ServerResponse): Promise<void> {
+    const next = localPath(field(body, 'next'));
+    if (!isSameOrigin(request.headers)) {
+      sendHtml(response, 403, messagePage('Refused', WebErrorCode.CrossOrigin, 'The sign-in form must be sent from this site’s own page.', false));
+      return;
+    }
+    const raw = field(body, 'token');
+    const token = typeof raw === 'string' ? raw.trim() : '';
+    if (token === '') {
+      sendHtml(response, 401, signinPage({ next, error: { code: WebErrorCode.SigninTokenMissing, message: 'Paste your token to sign in.' } }));
+      return;
+    }
+    const principal = await this.tokens.authenticate(token);
+    if (typeof principal === 'string') {
+      sendHtml(response, 401, signinPage({ next, error: { code: WebErrorCode.SigninTokenRefused, message: refusals[principal] } }));
+      return;
+    }
+    const previous = sessionIdOf(request.headers.cookie);
+    if (previous !== undefined) await this.sessions.close(previous);
+    const session = await this.sessions.open(principal.tokenId);
+    response.statusCode = 303;
+    response.setHeader('Set-Cookie', sessionCookie(session.id, { secure: cameOverHttps(request), maxAgeSeconds: session.maxAgeSeconds }));
+    response.setHeader('Location', next);
+    response.setHeader('Cache-Control', 'no-store');
+    response.end();
+  }
+
+  /** Ends this browser's session and forgets its cookie, then 303 to the sign-in form. */
+  @Post('signout')
+  async signout(@Req() request: IncomingMessage, @Res() response: ServerResponse): Promise<void> {
+    if (!isSameOrigin(request.headers)) {
+      sendHtml(response, 403, messagePage('Refused', WebErrorCode.CrossOrigin, 'Signing out must be asked from this site’s own page.', true));
+      return;
+    }
+    const id = sessionIdOf(request.headers.cookie);
+    if (id !== undefined) await this.sessions.close(id);
+    response.statusCode = 303;
+    response.setHeader('Set-Cookie', clearedSessionCookie(cameOverHttps(request)));
+    response.setHeader('Location', '/signin');
+    response.setHeader('Cache-Control', 'no-store');
+    response.end();
+  }
+}

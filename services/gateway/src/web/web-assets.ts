@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Injectable } from '@nestjs/common';
+
+/** The folder of the pages' files (`services/gateway/web/`), from `src/web/` and from `dist/web/` alike. */
+const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+
+/** Chart.js's browser build, from the installed package (never a CDN). Its `exports` hide `dist/`, so found beside its entry. */
+const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+
+const JS = 'text/javascript; charset=utf-8';
+
+/** Every file the pages may load, by the name they are served under. Nothing else is served. */
+const FILES: Readonly<Record<string, { readonly path: string; readonly type: string }>> = {
+  'relais.css': { path: join(WEB_ROOT, 'relais.css'), type: 'text/css; charset=utf-8' },
+  'dashboard.js': { path: join(WEB_ROOT, 'dashboard.js'), type: JS },
+  'api.js': { path: join(WEB_ROOT, 'api.js'), type: JS },
+  'format.js': { path: join(WEB_ROOT, 'format.js'), type: JS },
+  'charts.js': { path: join(WEB_ROOT, 'charts.js'), type: JS },
+  'panels.js': { path: join(WEB_ROOT, 'panels.js'), type: JS },
+  'history.js': { path: join(WEB_ROOT, 'history.js'), type: JS },
+  'live.js': { path: join(WEB_ROOT, 'live.js'), type: JS },
+  'favicon.svg': { path: join(WEB_ROOT, 'favicon.svg'), type: 'image/svg+xml' },
+  'chart.umd.js': { path: CHART_JS, type: JS },
+  'chart.umd.js.map': { path: `${CHART_JS}.map`, type: 'application/json' },
+};
+
+/** A file ready to send: its bytes, type and entity tag. */
+export interface Asset {
+  readonly body: Buffer;
+  readonly type: string;
+  readonly etag: string;
+}
+
+/** The dashboard's page template: `{{role}}` is where the signed-in role goes. */
+const DASHBOARD_HTML = join(WEB_ROOT, 'dashboard.html');
+
+/** Reads the pages' files once, on first use, and keeps them: they change only with a new release. */
+@Injectable()
+export class WebAssets {
+  private readonly loaded = new Map<string, Promise<Asset>>();
+  private template: Promise<string> | undefined;
+
+  /** The file served as `name`, or undefined when there is none. */
+  get(name: string): Promise<Asset> | undefined {
+    const file = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
+    if (file === undefined) return undefined;
+    let asset = this.loaded.get(name);
+    if (asset === undefined) {
+      asset = readFile(file.path).then((body) => ({ body, type: file.type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` }));
+      // A failed read is tried again next time rather than remembered.
+      asset.catch(() => this.loaded.delete(name));
+      this.loaded.set(name, asset);
+    }
+    return asset;
+  }
+
+  /** The dashboard's HTML for a signed-in `role`. */
+  async dashboard(role: string): Promise<string> {
+    if (this.template === undefined) {
+      const template = readFile(DASHBOARD_HTML, 'utf8');
+      template.catch(() => {
+        this.template = undefined;
+      });
+      this.template = template;
+    }
+    const template = await this.template;
+    return template.replaceAll('{{role}}', role.replace(/[^a-z]/g, ''));
+  }
+}
