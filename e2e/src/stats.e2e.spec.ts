@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pesAllerBuffer, pesAllerShapes, PES_SAMPLE } from '@relais/pes/testing';
 import { latencyBin, type StatsBreakdown, type StatsSeries, type StatsSummary } from '@relais/read-models';
+import { ackLatencyFromLog, STATUS_EVENT_TYPES, statusCountsFromLog, statusCountsOf } from '@relais/testing';
 import { acteMetadata, Client, type TestCollectivite } from './client.js';
 import { eventually, startPlatform, type Platform } from './platform.js';
 
@@ -12,16 +13,6 @@ import { eventually, startPlatform, type Platform } from './platform.js';
  */
 
 const END = new Set(['acknowledged', 'rejected', 'nacked', 'partially_accepted', 'failed']);
-const NAMES = {
-  received: 'TransmissionReceived',
-  acknowledged: 'TransmissionAcknowledged',
-  rejected: 'TransmissionRejected',
-  nacked: 'TransmissionNacked',
-  partiallyAccepted: 'TransmissionPartiallyAccepted',
-  failed: 'TransmissionFailed',
-  cancelled: 'TransmissionCancelled',
-} as const;
-
 let platform: Platform;
 let client: Client;
 let supervisor: string;
@@ -44,19 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform.stop();
 }, 30_000);
-
-async function countsBySql(range?: { from: string; to: string }): Promise<Record<string, number>> {
-  const { rows } = await platform.db.pool.query<{ type: string; n: number }>(
-    `SELECT type, count(DISTINCT stream_id)::int AS n FROM events
-      WHERE type LIKE 'relais.transmission.v1.%' AND ($1::timestamptz IS NULL OR (recorded_at >= $1 AND recorded_at < $2))
-      GROUP BY type`,
-    [range?.from ?? null, range?.to ?? null],
-  );
-  const count = (type: string) => rows.find((r) => r.type === `relais.transmission.v1.${type}`)?.n ?? 0;
-  return Object.fromEntries(Object.entries(NAMES).map(([name, type]) => [name, count(type)]));
-}
-
-const countsOf = (summary: StatsSummary) => Object.fromEntries(Object.keys(NAMES).map((name) => [name, summary[name as keyof typeof NAMES]]));
 
 function summary(query = ''): Promise<StatsSummary> {
   return client.json<StatsSummary>('GET', `/api/v1/stats/summary${query}`, supervisor);
@@ -94,23 +72,15 @@ describe('supervisors’ figures after a mixed load', () => {
   }, 240_000);
 
   it('gives, all time, the counts SQL finds over events, nothing in flight, and latency within one bin', async () => {
-    const expected = await countsBySql();
+    const expected = await statusCountsFromLog(platform.db.pool);
     expect(expected['received']).toBe(ids.length);
     const got = await eventually('the statistics to catch up with the log', async () => {
       const s = await summary();
-      return JSON.stringify(countsOf(s)) === JSON.stringify(expected) && s.inFlight === 0 && s;
+      return JSON.stringify(statusCountsOf(s)) === JSON.stringify(expected) && s.inFlight === 0 && s;
     });
     expect(got.byKind.acte.received + got.byKind.pes.received).toBe(ids.length);
     expect(got.acknowledged + got.rejected + got.nacked + got.partiallyAccepted + got.failed).toBe(ids.length);
-    const { rows } = await platform.db.pool.query<{ p50: number; p95: number; p99: number }>(
-      `WITH l AS (
-         SELECT extract(epoch from (a.recorded_at - r.recorded_at)) * 1000 AS ms
-           FROM events a JOIN events r ON r.stream_id = a.stream_id AND r.type = 'relais.transmission.v1.TransmissionReceived'
-          WHERE a.type = 'relais.transmission.v1.TransmissionAcknowledged')
-       SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS p50, percentile_disc(0.95) WITHIN GROUP (ORDER BY ms)::float8 AS p95,
-              percentile_disc(0.99) WITHIN GROUP (ORDER BY ms)::float8 AS p99 FROM l`,
-    );
-    const exact = rows[0]!;
+    const exact = await ackLatencyFromLog(platform.db.pool);
     for (const p of ['p50', 'p95', 'p99'] as const) {
       expect(Math.abs(latencyBin(got.latencyMs[p]!) - latencyBin(exact[p]))).toBeLessThanOrEqual(1);
     }
@@ -122,13 +92,13 @@ describe('supervisors’ figures after a mixed load', () => {
     );
     const from = new Date(rows[Math.floor(rows.length / 4)]!.at.getTime() + 1).toISOString();
     const to = rows[Math.floor((rows.length * 3) / 4)]!.at.toISOString();
-    expect(countsOf(await summary(`?from=${from}&to=${to}`))).toEqual(await countsBySql({ from, to }));
+    expect(statusCountsOf(await summary(`?from=${from}&to=${to}`))).toEqual(await statusCountsFromLog(platform.db.pool, { from, to }));
 
     const all = await summary();
     const wideFrom = new Date(rows[0]!.at.getTime() - 3_600_000).toISOString();
     const wideTo = new Date(Date.now() + 60_000).toISOString();
     const series = await client.json<StatsSeries>('GET', `/api/v1/stats/series?bucket=minute&from=${wideFrom}&to=${wideTo}`, supervisor);
-    for (const name of Object.keys(NAMES) as (keyof typeof NAMES)[]) {
+    for (const name of Object.keys(STATUS_EVENT_TYPES) as (keyof typeof STATUS_EVENT_TYPES)[]) {
       expect([name, series.points.reduce((sum, p) => sum + p[name], 0)]).toEqual([name, all[name]]);
     }
     const byDepartement = await client.json<StatsBreakdown>('GET', '/api/v1/stats/breakdown?by=departement', supervisor);

@@ -15,3 +15,4 @@ export {
   type ProjectionLike,
 } from './specification.js';
 export { retourClassificationXml } from './classification.js';
+export { ackLatencyFromLog, STATUS_EVENT_TYPES, statusCountsFromLog, statusCountsOf, type StatusCounts } from './log-figures.js';

@@ -2,6 +2,7 @@ import type { TransmissionKind } from '@relais/domain';
 import { bucketCount, MAX_SERIES_POINTS, type Dimension, type Granularity, type StatsFilter } from '@relais/read-models';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
+import { invalidQuery, queryOneOf, queryText } from '../query-params.js';
 
 /** The raw query string of the statistics calls. */
 export interface RawStatsQuery {
@@ -31,8 +32,8 @@ export const DEFAULT_SPAN_MS = 86_400_000;
 export function parseStatsFilter(raw: RawStatsQuery): StatsFilter {
   const from = instant('from', raw.from);
   const to = instant('to', raw.to);
-  if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) throw invalid('to', 'to must be after from');
-  const kind = oneOf('kind', raw.kind, KINDS);
+  if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) throw invalidQuery('to', 'to must be after from');
+  const kind = queryOneOf('kind', raw.kind, KINDS);
   const departement = matching('departement', raw.departement, DEPARTEMENT, 'departement must be a 3-character @ctes code such as 021, 02A or 974');
   const siren = matching('siren', raw.siren, SIREN, 'siren must be 9 digits');
   return {
@@ -47,10 +48,10 @@ export function parseStatsFilter(raw: RawStatsQuery): StatsFilter {
 /** A series' range (default: the last 24 h before `now`) and bucket (default: hour), at most MAX_SERIES_POINTS buckets. */
 export function parseSeriesQuery(raw: RawStatsQuery, now: Date): { filter: StatsFilter & { from: Date; to: Date }; bucket: Granularity } {
   const filter = parseStatsFilter(raw);
-  const bucket = oneOf('bucket', raw.bucket, BUCKETS) ?? 'hour';
+  const bucket = queryOneOf('bucket', raw.bucket, BUCKETS) ?? 'hour';
   const to = filter.to ?? now;
   const from = filter.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS);
-  if (from.getTime() >= to.getTime()) throw invalid('from', 'from must be before to');
+  if (from.getTime() >= to.getTime()) throw invalidQuery('from', 'from must be before to');
   const points = bucketCount(bucket, from, to);
   if (points > MAX_SERIES_POINTS) {
     throw ApiError.of(
@@ -65,50 +66,32 @@ export function parseSeriesQuery(raw: RawStatsQuery, now: Date): { filter: Stats
 
 /** The dimension of a breakdown (required). */
 export function parseDimension(raw: RawStatsQuery): Dimension {
-  const by = oneOf('by', raw.by, DIMENSIONS);
-  if (by === undefined) throw invalid('by', `by is required: one of ${DIMENSIONS.join(', ')}`);
+  const by = queryOneOf('by', raw.by, DIMENSIONS);
+  if (by === undefined) throw invalidQuery('by', `by is required: one of ${DIMENSIONS.join(', ')}`);
   return by;
 }
 
 /** A list's length: 1 to `max`, `fallback` when absent. */
 export function parseLimit(raw: RawStatsQuery, fallback: number, max: number): number {
-  const given = text('limit', raw.limit);
+  const given = queryText('limit', raw.limit);
   if (given === undefined) return fallback;
   const limit = /^[0-9]{1,6}$/.test(given) ? Number(given) : Number.NaN;
-  if (!(limit >= 1 && limit <= max)) throw invalid('limit', `limit must be an integer from 1 to ${max}`);
+  if (!(limit >= 1 && limit <= max)) throw invalidQuery('limit', `limit must be an integer from 1 to ${max}`);
   return limit;
 }
 
 function instant(name: string, value: unknown): Date | undefined {
-  const given = text(name, value);
+  const given = queryText(name, value);
   if (given === undefined) return undefined;
   const date = new Date(given);
   if (!INSTANT.test(given) || Number.isNaN(date.getTime())) {
-    throw invalid(name, `${name} must be an ISO 8601 instant with its zone, such as 2026-03-01T00:00:00Z`);
+    throw invalidQuery(name, `${name} must be an ISO 8601 instant with its zone, such as 2026-03-01T00:00:00Z`);
   }
   return date;
 }
 
 function matching(name: string, value: unknown, pattern: RegExp, message: string): string | undefined {
-  const given = text(name, value);
-  if (given !== undefined && !pattern.test(given)) throw invalid(name, message);
+  const given = queryText(name, value);
+  if (given !== undefined && !pattern.test(given)) throw invalidQuery(name, message);
   return given;
-}
-
-function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
-  const given = text(name, value);
-  if (given === undefined) return undefined;
-  const found = allowed.find((candidate) => candidate === given);
-  if (found === undefined) throw invalid(name, `${name} must be one of ${allowed.join(', ')}`);
-  return found;
-}
-
-function text(name: string, value: unknown): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw invalid(name, `${name} must be given once`);
-  return value;
-}
-
-function invalid(field: string, message: string): ApiError {
-  return ApiError.of(400, GatewayErrorCode.InvalidQuery, message, field);
 }

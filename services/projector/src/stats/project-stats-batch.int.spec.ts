@@ -3,53 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@relais/event-store';
 import { eventsOf, otherSiren, pes, siren } from '@relais/domain/testing';
 import { latencyBin, statsBacklog, statsBreakdown, statsReasons, statsSeries, statsSummary, type StatsFilter } from '@relais/read-models';
-import type { TestDatabase } from '@relais/testing';
+import { ackLatencyFromLog, statusCountsFromLog, statusCountsOf, type TestDatabase } from '@relais/testing';
 import type pg from 'pg';
 import { appendTransmission, projectorDatabase, waitUntilReadable } from '../../test/database.js';
 import { projectStatsBatch, STATS_CHECKPOINT } from './project-stats-batch.js';
-
-const STATUS_EVENTS = {
-  received: 'TransmissionReceived',
-  acknowledged: 'TransmissionAcknowledged',
-  rejected: 'TransmissionRejected',
-  nacked: 'TransmissionNacked',
-  partiallyAccepted: 'TransmissionPartiallyAccepted',
-  failed: 'TransmissionFailed',
-  cancelled: 'TransmissionCancelled',
-} as const;
 
 async function projectAllStats(pool: pg.Pool, store: PostgresEventStore, limit: number): Promise<void> {
   await waitUntilReadable(pool);
   while ((await projectStatsBatch(pool, store, limit)).processed > 0);
 }
-
-/** The same counts straight from the log: distinct transmissions with an event of each name in [from, to). */
-async function countsBySql(pool: pg.Pool, range?: { from: Date; to: Date }): Promise<Record<string, number>> {
-  const { rows } = await pool.query<{ type: string; n: number }>(
-    `SELECT type, count(DISTINCT stream_id)::int AS n FROM events
-      WHERE type LIKE 'relais.transmission.v1.%' AND ($1::timestamptz IS NULL OR (recorded_at >= $1 AND recorded_at < $2))
-      GROUP BY type`,
-    [range?.from ?? null, range?.to ?? null],
-  );
-  return Object.fromEntries(
-    Object.entries(STATUS_EVENTS).map(([name, type]) => [name, rows.find((r) => r.type === `relais.transmission.v1.${type}`)?.n ?? 0]),
-  );
-}
-
-/** The exact nearest-rank percentiles of received → acknowledged, from the log. */
-async function latencyBySql(pool: pg.Pool): Promise<{ p50: number; p95: number; p99: number }> {
-  const { rows } = await pool.query<{ p50: number; p95: number; p99: number }>(
-    `WITH l AS (
-       SELECT extract(epoch from (a.recorded_at - r.recorded_at)) * 1000 AS ms
-         FROM events a JOIN events r ON r.stream_id = a.stream_id AND r.type = 'relais.transmission.v1.TransmissionReceived'
-        WHERE a.type = 'relais.transmission.v1.TransmissionAcknowledged')
-     SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS p50, percentile_disc(0.95) WITHIN GROUP (ORDER BY ms)::float8 AS p95,
-            percentile_disc(0.99) WITHIN GROUP (ORDER BY ms)::float8 AS p99 FROM l`,
-  );
-  return rows[0]!;
-}
-
-const pick = (summary: Record<string, unknown>) => Object.fromEntries(Object.keys(STATUS_EVENTS).map((k) => [k, summary[k]]));
 
 describe('the statistics projection', () => {
   let db: TestDatabase;
@@ -90,10 +52,10 @@ describe('the statistics projection', () => {
     await projectAllStats(db.pool, store, 3);
 
     const summary = await statsSummary(db.pool, {});
-    expect(pick(summary as unknown as Record<string, unknown>)).toEqual(await countsBySql(db.pool));
+    expect(statusCountsOf(summary)).toEqual(await statusCountsFromLog(db.pool));
     expect(summary).toMatchObject({ received: 7, acknowledged: 2, sent: 4, inFlight: 1 });
     expect(summary.byKind.pes).toMatchObject({ received: 1, partiallyAccepted: 1, inFlight: 0 });
-    const exact = await latencyBySql(db.pool);
+    const exact = await ackLatencyFromLog(db.pool);
     for (const p of ['p50', 'p95', 'p99'] as const) {
       expect(Math.abs(latencyBin(summary.latencyMs[p]!) - latencyBin(exact[p]))).toBeLessThanOrEqual(1);
     }
@@ -110,7 +72,7 @@ describe('the statistics projection', () => {
     const middle = { from: new Date(times[4]! + 1), to: new Date(times[times.length - 3]!) };
     const wide = { from: new Date(times[0]! - 2 * 86_400_000 - 13_000), to: new Date(times[0]! + 86_400_000 + 7_000) };
     for (const range of [middle, wide]) {
-      expect(pick((await statsSummary(db.pool, range)) as unknown as Record<string, unknown>)).toEqual(await countsBySql(db.pool, range));
+      expect(statusCountsOf(await statsSummary(db.pool, range))).toEqual(await statusCountsFromLog(db.pool, range));
     }
     const bySiren: StatsFilter = { siren: otherSiren };
     expect(await statsSummary(db.pool, bySiren)).toMatchObject({ received: 1, acknowledged: 1, rejected: 0, inFlight: 0 });
