@@ -58,6 +58,7 @@ export {
 } from './stats/stats-fold.js';
 export type * from './stats/stats.types.js';
 export {
+  latencyBinSql,
   MAX_SERIES_POINTS,
   STATS_CHECKPOINT_NAME,
   statsAsOf,

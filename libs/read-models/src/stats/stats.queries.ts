@@ -31,8 +31,15 @@ type Db = pg.Pool | pg.PoolClient;
 /** The checkpoint the statistics keep in `checkpoints`. */
 export const STATS_CHECKPOINT_NAME = 'projector:stats';
 
-/** The SQL twin of `latencyBin` (four bins per doubling), for latencies read raw. */
-const SQL_BIN = `CASE WHEN latency_ms < 1 THEN 0 ELSE least(${LAST_BIN}, 1 + floor(4 * log(2, latency_ms::numeric)))::int END`;
+/**
+ * The SQL twin of `latencyBin` (four bins per doubling) over a column, for latencies read raw. In
+ * float8 like JavaScript's Math.log2 (numeric `log(2, x)` cost a second per 120,000 rows); a test
+ * checks that both agree at every bin's edges.
+ */
+export function latencyBinSql(column: string): string {
+  return `CASE WHEN ${column} < 1 THEN 0 ELSE least(${LAST_BIN}, 1 + floor(4 * ln(${column}::float8) / ln(2::float8)))::int END`;
+}
+const SQL_BIN = latencyBinSql('latency_ms');
 
 const CAMEL: Record<Outcome, keyof OutcomeCounts> = {
   received: 'received',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@relais/event-store';
 import { eventsOf, otherSiren, pes, siren } from '@relais/domain/testing';
-import { latencyBin, statsBacklog, statsBreakdown, statsReasons, statsSeries, statsSummary, type StatsFilter } from '@relais/read-models';
+import { latencyBin, latencyBinSql, statsBacklog, statsBreakdown, statsReasons, statsSeries, statsSummary, type StatsFilter } from '@relais/read-models';
 import { ackLatencyFromLog, statusCountsFromLog, statusCountsOf, type TestDatabase } from '@relais/testing';
 import type pg from 'pg';
 import { appendTransmission, projectorDatabase, waitUntilReadable } from '../../test/database.js';
@@ -61,6 +61,16 @@ describe('the statistics projection', () => {
     }
     const { rows } = await db.pool.query<{ at: Date }>('SELECT max(recorded_at) AS at FROM events');
     expect(summary.asOf).toBe(rows[0]!.at.toISOString());
+  });
+
+  it('bins latencies read raw in SQL exactly as the fold bins them', async () => {
+    const samples = [0, 1, 2, 3, 7, 8, 9, 999, 1000, 1024, 59_999, 60_000, 86_400_000];
+    for (let k = 0; k <= 136; k++) samples.push(Math.floor(2 ** (k / 4)), Math.ceil(2 ** (k / 4)), Math.ceil(2 ** (k / 4)) + 1);
+    const { rows } = await db.pool.query<{ ms: string; bin: number }>(
+      `SELECT ms::text, ${latencyBinSql('ms')} AS bin FROM unnest($1::bigint[]) AS ms`,
+      [samples],
+    );
+    expect(rows.filter((r) => r.bin !== latencyBin(Number(r.ms)))).toEqual([]);
   });
 
   it('answers any [from, to) exactly: whole buckets in the middle, the ragged ends read raw', async () => {
