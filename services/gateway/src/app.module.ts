@@ -8,6 +8,8 @@ import { AnnulationController } from './annulation/annulation.controller.js';
 import { AnnulationHandler } from './annulation/annulation.handler.js';
 import { AdminController } from './admin/admin.controller.js';
 import { ArchiveImportController } from './archive-import/archive-import.controller.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AuditReader } from './audit/audit.reader.js';
 import { AdminBootstrapService } from './auth/admin-bootstrap.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { ClassificationController } from './classification/classification.controller.js';
@@ -77,6 +79,7 @@ export class AppModule {
         PesRetoursController,
         TransmissionsController,
         StatsController,
+        AuditController,
         DocumentsController,
         ClassificationController,
         HealthController,
@@ -101,6 +104,7 @@ export class AppModule {
         ReplyHandler,
         ClassificationHandler,
         TransmissionsReader,
+        AuditReader,
         HealthService,
         GatewayMetrics,
         SessionRepository,

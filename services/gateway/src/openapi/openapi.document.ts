@@ -7,6 +7,7 @@ import { documentsOpenApiPaths } from '../documents/documents.openapi.js';
 import { exchangeSchemas, exchangesOpenApiPaths } from '../exchanges/exchanges.openapi.js';
 import { metricsOpenApiPaths } from '../metrics/metrics.openapi.js';
 import { PES_FIELD_DESCRIPTION, pesOpenApiPaths, pesSchemas } from '../pes/pes.openapi.js';
+import { auditOpenApiPaths } from '../audit/audit.openapi.js';
 import { statsOpenApiPaths } from '../stats/stats.openapi.js';
 import { webOpenApiPaths } from '../web/web.openapi.js';
 
@@ -427,6 +428,7 @@ export const openApiDocument = {
     ...documentsOpenApiPaths,
     ...classificationOpenApiPaths,
     ...statsOpenApiPaths,
+    ...auditOpenApiPaths,
     ...webOpenApiPaths,
     ...metricsOpenApiPaths,
     '/api/v1/webhooks': {
