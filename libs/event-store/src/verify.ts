@@ -17,6 +17,8 @@ export interface VerifyOptions {
   readonly fromPosition?: bigint | number;
   /** Last global position to check; when set, stream heads are not compared. */
   readonly toPosition?: bigint | number;
+  /** Told the number of events checked so far after each page (for a progress bar). */
+  readonly onProgress?: (checked: number) => void;
 }
 
 /** What `verifyHashChain` found: `ok`, or the first broken row by global position. */
@@ -106,6 +108,7 @@ async function scanChains(client: pg.PoolClient, options: VerifyOptions, limits:
       chains.set(streamId, { version, hash });
       after = position;
     }
+    options.onProgress?.(checked);
     for (const key of chains.keys()) {
       if (chains.size <= limits.cache) break;
       chains.delete(key);

@@ -1,0 +1,102 @@
+import { parseArgs } from 'node:util';
+import type { ExportFilter, ExportFormat } from './export.js';
+
+/** What the command line asked. */
+export type Command =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'verify'; readonly from?: bigint; readonly to?: bigint; readonly json: boolean; readonly quiet: boolean }
+  | { readonly kind: 'export'; readonly format: ExportFormat; readonly out?: string; readonly filter: ExportFilter; readonly json: boolean; readonly quiet: boolean };
+
+/** A command line that cannot be run: exit code 2, with this message. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Exit codes scripts rely on. */
+export const EXIT = { ok: 0, altered: 1, usage: 2, failed: 3 } as const;
+
+export const USAGE = `relais — the operators' and auditors' command line
+
+  npm run relais -- audit verify [--from <position>] [--to <position>] [--json] [--quiet]
+      Recomputes the hash chain of the event log (all of it, or the positions from..to) and names the
+      first row altered and why.
+  npm run relais -- audit export [--format ndjson|csv] [--out <file>] [--transmission <id>]
+                                 [--siren <siren>] [--from <ISO 8601>] [--to <ISO 8601>] [--json] [--quiet]
+      Writes the log, or a part of it, with every hashed field and each row's hash and predecessor's,
+      to <file> (default: stdout). docs/audit-export.md verifies it without Relais.
+
+  Progress with rate and ETA goes to stderr (--quiet: none); --json prints the result as JSON on stdout.
+  DATABASE_URL (default postgres://postgres@127.0.0.1:5432/relais) names the database.
+  Exit codes: 0 done and intact, 1 the log is altered, 2 a wrong command line, 3 it could not be done.`;
+
+const POSITION = /^[0-9]{1,18}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Reads argv (after `node main.js`). Pure; throws UsageError. */
+export function parseCommand(argv: readonly string[]): Command {
+  const [area, verb, ...rest] = argv;
+  if (area === undefined || area === 'help' || area === '--help' || area === '-h') return { kind: 'help' };
+  if (area !== 'audit' || (verb !== 'verify' && verb !== 'export')) throw new UsageError(`unknown command: ${argv.slice(0, 2).join(' ')}`);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...rest],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        ...(verb === 'export' && {
+          format: { type: 'string', default: 'ndjson' },
+          out: { type: 'string' },
+          transmission: { type: 'string' },
+          siren: { type: 'string' },
+        }),
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const json = values['json'] === true;
+  const quiet = values['quiet'] === true;
+  const from = values['from'];
+  const to = values['to'];
+  if (verb === 'verify') {
+    for (const [name, value] of [['from', from], ['to', to]] as const) {
+      if (typeof value === 'string' && !POSITION.test(value)) throw new UsageError(`--${name} must be a global position (a whole number)`);
+    }
+    return {
+      kind: 'verify',
+      ...(typeof from === 'string' && { from: BigInt(from) }),
+      ...(typeof to === 'string' && { to: BigInt(to) }),
+      json,
+      quiet,
+    };
+  }
+  const format = values['format'];
+  if (format !== 'ndjson' && format !== 'csv') throw new UsageError('--format must be ndjson or csv');
+  for (const [name, value] of [['from', from], ['to', to]] as const) {
+    if (typeof value === 'string' && (!INSTANT.test(value) || Number.isNaN(Date.parse(value)))) {
+      throw new UsageError(`--${name} must be an ISO 8601 instant with its zone, such as 2026-03-01T00:00:00Z`);
+    }
+  }
+  const siren = values['siren'];
+  if (typeof siren === 'string' && !/^[0-9]{9}$/.test(siren)) throw new UsageError('--siren must be 9 digits');
+  const transmission = values['transmission'];
+  const out = values['out'];
+  return {
+    kind: 'export',
+    format,
+    ...(typeof out === 'string' && { out }),
+    filter: {
+      ...(typeof transmission === 'string' && { transmission }),
+      ...(typeof siren === 'string' && { siren }),
+      ...(typeof from === 'string' && { from: new Date(from) }),
+      ...(typeof to === 'string' && { to: new Date(to) }),
+    },
+    json,
+    quiet,
+  };
+}
