@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
+import { STATUS_EVENT_TYPES, statusCountsFromLog } from '@relais/testing';
 import { browserMissing, launchChromium, watchPage } from './browser.js';
 import { acteMetadata, Client, type TestCollectivite, type TransmissionBody } from './client.js';
 import { eventually, startPlatform, type Platform } from './platform.js';
@@ -18,22 +19,11 @@ const describeWithBrowser = missing === undefined ? describe : describe.skip;
 
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 
-/** The headline figures and the status event each counts (API.md "Supervising"). */
-const COUNTED: readonly (readonly [figure: string, eventType: string])[] = [
-  ['received', 'TransmissionReceived'],
-  ['acknowledged', 'TransmissionAcknowledged'],
-  ['rejected', 'TransmissionRejected'],
-  ['nacked', 'TransmissionNacked'],
-  ['partiallyAccepted', 'TransmissionPartiallyAccepted'],
-  ['failed', 'TransmissionFailed'],
-  ['cancelled', 'TransmissionCancelled'],
-];
-
 /** How the log names an event type (its wire name). */
 const stored = (type: string): string => `relais.transmission.v1.${type}`;
 
 /** Events that set a transmission's status, and those that leave it in flight. */
-const STATUS_EVENTS = [...COUNTED.map(([, type]) => type), 'TransmissionValidated', 'TransmissionRouted', 'TransmissionSent', 'TransmissionDeliveryAttemptFailed', 'TransmissionRetryRequested'];
+const STATUS_EVENTS = [...Object.values(STATUS_EVENT_TYPES), 'TransmissionValidated', 'TransmissionRouted', 'TransmissionSent', 'TransmissionDeliveryAttemptFailed', 'TransmissionRetryRequested'];
 const IN_FLIGHT_EVENTS = ['TransmissionReceived', 'TransmissionValidated', 'TransmissionRouted', 'TransmissionSent', 'TransmissionDeliveryAttemptFailed', 'TransmissionRetryRequested'];
 
 let platform: Platform | undefined;
@@ -62,11 +52,7 @@ afterAll(async () => {
 
 /** The figures as the log says, by SQL over `events`: distinct transmissions per status event, and those in flight now. */
 async function figuresFromLog(): Promise<Record<string, number>> {
-  const counts = await running().db.pool.query<{ type: string; n: number }>(
-    'SELECT type, count(DISTINCT stream_id)::int AS n FROM events WHERE type = ANY($1) GROUP BY type',
-    [COUNTED.map(([, type]) => stored(type))],
-  );
-  const figures: Record<string, number> = Object.fromEntries(COUNTED.map(([figure, type]) => [figure, counts.rows.find((r) => r.type === stored(type))?.n ?? 0]));
+  const figures: Record<string, number> = { ...(await statusCountsFromLog(running().db.pool)) };
   const inFlight = await running().db.pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM (
        SELECT DISTINCT ON (stream_id) stream_id, type FROM events
@@ -99,7 +85,7 @@ async function figureReads(page: Page, name: string, n: number | undefined, time
 /** The headline figures the page shows, read as a supervisor reads them. */
 async function figuresOnPage(page: Page): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
-  for (const name of [...COUNTED.map(([figure]) => figure), 'inFlight']) {
+  for (const name of [...Object.keys(STATUS_EVENT_TYPES), 'inFlight']) {
     const text = (await page.locator(`[data-figure="${name}"]`).textContent()) ?? '';
     figures[name] = /\d/.test(text) ? Number(text.replace(/\D/g, '')) : NaN;
   }

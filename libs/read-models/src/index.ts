@@ -60,6 +60,7 @@ export type * from './stats/stats.types.js';
 export {
   latencyBinSql,
   MAX_SERIES_POINTS,
+  STATS_CHANNEL,
   STATS_CHECKPOINT_NAME,
   statsAsOf,
   statsBacklog,

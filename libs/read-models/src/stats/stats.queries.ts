@@ -30,6 +30,8 @@ type Db = pg.Pool | pg.PoolClient;
 
 /** The checkpoint the statistics keep in `checkpoints`. */
 export const STATS_CHECKPOINT_NAME = 'projector:stats';
+/** What the projector NOTIFYs at commit when the statistics moved (payload: the last position); live pages LISTEN. */
+export const STATS_CHANNEL = 'relais_stats';
 
 /**
  * The SQL twin of `latencyBin` (four bins per doubling) over a column, for latencies read raw. In

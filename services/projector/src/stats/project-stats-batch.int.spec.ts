@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@relais/event-store';
 import { eventsOf, otherSiren, pes, siren } from '@relais/domain/testing';
-import { latencyBin, latencyBinSql, statsBacklog, statsBreakdown, statsReasons, statsSeries, statsSummary, type StatsFilter } from '@relais/read-models';
+import { latencyBin, latencyBinSql, STATS_CHECKPOINT_NAME, statsBacklog, statsBreakdown, statsReasons, statsSeries, statsSummary, type StatsFilter } from '@relais/read-models';
 import { ackLatencyFromLog, statusCountsFromLog, statusCountsOf, type TestDatabase } from '@relais/testing';
 import type pg from 'pg';
 import { appendTransmission, projectorDatabase, waitUntilReadable } from '../../test/database.js';
-import { projectStatsBatch, STATS_CHECKPOINT } from './project-stats-batch.js';
+import { projectStatsBatch } from './project-stats-batch.js';
 
 async function projectAllStats(pool: pg.Pool, store: PostgresEventStore, limit: number): Promise<void> {
   await waitUntilReadable(pool);
@@ -90,7 +90,7 @@ describe('the statistics projection', () => {
 
   it('given a replay from the start of the log, when projected again, then nothing is counted twice', async () => {
     const before = await statsSummary(db.pool, {});
-    await db.pool.query('DELETE FROM checkpoints WHERE name = $1', [STATS_CHECKPOINT]);
+    await db.pool.query('DELETE FROM checkpoints WHERE name = $1', [STATS_CHECKPOINT_NAME]);
     await projectAllStats(db.pool, store, 5);
     expect(await statsSummary(db.pool, {})).toEqual(before);
     const { rows } = await db.pool.query<{ n: number }>(`SELECT sum(n)::int AS n FROM stats_counts WHERE granularity = 'minute' AND outcome = 'received'`);

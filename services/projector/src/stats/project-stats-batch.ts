@@ -3,6 +3,7 @@ import { processNextBatch, type AllEventsReader, type ProcessedBatch, type Store
 import {
   aggregateStats,
   foldStats,
+  STATS_CHANNEL,
   STATS_CHECKPOINT_NAME,
   type StatsCollectivite,
   type StatsDeltas,
@@ -12,10 +13,6 @@ import {
 } from '@relais/read-models';
 import type pg from 'pg';
 
-/** The checkpoint of the statistics in the event store's `checkpoints`. */
-export const STATS_CHECKPOINT = STATS_CHECKPOINT_NAME;
-/** What the projector NOTIFYs, at commit, when the statistics moved; the payload is the last position. */
-export const STATS_CHANNEL = 'relais_stats';
 
 const TRANSMISSION_TYPE_PREFIX = 'relais.transmission.v1.';
 const COLLECTIVITE_REGISTERED = 'relais.collectivite.v1.CollectiviteRegistered';
@@ -27,7 +24,7 @@ const COLLECTIVITE_REGISTERED = 'relais.collectivite.v1.CollectiviteRegistered';
  * replay from an older checkpoint) change nothing.
  */
 export function projectStatsBatch(pool: pg.Pool, store: AllEventsReader, limit: number): Promise<ProcessedBatch> {
-  return processNextBatch(pool, store, STATS_CHECKPOINT, limit, async (events, client) => {
+  return processNextBatch(pool, store, STATS_CHECKPOINT_NAME, limit, async (events, client) => {
     const inputs = decodeStatsInputs(events);
     if (inputs.length === 0) return;
     const ids = new Set<string>();

@@ -1,12 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { STATS_CHANNEL, STATS_CHECKPOINT_NAME } from '@relais/read-models';
 import pg from 'pg';
 import type { GatewayConfig } from '../../config.js';
 import { GATEWAY_CONFIG, PG_POOL } from '../../tokens.js';
-
-/** The channel the projector notifies, with the global position of the batch it committed. */
-export const STATS_CHANNEL = 'relais_stats';
-/** The checkpoint row of the statistics projection, polled in case a notification is lost. */
-export const STATS_CHECKPOINT = 'projector:stats';
 
 /** Someone following the statistics. */
 export interface StatsListener {
@@ -163,7 +159,7 @@ export class StatsFeed implements OnModuleDestroy {
     if (this.polling) return;
     this.polling = true;
     try {
-      const { rows } = await this.pool.query<{ position: string }>('SELECT global_position::text AS position FROM checkpoints WHERE name = $1', [STATS_CHECKPOINT]);
+      const { rows } = await this.pool.query<{ position: string }>('SELECT global_position::text AS position FROM checkpoints WHERE name = $1', [STATS_CHECKPOINT_NAME]);
       const position = rows[0]?.position;
       if (!this.current(run)) return;
       if (!this.baseline) {
