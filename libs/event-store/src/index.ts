@@ -36,6 +36,26 @@ export {
   eventHash,
   formatRecordedAt,
   GENESIS_HASH,
+  RECORDED_AT_SQL,
   type HashedEvent,
 } from './hash.js';
 export type { Queryable } from './db.js';
+export {
+  exportSeal,
+  GENESIS_DIGEST,
+  importSeal,
+  type ExportedSeal,
+  type Seal,
+  SealDigest,
+  sealDigest,
+} from './seals/seal.js';
+export {
+  lastSeal,
+  listSeals,
+  sealNext,
+  type SealBrokenReason,
+  type SealPolicy,
+  type SealVerifyOptions,
+  type SealVerifyResult,
+  verifySeals,
+} from './seals/seal-store.js';
