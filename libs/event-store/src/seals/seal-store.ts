@@ -184,7 +184,9 @@ async function checkSeals(client: pg.PoolClient, options: SealVerifyOptions): Pr
     if (exported.has(seal.sealNumber) && !sameSeal(inDatabase, seal)) return broken('seal_altered');
     if (seal.eventCount <= previousCount || !seal.previousDigest.equals(previousDigest)) return broken('seal_chain_broken');
     const digest = new SealDigest(previousDigest, seal.eventCount);
-    const range = await scan.take(seal.eventCount - previousCount, (position, hash) => digest.add(position, hash));
+    const range = await scan.take(seal.eventCount - previousCount, (position, hash) => {
+      digest.add(position, hash);
+    });
     if (range.count !== seal.eventCount - previousCount || range.last !== seal.checkpoint.globalPosition || !digest.digest().equals(seal.digest)) {
       return broken('seal_mismatch', range.first, range.last);
     }
