@@ -21,6 +21,8 @@ const settings = {
 };
 // The routing table's default endpoint is the simulator on this port.
 settings.STATE_SIM_URL = process.env.STATE_SIM_URL ?? `http://127.0.0.1:${settings.STATE_SIM_PORT}`;
+// relais-audit appends every seal of the log to this file (docs/audit-seals.md): ship it off this machine.
+settings.SEAL_EXPORT_FILE = process.env.SEAL_EXPORT_FILE ?? join(state, 'seals', `${settings.RELAIS_NAMESPACE}.ndjson`);
 // Without a token in the environment, the gateway generates one into this owner-only file.
 if (!process.env.RELAIS_ADMIN_TOKEN) settings.RELAIS_ADMIN_TOKEN_FILE = process.env.RELAIS_ADMIN_TOKEN_FILE ?? join(state, 'admin-token');
 const build = !process.argv.includes('--no-build');

@@ -4,7 +4,8 @@ import type { ExportFilter, ExportFormat } from './export.js';
 /** What the command line asked. */
 export type Command =
   | { readonly kind: 'help' }
-  | { readonly kind: 'verify'; readonly from?: bigint; readonly to?: bigint; readonly json: boolean; readonly quiet: boolean }
+  | { readonly kind: 'verify'; readonly from?: bigint; readonly to?: bigint; readonly seals?: string; readonly json: boolean; readonly quiet: boolean }
+  | { readonly kind: 'replay'; readonly only?: readonly string[]; readonly dryRun: boolean; readonly json: boolean; readonly quiet: boolean }
   | { readonly kind: 'export'; readonly format: ExportFormat; readonly out?: string; readonly filter: ExportFilter; readonly json: boolean; readonly quiet: boolean };
 
 /** A command line that cannot be run: exit code 2, with this message. */
@@ -17,9 +18,15 @@ export const EXIT = { ok: 0, altered: 1, usage: 2, failed: 3 } as const;
 
 export const USAGE = `relais — the operators' and auditors' command line
 
-  npm run relais -- audit verify [--from <position>] [--to <position>] [--json] [--quiet]
+  npm run relais -- audit verify [--from <position>] [--to <position>] [--seals <file>] [--json] [--quiet]
       Recomputes the hash chain of the event log (all of it, or the positions from..to) and names the
-      first row altered and why.
+      first row altered and why. A whole-log verify also recomputes every seal (docs/audit-seals.md),
+      and with --seals checks the log against the seals exported to <file> by relais-audit, which
+      catches a chain rewritten with every hash recomputed.
+  npm run relais -- audit replay [--only transmissions,stats] [--dry-run] [--json] [--quiet]
+      Rebuilds every projection (or those named) from the first event into new tables, compares them
+      with the live ones, then switches readers over in one transaction (--dry-run: compare only).
+      Never re-runs a side effect: nothing is sent, published or notified.
   npm run relais -- audit export [--format ndjson|csv] [--out <file>] [--transmission <id>]
                                  [--siren <siren>] [--from <ISO 8601>] [--to <ISO 8601>] [--json] [--quiet]
       Writes the log, or a part of it, with every hashed field and each row's hash and predecessor's,
@@ -29,6 +36,9 @@ export const USAGE = `relais — the operators' and auditors' command line
   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/relais) names the database.
   Exit codes: 0 done and intact, 1 the log is altered, 2 a wrong command line, 3 it could not be done.`;
 
+/** The projections `audit replay` rebuilds. */
+export const PROJECTIONS: readonly string[] = ['transmissions', 'stats'];
+
 const POSITION = /^[0-9]{1,18}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -36,7 +46,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
 export function parseCommand(argv: readonly string[]): Command {
   const [area, verb, ...rest] = argv;
   if (area === undefined || area === 'help' || area === '--help' || area === '-h') return { kind: 'help' };
-  if (area !== 'audit' || (verb !== 'verify' && verb !== 'export')) throw new UsageError(`unknown command: ${argv.slice(0, 2).join(' ')}`);
+  if (area !== 'audit' || (verb !== 'verify' && verb !== 'export' && verb !== 'replay')) throw new UsageError(`unknown command: ${argv.slice(0, 2).join(' ')}`);
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -48,6 +58,8 @@ export function parseCommand(argv: readonly string[]): Command {
         to: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        ...(verb === 'verify' && { seals: { type: 'string' } }),
+        ...(verb === 'replay' && { only: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } }),
         ...(verb === 'export' && {
           format: { type: 'string', default: 'ndjson' },
           out: { type: 'string' },
@@ -63,7 +75,16 @@ export function parseCommand(argv: readonly string[]): Command {
   const quiet = values['quiet'] === true;
   const from = values['from'];
   const to = values['to'];
+  if (verb === 'replay') {
+    if (from !== undefined || to !== undefined) throw new UsageError('audit replay always starts from the first event: no --from or --to');
+    const only = values['only'];
+    const names = typeof only === 'string' ? only.split(',').map((n) => n.trim()) : undefined;
+    if (names?.some((n) => !PROJECTIONS.includes(n))) throw new UsageError(`--only takes projections among ${PROJECTIONS.join(', ')}`);
+    return { kind: 'replay', ...(names && { only: names }), dryRun: values['dry-run'] === true, json, quiet };
+  }
   if (verb === 'verify') {
+    const seals = values['seals'];
+    if (typeof seals === 'string' && (from !== undefined || to !== undefined)) throw new UsageError('--seals checks the whole log: no --from or --to');
     for (const [name, value] of [['from', from], ['to', to]] as const) {
       if (typeof value === 'string' && !POSITION.test(value)) throw new UsageError(`--${name} must be a global position (a whole number)`);
     }
@@ -71,6 +92,7 @@ export function parseCommand(argv: readonly string[]): Command {
       kind: 'verify',
       ...(typeof from === 'string' && { from: BigInt(from) }),
       ...(typeof to === 'string' && { to: BigInt(to) }),
+      ...(typeof seals === 'string' && { seals }),
       json,
       quiet,
     };

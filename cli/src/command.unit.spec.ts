@@ -18,9 +18,18 @@ describe('parseCommand', () => {
     });
   });
 
+  it('reads verify against exported seals, and replay with its projections', () => {
+    expect(parseCommand(['audit', 'verify', '--seals', 'seals.ndjson'])).toEqual({ kind: 'verify', seals: 'seals.ndjson', json: false, quiet: false });
+    expect(parseCommand(['audit', 'replay'])).toEqual({ kind: 'replay', dryRun: false, json: false, quiet: false });
+    expect(parseCommand(['audit', 'replay', '--only', 'stats', '--dry-run', '--json'])).toEqual({ kind: 'replay', only: ['stats'], dryRun: true, json: true, quiet: false });
+  });
+
   it('refuses what it cannot run with a usage error', () => {
     for (const argv of [
-      ['audit', 'replay'],
+      ['audit', 'rebuild'],
+      ['audit', 'replay', '--only', 'everything'],
+      ['audit', 'replay', '--from', '10'],
+      ['audit', 'verify', '--seals', 'seals.ndjson', '--to', '20'],
       ['stats'],
       ['audit', 'verify', '--from', 'start'],
       ['audit', 'verify', '--format', 'csv'],

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { verifyHashChain } from '@relais/event-store';
 import pg from 'pg';
 import { EXIT, parseCommand, USAGE, UsageError, type Command } from './command.js';
 import { countExport, exportLog } from './export.js';
 import { progress } from './progress.js';
+import { replay } from './replay.js';
+import { verifyJson, verifyLog, verifyText } from './verify.js';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/relais';
 
@@ -15,33 +16,17 @@ async function run(command: Exclude<Command, { kind: 'help' }>): Promise<number>
   const started = Date.now();
   try {
     if (command.kind === 'verify') {
-      const { rows } = await pool.query<{ n: string }>(
-        'SELECT count(*)::text AS n FROM events WHERE global_position >= $1 AND global_position <= $2',
-        [(command.from ?? 0n).toString(), (command.to ?? 9223372036854775807n).toString()],
-      );
-      const bar = progress('verify', Number(rows[0]?.n ?? 0), { quiet: command.quiet });
-      let checkedSoFar = 0;
-      const result = await verifyHashChain(pool, {
-        ...(command.from !== undefined && { fromPosition: command.from }),
-        ...(command.to !== undefined && { toPosition: command.to }),
-        onProgress: (checked) => {
-          checkedSoFar = checked;
-          bar.update(checked);
-        },
+      const report = await verifyLog(pool, {
+        ...(command.from !== undefined && { from: command.from }),
+        ...(command.to !== undefined && { to: command.to }),
+        ...(command.seals !== undefined && { sealFile: command.seals }),
+        quiet: command.quiet,
       });
-      bar.finish(Math.max(checkedSoFar, result.checked));
       const seconds = (Date.now() - started) / 1000;
-      if (command.json) {
-        const broken = result.firstBroken && { ...result.firstBroken, position: result.firstBroken.position.toString() };
-        process.stdout.write(`${JSON.stringify({ ok: result.ok, checked: result.checked, ...(broken && { firstBroken: broken }), seconds })}\n`);
-      } else if (result.ok) {
-        process.stdout.write(`the log is intact: ${result.checked.toLocaleString('en-US')} events checked in ${seconds.toFixed(1)} s\n`);
-      } else {
-        const b = result.firstBroken;
-        process.stdout.write(`the log was ALTERED: first broken row at position ${String(b?.position)} (${String(b?.reason)}) in stream ${String(b?.streamId)}\n`);
-      }
-      return result.ok ? EXIT.ok : EXIT.altered;
+      process.stdout.write(command.json ? verifyJson(report, seconds) : verifyText(report, seconds));
+      return report.chain.ok && (report.seals?.ok ?? true) ? EXIT.ok : EXIT.altered;
     }
+    if (command.kind === 'replay') return await replay(pool, command);
     const total = await countExport(pool, command.filter);
     const bar = progress('export', total, { quiet: command.quiet });
     const out: Writable = command.out === undefined ? process.stdout : createWriteStream(command.out);

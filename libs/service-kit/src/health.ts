@@ -3,7 +3,7 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { MessagingNames } from '@relais/messaging';
 
 /** The services whose readiness the gateway's `/health` reports (API.md, "Running"). */
-export const PLATFORM_SERVICES = ['gateway', 'validator', 'router', 'transmitter', 'projector', 'relay', 'notifier'] as const;
+export const PLATFORM_SERVICES = ['gateway', 'validator', 'router', 'transmitter', 'projector', 'relay', 'notifier', 'audit'] as const;
 
 /** One service's answer to a health question. */
 export interface HealthReport {

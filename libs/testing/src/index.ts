@@ -16,3 +16,4 @@ export {
 } from './specification.js';
 export { retourClassificationXml } from './classification.js';
 export { ackLatencyFromLog, STATUS_EVENT_TYPES, statusCountsFromLog, statusCountsOf, type StatusCounts } from './log-figures.js';
+export { waitUntilReadable } from './readable.js';

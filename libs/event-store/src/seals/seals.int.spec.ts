@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestDatabase } from '@relais/testing';
-import { migratedDatabase, newEvent } from '../../test/helpers.js';
+import { migratedDatabase, newEvent, waitUntilReadable } from '../../test/helpers.js';
 import {
   eventHash,
   exportSeal,
@@ -24,6 +24,7 @@ let exported: Seal[];
 const NEVER = 3_600_000;
 
 async function sealAll(everyEvents: number, everyMs: number): Promise<Seal[]> {
+  await waitUntilReadable(db.pool);
   const made: Seal[] = [];
   for (let seal = await sealNext(db.pool, { everyEvents, everyMs }); seal; seal = await sealNext(db.pool, { everyEvents, everyMs })) made.push(seal);
   return made;
@@ -134,6 +135,7 @@ describe('seals', () => {
 
   it('are not due until enough events wait or the oldest has waited long enough', async () => {
     await store.append('acte-4', 'no_stream', [newEvent('A')]);
+    await waitUntilReadable(db.pool);
     expect(await sealNext(db.pool, { everyEvents: 2, everyMs: NEVER })).toBeNull();
     const later = new Date(Date.now() + 61_000);
     const seal = await sealNext(db.pool, { everyEvents: 2, everyMs: 60_000, now: () => later });
@@ -153,6 +155,7 @@ describe('seals', () => {
     } finally {
       client.release();
     }
+    await waitUntilReadable(db.pool);
     const seal = await sealNext(db.pool, { everyEvents: 1, everyMs: 0 });
     expect(seal?.eventCount).toBe(32n);
     exported.push(seal as Seal);

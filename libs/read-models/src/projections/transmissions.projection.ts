@@ -1,0 +1,82 @@
+import { fromStored, type TransmissionEvent } from '@relais/domain';
+import type { StoredEvent } from '@relais/event-store';
+import type pg from 'pg';
+import { evolveTransmissionView, type TransmissionView } from '../transmissions/transmission-view.js';
+
+/** The checkpoint of the transmissions read model in the event store's `checkpoints`. */
+export const TRANSMISSIONS_CHECKPOINT = 'projector:transmissions';
+
+/** Stored types of transmission events (protobuf full names) all start with this. */
+const TRANSMISSION_TYPE_PREFIX = 'relais.transmission.v1.';
+
+/**
+ * Projects a batch of events into `transmissions`, through `client` (in the caller's transaction, beside
+ * the checkpoint): decode → load the touched views in one query → fold → one upsert for the batch.
+ * Events of other contexts are skipped. An undecodable transmission event fails the batch (nothing
+ * moves): a view silently missing a step would be worse than a projector that stops and says why.
+ */
+export async function projectTransmissionEvents(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
+  {
+    const decoded = decodeTransmissionEvents(events);
+    if (decoded.length === 0) return;
+    const ids = [...new Set(decoded.map(({ event }) => event.data.transmissionId))];
+    const views = await loadViews(client, ids);
+    const changed = new Map<string, { view: TransmissionView; position: bigint }>();
+    for (const { event, stored } of decoded) {
+      const id = event.data.transmissionId;
+      const next = evolveTransmissionView(views.get(id), event, stored);
+      if (next === undefined) continue;
+      views.set(id, next);
+      changed.set(id, { view: next, position: stored.globalPosition });
+    }
+    await upsertViews(client, [...changed.values()]);
+  }
+}
+
+interface Decoded {
+  readonly event: TransmissionEvent;
+  readonly stored: StoredEvent;
+}
+
+function decodeTransmissionEvents(events: readonly StoredEvent[]): Decoded[] {
+  return events
+    .filter((stored) => stored.type.startsWith(TRANSMISSION_TYPE_PREFIX))
+    .map((stored) => ({ event: fromStored(stored.type, stored.data), stored }));
+}
+
+async function loadViews(client: pg.PoolClient, ids: readonly string[]): Promise<Map<string, TransmissionView>> {
+  const { rows } = await client.query<{ id: string; view: TransmissionView }>(
+    'SELECT id, view FROM transmissions WHERE id = ANY($1::text[])',
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.id, row.view]));
+}
+
+async function upsertViews(
+  client: pg.PoolClient,
+  changed: readonly { view: TransmissionView; position: bigint }[],
+): Promise<void> {
+  if (changed.length === 0) return;
+  const records = changed.map(({ view, position }) => ({
+    id: view.id,
+    siren: view.siren,
+    kind: view.kind,
+    status: view.status,
+    created_at: view.createdAt,
+    updated_at: view.updatedAt,
+    view,
+    last_position: position.toString(),
+  }));
+  await client.query(
+    `INSERT INTO transmissions (id, siren, kind, status, created_at, updated_at, view, last_position)
+     SELECT r.id, r.siren, r.kind, r.status, r.created_at, r.updated_at, r.view, r.last_position
+       FROM jsonb_to_recordset($1::jsonb) AS r(
+         id text, siren text, kind text, status text, created_at timestamptz, updated_at timestamptz,
+         view jsonb, last_position bigint)
+     ON CONFLICT (id) DO UPDATE SET
+       siren = EXCLUDED.siren, kind = EXCLUDED.kind, status = EXCLUDED.status,
+       created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+       view = EXCLUDED.view, last_position = EXCLUDED.last_position`,
+    [JSON.stringify(records)],
+  );
+}

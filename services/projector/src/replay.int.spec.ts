@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventsOf, otherSiren, pes, siren } from '@relais/domain/testing';
+import { loadCheckpoint, PostgresEventStore } from '@relais/event-store';
+import { PROJECTIONS, replayProjections, STATS_CHECKPOINT_NAME, statsSummary } from '@relais/read-models';
+import type { TestDatabase } from '@relais/testing';
+import type pg from 'pg';
+import { appendTransmission, projectorDatabase, waitUntilReadable } from '../test/database.js';
+import { projectStatsBatch } from './stats/project-stats-batch.js';
+import { projectNextBatch, TRANSMISSIONS_CHECKPOINT } from './transmissions/project-batch.js';
+
+let db: TestDatabase;
+let store: PostgresEventStore;
+
+/** What the live projector does: both models, batch after batch, until the log is consumed. */
+async function projectLive(pool: pg.Pool, limit = 4): Promise<void> {
+  await waitUntilReadable(pool);
+  while ((await projectNextBatch(pool, store, limit)).processed > 0);
+  while ((await projectStatsBatch(pool, store, limit)).processed > 0);
+}
+
+/** Every row of every table of every projection, sorted, as text: what "equal" means here. */
+async function snapshot(pool: pg.Pool): Promise<Record<string, string[]>> {
+  const all: Record<string, string[]> = {};
+  for (const projection of PROJECTIONS) {
+    for (const table of projection.tables) {
+      const { rows } = await pool.query<{ row: string }>(`SELECT t::text AS row FROM ${table} t`);
+      all[table] = rows.map((r) => r.row).sort();
+    }
+  }
+  return all;
+}
+
+async function mixedLoad(prefix: string): Promise<void> {
+  const [a, b, c, d, e] = [eventsOf(`${prefix}-a`), eventsOf(`${prefix}-b`), eventsOf(`${prefix}-c`), eventsOf(`${prefix}-d`), eventsOf(`${prefix}-e`, otherSiren)];
+  await appendTransmission(store, `${prefix}-a`, [a.received(), a.validated(), a.routed()]);
+  await appendTransmission(store, `${prefix}-b`, [b.received(), b.rejected()]);
+  await appendTransmission(store, `${prefix}-c`, [c.received(pes), c.validated(), c.routed('helios'), c.sent()]);
+  await appendTransmission(store, `${prefix}-a`, [a.sent(), a.acknowledged()]);
+  await appendTransmission(store, `${prefix}-d`, [d.received(), d.validated(), d.routed(), d.attemptFailed(1), d.failed(1)]);
+  await appendTransmission(store, `${prefix}-c`, [c.partiallyAccepted()]);
+  await appendTransmission(store, `${prefix}-e`, [e.received(), e.validated(), e.routed(), e.sent(), e.nacked()]);
+  await appendTransmission(store, `${prefix}-a`, [a.cancellationRequested(), a.cancelled()]);
+}
+
+beforeAll(async () => {
+  db = await projectorDatabase();
+  store = new PostgresEventStore(db.pool);
+  await store.append(`collectivite-${siren}`, 'no_stream', [
+    {
+      eventId: randomUUID(),
+      type: 'relais.collectivite.v1.CollectiviteRegistered',
+      data: { siren, at: '2026-01-01T00:00:00Z', nom: 'Dijon', departement: '021', arrondissement: '1', nature: '31', registeredBy: 'token:admin' },
+    },
+  ]);
+  await mixedLoad('r1');
+  await projectLive(db.pool);
+});
+
+afterAll(async () => {
+  await store.close();
+  await db.drop();
+});
+
+describe('audit replay', () => {
+  it('rebuilds every projection from the first event into new tables equal to the live ones, and switches readers over', async () => {
+    const before = await snapshot(db.pool);
+    const oids = await db.pool.query<{ oid: number }>(`SELECT 'transmissions'::regclass::oid AS oid`);
+    const { rows: eventsBefore } = await db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM events');
+    const results = await replayProjections(db.pool, { batch: 3 });
+    expect(results.map((r) => [r.projection, r.identical, r.switched])).toEqual([
+      ['transmissions', true, true],
+      ['stats', true, true],
+    ]);
+    expect(results[0]?.tables[0]).toMatchObject({ table: 'transmissions', rows: 5, differences: 0 });
+    // New tables, same content, same checkpoint; the log untouched; nothing of the rebuild left behind.
+    expect((await db.pool.query<{ oid: number }>(`SELECT 'transmissions'::regclass::oid AS oid`)).rows[0]?.oid).not.toBe(oids.rows[0]?.oid);
+    expect(await snapshot(db.pool)).toEqual(before);
+    expect((await db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM events')).rows).toEqual(eventsBefore);
+    const { rows: schemas } = await db.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_namespace WHERE nspname LIKE 'relais_re%'`);
+    expect(schemas[0]?.n).toBe('0');
+
+    // The live projector carries on, on the new tables, from the same checkpoint.
+    await mixedLoad('r2');
+    await projectLive(db.pool);
+    expect((await statsSummary(db.pool, {})).received).toBe(10);
+    const [check] = await replayProjections(db.pool, { only: ['transmissions'], dryRun: true });
+    expect(check).toMatchObject({ identical: true, switched: false });
+  });
+
+  it('finds a live projection that drifted from the log, and --dry-run leaves it; a replay repairs it', async () => {
+    await db.pool.query(`UPDATE transmissions SET status = 'acknowledged' WHERE id = (SELECT min(id) FROM transmissions WHERE status = 'failed')`);
+    await db.pool.query(`DELETE FROM stats_counts WHERE ctid = (SELECT min(ctid) FROM stats_counts)`);
+    const dry = await replayProjections(db.pool, { dryRun: true });
+    expect(dry.map((r) => [r.projection, r.identical, r.switched])).toEqual([
+      ['transmissions', false, false],
+      ['stats', false, false],
+    ]);
+    expect(dry[0]?.tables[0]?.differences).toBe(2); // the live row and the rebuilt row
+    expect(dry[1]?.tables.find((t) => t.table === 'stats_counts')?.differences).toBe(1);
+    const repaired = await replayProjections(db.pool);
+    expect(repaired.every((r) => r.switched && !r.identical)).toBe(true);
+    expect((await replayProjections(db.pool, { dryRun: true })).every((r) => r.identical)).toBe(true);
+  });
+
+  it('brings a lagging live projection to the rebuilt position before comparing, and readers never fail meanwhile', async () => {
+    await mixedLoad('r3');
+    await waitUntilReadable(db.pool);
+    // The live projector is behind (it has not run since): the replay catches it up under the lock.
+    const liveBefore = await loadCheckpoint(db.pool, TRANSMISSIONS_CHECKPOINT);
+    let reads = 0;
+    let failures: unknown[] = [];
+    let stop = false;
+    const reader = (async () => {
+      while (!stop) {
+        try {
+          await db.pool.query('SELECT count(*) FROM transmissions');
+          await statsSummary(db.pool, {});
+          reads++;
+        } catch (error) {
+          failures = [...failures, error];
+        }
+      }
+    })();
+    const results = await replayProjections(db.pool, { batch: 5 });
+    stop = true;
+    await reader;
+    expect(failures).toEqual([]);
+    expect(reads).toBeGreaterThan(0);
+    expect(results.every((r) => r.identical && r.switched)).toBe(true);
+    const liveAfter = await loadCheckpoint(db.pool, TRANSMISSIONS_CHECKPOINT);
+    expect(liveAfter?.globalPosition).toBeGreaterThan(liveBefore?.globalPosition ?? 0n);
+    expect(await loadCheckpoint(db.pool, STATS_CHECKPOINT_NAME)).toEqual(liveAfter);
+    expect((await statsSummary(db.pool, {})).received).toBe(15);
+    // And the projector finds nothing left to do.
+    expect((await projectNextBatch(db.pool, store, 10)).processed).toBe(0);
+  });
+});
