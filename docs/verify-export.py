@@ -3,10 +3,16 @@
 
     python3 verify-export.py export.ndjson             # exit 0: every hash holds; 1: the first line that does not
     python3 verify-export.py --partial export.ndjson   # a period's export: streams may start past version 1
+    python3 verify-export.py --seals seals.ndjson export.ndjson
+                                                       # a whole-log export, also against relais-audit's seals
 
 Each event's hash is sha256(previousHash || UTF-8 of the RFC 8785 canonical JSON of
 {streamId, streamVersion, eventId, type, data, metadata, recordedAt}); a stream's version 1 follows 32
 zero bytes, and each later line of a stream must follow the hash of its previous version.
+
+Seal n (docs/audit-seals.md) covers the events eventCount_{n-1}+1 .. eventCount_n in reading order
+(transactionId, then position): digest_n = sha256(digest_{n-1} || be64(eventCount_n) || for each of
+those events be64(position) || hash), digest_0 = 32 zero bytes.
 """
 import hashlib
 import json
@@ -68,6 +74,44 @@ def main(path, partial):
     return 0
 
 
+def check_seals(path, seals_path):
+    events = []
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            e = json.loads(line)
+            events.append((int(e["transactionId"]), int(e["position"]), bytes.fromhex(e["hash"])))
+    events.sort()
+    seals = []
+    with open(seals_path, encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                s = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by a crash
+            if s.get("kind", "seal") == "seal":
+                seals.append(s)
+    seals.sort(key=lambda s: int(s["seal"]))
+    digest, count = bytes(32), 0
+    for s in seals:
+        end = int(s["eventCount"])
+        if s["previousDigest"] != digest.hex() or end > len(events):
+            print(f"seal {s['seal']}: the export does not reach it, or the seals do not follow one another")
+            return 1
+        h = hashlib.sha256(digest + end.to_bytes(8, "big"))
+        for _, position, event_hash in events[count:end]:
+            h.update(position.to_bytes(8, "big") + event_hash)
+        if h.hexdigest() != s["digest"] or events[end - 1][1] != int(s["position"]):
+            first, last = events[count][1], events[end - 1][1]
+            print(f"seal {s['seal']} (positions {first}..{last}): the exported events do not give its digest")
+            return 1
+        digest, count = bytes.fromhex(s["digest"]), end
+    print(f"ok: {len(seals)} seals hold over the first {count} events")
+    return 0
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
-    sys.exit(main(args[-1], "--partial" in args[:-1]))
+    code = main(args[-1], "--partial" in args[:-1])
+    if code == 0 and "--seals" in args[:-1]:
+        code = check_seals(args[-1], args[args.index("--seals") + 1])
+    sys.exit(code)

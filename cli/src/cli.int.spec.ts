@@ -108,7 +108,7 @@ describe('relais audit export, verified outside Relais', () => {
     const file = join(dir, 'all.csv');
     await exportTo(file, {}, 'csv');
     const [header, first] = (await readFile(file, 'utf8')).split('\n');
-    expect(header).toBe('position,stream_id,stream_version,event_id,type,recorded_at,hash,previous_hash,data,metadata');
+    expect(header).toBe('position,stream_id,stream_version,event_id,type,recorded_at,hash,previous_hash,data,metadata,transaction_id');
     expect(first).toMatch(/^"\d+","collectivite-212102313","1",/);
   });
 });

@@ -17,6 +17,8 @@ export type ExportFormat = 'ndjson' | 'csv';
 /** One exported event: every hashed field as stored, its hash and its predecessor's (hex). */
 export interface ExportedEvent {
   readonly position: string;
+  /** The writing transaction (xid8): with `position`, the order readers and seals go by (docs/audit-seals.md). */
+  readonly transactionId: string;
   readonly streamId: string;
   readonly streamVersion: number;
   readonly eventId: string;
@@ -30,13 +32,14 @@ export interface ExportedEvent {
   readonly previousHash: string;
 }
 
-export const CSV_COLUMNS = ['position', 'stream_id', 'stream_version', 'event_id', 'type', 'recorded_at', 'hash', 'previous_hash', 'data', 'metadata'] as const;
+export const CSV_COLUMNS = ['position', 'stream_id', 'stream_version', 'event_id', 'type', 'recorded_at', 'hash', 'previous_hash', 'data', 'metadata', 'transaction_id'] as const;
 
 const PAGE = 2000;
 const GENESIS = '0'.repeat(64);
 
 interface Row {
   position: string;
+  transaction_id: string;
   stream_id: string;
   stream_version: string;
   event_id: string;
@@ -87,7 +90,7 @@ export async function exportLog(
   let written = 0;
   for (;;) {
     const { rows } = await db.query<Row>(
-      `SELECT e.global_position::text AS position, e.stream_id, e.stream_version::text, e.event_id::text, e.type, e.data, e.metadata,
+      `SELECT e.global_position::text AS position, e.transaction_id::text, e.stream_id, e.stream_version::text, e.event_id::text, e.type, e.data, e.metadata,
               to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at, e.hash, p.hash AS previous_hash
          FROM events e LEFT JOIN events p ON p.stream_id = e.stream_id AND p.stream_version = e.stream_version - 1
         WHERE e.global_position > $1 AND ($2::text[] IS NULL OR e.stream_id = ANY($2))
@@ -112,6 +115,7 @@ function toExported(row: Row): ExportedEvent {
   const version = Number(row.stream_version);
   return {
     position: row.position,
+    transactionId: row.transaction_id,
     streamId: row.stream_id,
     streamVersion: version,
     eventId: row.event_id,
@@ -127,7 +131,7 @@ function toExported(row: Row): ExportedEvent {
 
 /** RFC 4180: every field quoted, quotes doubled. */
 function csvLine(e: ExportedEvent): string {
-  const fields = [e.position, e.streamId, String(e.streamVersion), e.eventId, e.type, e.recordedAt, e.hash, e.previousHash, JSON.stringify(e.data), JSON.stringify(e.metadata)];
+  const fields = [e.position, e.streamId, String(e.streamVersion), e.eventId, e.type, e.recordedAt, e.hash, e.previousHash, JSON.stringify(e.data), JSON.stringify(e.metadata), e.transactionId];
   return fields.map((f) => `"${f.replaceAll('"', '""')}"`).join(',');
 }
 

@@ -13,6 +13,18 @@ import { createTestDatabase, type TestDatabase, waitUntilReadable } from '@relai
 
 const run = promisify(execFile);
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+const VERIFIER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'verify-export.py');
+
+/** The outside procedure: Python's standard library over an export and the seals file. */
+async function python(...args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout } = await run('python3', [VERIFIER, ...args]);
+    return { code: 0, out: stdout };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string };
+    return { code: failure.code, out: failure.stdout };
+  }
+}
 
 let db: TestDatabase;
 let store: PostgresEventStore;
@@ -68,6 +80,9 @@ describe('relais audit verify --seals', () => {
     const intact = await cli(['audit', 'verify', '--seals', sealFile, '--json', '--quiet']);
     expect(intact.code).toBe(0);
     expect(JSON.parse(intact.stdout)).toMatchObject({ ok: true, checked: 6, seals: { ok: true, sealsChecked: 3, eventsSealed: 6 } });
+    const before = join(dirname(sealFile), 'before.ndjson');
+    expect((await cli(['audit', 'export', '--out', before, '--quiet'])).code).toBe(0);
+    expect(await python('--seals', sealFile, before)).toEqual({ code: 0, out: expect.stringContaining('ok: 3 seals hold over the first 6 events') as unknown as string });
 
     // The rewrite: stream-1's first event edited, its chain and head recomputed, every seal recomputed.
     const events = await store.readStream('stream-1');
@@ -94,6 +109,11 @@ describe('relais audit verify --seals', () => {
     const caught = await cli(['audit', 'verify', '--seals', sealFile, '--json', '--quiet']);
     expect(caught.code).toBe(1); // …but not with the seals exported before the rewrite
     expect(JSON.parse(caught.stdout)).toMatchObject({ ok: false, seals: { ok: false, firstBroken: { seal: '1', reason: 'seal_altered' } } });
+    // Outside Relais too: the rewritten log's export is consistent in itself, but not with the seals.
+    const after = join(dirname(sealFile), 'after.ndjson');
+    expect((await cli(['audit', 'export', '--out', after, '--quiet'])).code).toBe(0);
+    expect((await python(after)).code).toBe(0);
+    expect(await python('--seals', sealFile, after)).toEqual({ code: 1, out: expect.stringMatching(/\nseal 1 \(positions \d+\.\.\d+\): the exported events do not give its digest/) as unknown as string });
     const human = await cli(['audit', 'verify', '--seals', sealFile]);
     expect(human.stdout).toMatch(/the seals do NOT hold: seal 1: seal_altered \(the database's copy differs from the exported one/);
   });
