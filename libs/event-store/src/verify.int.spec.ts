@@ -168,7 +168,7 @@ describe('verifyHashChain', () => {
       async () => {
         expect((await verify()).firstBroken).toMatchObject({
           position: beforeTail.globalPosition,
-          reason: 'stream_head_mismatch',
+          reason: 'missing_event',
           streamId: 'acte-2',
         });
       },
@@ -215,7 +215,7 @@ describe('verifyHashChain', () => {
         position = (await insert(Buffer.alloc(32, 7))).rows[0]!.global_position;
       },
       async () => {
-        expect((await verify()).firstBroken).toMatchObject({ position: BigInt(position), reason: 'hash_mismatch' });
+        expect((await verify()).firstBroken).toMatchObject({ position: BigInt(position), reason: 'inserted_event' });
       },
     );
     await tampered(
@@ -224,7 +224,33 @@ describe('verifyHashChain', () => {
       },
       async () => {
         // The chain alone cannot see a well-forged tail; the head recorded in `streams` does.
-        expect((await verify()).firstBroken).toMatchObject({ position: BigInt(position), reason: 'stream_head_mismatch' });
+        expect((await verify()).firstBroken).toMatchObject({ position: BigInt(position), reason: 'inserted_event' });
+      },
+    );
+    // A whole stream made up, without a head: no trigger stands in the way of an INSERT.
+    await tampered(
+      async () => {
+        const invented = { ...forged, streamId: 'acte-invented', streamVersion: 1n, eventId: newEvent().eventId };
+        position = (
+          await db.pool.query<{ global_position: string }>(
+            `INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, recorded_at, hash)
+             VALUES ($1, 1, $2, $3, $4, $5, $6, $7) RETURNING global_position`,
+            [invented.streamId, invented.eventId, invented.type, invented.data, invented.metadata, invented.recordedAt, eventHash(Buffer.alloc(32), invented)],
+          )
+        ).rows[0]!.global_position;
+      },
+      async () => {
+        expect((await verify()).firstBroken).toMatchObject({ position: BigInt(position), reason: 'inserted_event', streamId: 'acte-invented' });
+      },
+    );
+  });
+
+  it('finds a stream head edited behind the platform (a table without triggers)', async () => {
+    const last = await event('acte-1', 8);
+    await tampered(
+      () => asSuperuser(`UPDATE streams SET last_hash = sha256(last_hash) WHERE stream_id = 'acte-1'`),
+      async () => {
+        expect((await verify()).firstBroken).toMatchObject({ position: last.globalPosition, reason: 'stream_head_mismatch', streamId: 'acte-1' });
       },
     );
   });

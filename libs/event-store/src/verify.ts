@@ -4,12 +4,15 @@ import { canonicalEventJson, chainHash, GENESIS_HASH, RECORDED_AT_SQL } from './
 import type { JsonObject } from './types.js';
 
 /**
- * Why a row breaks the chain: its hash does not match its content and predecessor (`hash_mismatch`);
- * a version of its stream is missing before it (`missing_event`); its stream's versions are not in
- * position order (`out_of_order`: swapped, duplicated or moved rows); or the head recorded in `streams`
- * does not match the stream's last event (`stream_head_mismatch`: a tail deleted or forged).
+ * Why a row breaks the chain: its hash does not match its content and predecessor (`hash_mismatch`:
+ * an edited row); a version of its stream is missing before it or after it (`missing_event`: a deleted
+ * row, reported at the row where the chain breaks, the stream's last remaining one for a deleted tail);
+ * it lies beyond the head recorded in `streams`, or in a stream with no head (`inserted_event`); its
+ * stream's versions are not in position order (`out_of_order`: swapped, duplicated or moved rows); or
+ * the head recorded in `streams` does not match the stream's last event in any of those ways
+ * (`stream_head_mismatch`: the head itself edited).
  */
-export type BrokenReason = 'hash_mismatch' | 'missing_event' | 'out_of_order' | 'stream_head_mismatch';
+export type BrokenReason = 'hash_mismatch' | 'missing_event' | 'inserted_event' | 'out_of_order' | 'stream_head_mismatch';
 
 /** The part of the log to verify (default: all of it). */
 export interface VerifyOptions {
@@ -64,16 +67,37 @@ export async function verifyHashChain(pool: pg.Pool, options: VerifyOptions = {}
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const scan = await scanChains(client, options, limits);
     const heads = options.toPosition === undefined ? await checkHeads(client) : undefined;
+    const candidates = [scan.broken, heads].filter((b): b is Broken => b !== undefined);
+    const first = candidates.sort((a, b) => (a.position < b.position ? -1 : 1))[0];
+    const firstBroken = first && (await refine(client, first));
     await client.query('COMMIT');
     client.release();
     released = true;
-    const candidates = [scan.broken, heads].filter((b): b is Broken => b !== undefined);
-    const firstBroken = candidates.sort((a, b) => (a.position < b.position ? -1 : 1))[0];
     return firstBroken ? { ok: false, checked: scan.checked, firstBroken } : { ok: true, checked: scan.checked };
   } finally {
     // After an error the session may still be inside the transaction: discard it rather than reuse it.
     if (!released) client.release(true);
   }
+}
+
+/**
+ * Names what happened to the broken row's stream when its recorded head tells: a row beyond the head
+ * (or in a stream with no head) was inserted; a head beyond the stream's last row lost its tail.
+ */
+async function refine(client: pg.PoolClient, broken: Broken): Promise<Broken> {
+  if (broken.reason !== 'hash_mismatch' && broken.reason !== 'stream_head_mismatch') return broken;
+  const { rows } = await client.query<[bigint | null, bigint | null, bigint | null]>({
+    text: `SELECT (SELECT version FROM streams WHERE stream_id = $1),
+                  (SELECT stream_version FROM events WHERE global_position = $2),
+                  (SELECT max(stream_version) FROM events WHERE stream_id = $1)`,
+    values: [broken.streamId, broken.position.toString()],
+    rowMode: 'array',
+    types: eventRowTypes,
+  });
+  const [head, version, last] = rows[0] ?? [null, null, null];
+  if (version !== null && (head === null || version > head)) return { ...broken, reason: 'inserted_event' };
+  if (broken.reason === 'stream_head_mismatch' && head !== null && last !== null && last < head) return { ...broken, reason: 'missing_event' };
+  return broken;
 }
 
 async function scanChains(client: pg.PoolClient, options: VerifyOptions, limits: ScanLimits): Promise<{ checked: number; broken?: Broken }> {
