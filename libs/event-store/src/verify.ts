@@ -105,16 +105,26 @@ async function scanChains(client: pg.PoolClient, options: VerifyOptions, limits:
   const to = options.toPosition === undefined ? '9223372036854775807' : BigInt(options.toPosition).toString();
   let after = options.fromPosition === undefined ? 0n : BigInt(options.fromPosition) - 1n;
   let checked = 0;
-  for (;;) {
-    const { rows } = await client.query<VerifyRow>({
+  const page = (afterPosition: bigint): Promise<pg.QueryResult<VerifyRow>> =>
+    client.query<VerifyRow>({
       text: `SELECT global_position, stream_id, stream_version, event_id::text, type, data, metadata,
                     ${RECORDED_AT_SQL}, hash
                FROM events WHERE global_position > $1 AND global_position <= $2
               ORDER BY global_position LIMIT $3`,
-      values: [after.toString(), to, limits.page],
+      values: [afterPosition.toString(), to, limits.page],
       rowMode: 'array',
       types: eventRowTypes,
     });
+  // The next page is asked for as soon as this one arrives: the server reads it while this one is hashed.
+  let next = page(after);
+  for (;;) {
+    const { rows } = await next;
+    const lastRow = rows[rows.length - 1];
+    if (lastRow) {
+      next = page(lastRow[0]);
+      // Settled even when a broken row ends the scan before it is read.
+      next.catch(() => undefined);
+    }
     if (rows.length === 0) return { checked };
     const predecessors = await findPredecessors(client, rows, chains);
     for (const row of rows) {
