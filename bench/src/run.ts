@@ -6,12 +6,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAudit } from './audit/audit.bench.js';
 import { benchDashboard } from './dashboard/dashboard.bench.js';
 import { benchEventStore } from './event-store.bench.js';
 import { benchMessaging } from './messaging.bench.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only <group>` (eventStore, messaging, dashboard) runs one group. */
+/** `--only <group>` (eventStore, messaging, dashboard, audit) runs one group. */
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (group: string): boolean => only === undefined || only === group;
@@ -25,6 +26,7 @@ console.log(`bench (${quick ? 'quick' : 'full'}) on ${String(cpus().length)} cor
 if (wanted('eventStore')) results['eventStore'] = await benchEventStore({ databaseUrl, quick });
 if (wanted('messaging')) results['messaging'] = await benchMessaging({ natsUrl, quick });
 if (wanted('dashboard')) results['dashboard'] = await benchDashboard({ databaseUrl, natsUrl, quick });
+if (wanted('audit')) results['audit'] = await benchAudit({ databaseUrl, quick });
 
 const rows: [string, string, string][] = [['benchmark', 'figure', 'value']];
 for (const [group, figures] of Object.entries(results)) {

@@ -1,7 +1,7 @@
 import { replayProjections, type ProjectionReplay } from '@relais/read-models';
 import type pg from 'pg';
-import { EXIT, type Command } from './command.js';
-import { progress, type Progress } from './progress.js';
+import { EXIT, PROJECTIONS, type Command } from './command.js';
+import { progress } from './progress.js';
 
 type ReplayCommand = Extract<Command, { kind: 'replay' }>;
 
@@ -14,24 +14,24 @@ export async function replay(pool: pg.Pool, command: ReplayCommand): Promise<num
   const started = Date.now();
   const { rows } = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM events');
   const total = Number(rows[0]?.n ?? 0);
-  const bars = new Map<string, Progress>();
+  const bar = progress('replay', total, { quiet: command.quiet });
+  let read = 0;
   const results = await replayProjections(pool, {
     ...(command.only && { only: command.only }),
     dryRun: command.dryRun,
     onProgress: (p) => {
-      let bar = bars.get(p.projection);
-      if (!bar) {
-        bar = progress(`replay ${p.projection}`, total, { quiet: command.quiet });
-        bars.set(p.projection, bar);
+      if (p.phase === 'read') {
+        read = p.events;
+        bar.update(read);
+        return;
       }
-      if (p.phase === 'rebuild') bar.update(p.events);
-      else if (p.phase === 'compare') bar.finish(total);
-      if (p.phase !== 'rebuild' && !command.quiet) process.stderr.write(`replay ${p.projection}: ${p.phase}\n`);
+      if (p.phase === 'write' && p.projection === results0(command)) bar.finish(read);
+      if (!command.quiet) process.stderr.write(`replay ${p.projection}: ${p.phase}\n`);
     },
   });
   const seconds = (Date.now() - started) / 1000;
-  const events = results.reduce((n, r) => n + r.events, 0);
-  const identical = results.every((r) => r.identical);
+  const events = Math.max(0, ...results.map((r) => r.events));
+  const identical = results.every((r) => r.identical !== false);
   if (command.json) {
     process.stdout.write(`${JSON.stringify({ ok: identical, dryRun: command.dryRun, projections: results, events, seconds, eventsPerSecond: rate(events, seconds) })}\n`);
   } else {
@@ -41,13 +41,19 @@ export async function replay(pool: pg.Pool, command: ReplayCommand): Promise<num
   return identical ? EXIT.ok : EXIT.altered;
 }
 
+/** The first projection the run writes: the reading is over when it starts. */
+function results0(command: ReplayCommand): string {
+  return PROJECTIONS.find((name) => command.only === undefined || command.only.includes(name)) ?? '';
+}
+
 function rate(events: number, seconds: number): number {
   return seconds > 0 ? Math.round(events / seconds) : 0;
 }
 
 function describe(r: ProjectionReplay, dryRun: boolean): string {
-  const verdict = r.identical ? 'identical to the live one' : 'DIFFERENT from the live one';
+  const verdict =
+    r.identical === null ? 'not compared (the live one was far behind)' : r.identical ? `identical to the live one at ${String(r.comparedAt)}` : `DIFFERENT from the live one at ${String(r.comparedAt)}`;
   const action = r.switched ? 'readers switched to the rebuilt tables' : dryRun ? 'dry run: the live tables stay' : 'not switched';
   const tables = r.tables.map((t) => `    ${t.table}: ${t.rows.toLocaleString('en-US')} rows${t.differences > 0 ? `, ${t.differences.toLocaleString('en-US')} rows differ` : ''}`).join('\n');
-  return `${r.projection}: ${r.events.toLocaleString('en-US')} events, rebuilt in ${(r.rebuildMs / 1000).toFixed(1)} s, ${verdict} at ${r.comparedAt}; ${action}\n${tables}\n`;
+  return `${r.projection}: ${r.events.toLocaleString('en-US')} events, folded in ${(r.foldMs / 1000).toFixed(1)} s, written in ${(r.writeMs / 1000).toFixed(1)} s, ${verdict}; ${action}\n${tables}\n`;
 }

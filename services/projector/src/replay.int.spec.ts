@@ -110,9 +110,9 @@ describe('audit replay', () => {
     const liveBefore = await loadCheckpoint(db.pool, TRANSMISSIONS_CHECKPOINT);
     let reads = 0;
     let failures: unknown[] = [];
-    let stop = false;
+    const stop = { now: false };
     const reader = (async () => {
-      while (!stop) {
+      while (!stop.now) {
         try {
           await db.pool.query('SELECT count(*) FROM transmissions');
           await statsSummary(db.pool, {});
@@ -123,7 +123,7 @@ describe('audit replay', () => {
       }
     })();
     const results = await replayProjections(db.pool, { batch: 5 });
-    stop = true;
+    stop.now = true;
     await reader;
     expect(failures).toEqual([]);
     expect(reads).toBeGreaterThan(0);

@@ -4,8 +4,8 @@ import type { MigrationInterface } from 'typeorm';
 import { CreateTransmissions1764360000000 } from '../migrations/1764360000000-create-transmissions.js';
 import { CreateStats1764500000000 } from '../migrations/1764500000000-create-stats.js';
 import { STATS_CHECKPOINT_NAME } from '../stats/stats.queries.js';
-import { projectStatsEvents } from './stats.projection.js';
-import { projectTransmissionEvents, TRANSMISSIONS_CHECKPOINT } from './transmissions.projection.js';
+import { projectStatsEvents, statsRebuilder } from './stats.projection.js';
+import { projectTransmissionEvents, type Rebuilder, TRANSMISSIONS_CHECKPOINT, transmissionsRebuilder } from './transmissions.projection.js';
 
 /** A read model built from the log: what the projector keeps live and `audit replay` rebuilds. */
 export interface Projection {
@@ -18,6 +18,8 @@ export interface Projection {
   readonly migrations: readonly (new () => MigrationInterface)[];
   /** Folds a batch in, through `client`, writing unqualified table names (the search_path decides which). */
   project(client: pg.PoolClient, events: readonly StoredEvent[], options: { rebuilding: boolean }): Promise<void>;
+  /** The same fold over a whole log in memory, written once at the end (same rows as `project`, batch after batch). */
+  rebuilder(): Rebuilder;
 }
 
 export const PROJECTIONS: readonly Projection[] = [
@@ -27,6 +29,7 @@ export const PROJECTIONS: readonly Projection[] = [
     tables: ['transmissions'],
     migrations: [CreateTransmissions1764360000000],
     project: (client, events) => projectTransmissionEvents(client, events),
+    rebuilder: transmissionsRebuilder,
   },
   {
     name: 'stats',
@@ -42,5 +45,6 @@ export const PROJECTIONS: readonly Projection[] = [
     ],
     migrations: [CreateStats1764500000000],
     project: (client, events, { rebuilding }) => projectStatsEvents(client, events, { notify: !rebuilding }),
+    rebuilder: statsRebuilder,
   },
 ];

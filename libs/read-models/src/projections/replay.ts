@@ -3,152 +3,189 @@ import pg from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { STATS_CHANNEL } from '../stats/stats.queries.js';
 import { type Projection, PROJECTIONS } from './projections.js';
+import type { Rebuilder } from './transmissions.projection.js';
 
 /** What `replayProjections` reports as it goes. */
 export type ReplayProgress =
-  | { readonly phase: 'rebuild'; readonly projection: string; readonly events: number }
-  | { readonly phase: 'compare' | 'switch'; readonly projection: string };
+  | { readonly phase: 'read'; readonly events: number }
+  | { readonly phase: 'write' | 'compare' | 'switch'; readonly projection: string };
 
 export interface ReplayOptions {
   /** The projections to rebuild (default: all). */
   readonly only?: readonly string[];
   /** Rebuild and compare, then throw the rebuild away: the live tables stay. */
   readonly dryRun?: boolean;
-  /** Events per batch (default 5,000). */
+  /** Events per page read (default 20,000). */
   readonly batch?: number;
+  /**
+   * A live projection further behind the rebuilt one than this many positions is not caught up under
+   * the lock (its projector is stopped or far behind): the rebuilt tables replace it without a
+   * comparison (default 50,000).
+   */
+  readonly catchUpLimit?: number;
   readonly onProgress?: (progress: ReplayProgress) => void;
 }
 
 /** One projection's replay. */
 export interface ProjectionReplay {
   readonly projection: string;
-  /** Events read from the first one to the switch. */
+  /** Events folded in, from the first one to the switch. */
   readonly events: number;
-  readonly rebuildMs: number;
+  /** Reading the log and folding it (shared by every projection of the run). */
+  readonly foldMs: number;
+  /** Writing this projection's tables. */
+  readonly writeMs: number;
   /** Per table: rows in the rebuilt table, and rows that differ from the live one (both ways). */
   readonly tables: readonly { readonly table: string; readonly rows: number; readonly differences: number }[];
-  /** Both sides compared at this reading position (`transactionId:globalPosition`). */
-  readonly comparedAt: string;
-  readonly identical: boolean;
+  /** Both sides compared at this reading position (`transactionId:globalPosition`); null: not compared. */
+  readonly comparedAt: string | null;
+  /** Every table equal to the live one; null when the live one was too far behind to compare. */
+  readonly identical: boolean | null;
   readonly switched: boolean;
 }
 
 /**
  * Rebuilds projections from the first event into new tables, then switches readers over.
  *
- * For each projection: its tables are created afresh in a schema of their own (its migrations run
- * with that schema first in the search_path), and every event is folded in by the same code the
- * projector runs, batch after batch, with its own checkpoint there. Nothing else runs: no message is
- * published, nothing sent or notified; the log is only read.
+ * The log is read once, page after page (the next page fetched while this one folds), and every
+ * selected projection folds it in memory with the same pure functions the projector runs; then each
+ * writes its tables once, in a schema of its own (its migrations run with that schema first in the
+ * search_path), with its checkpoint there. Nothing else runs: no message is published, nothing sent
+ * or notified; the log is only read.
  *
- * Then, in one transaction: the live checkpoint's row and the live tables are locked against writers
- * (readers go on reading), the side that is behind is brought to the other's position so that both
- * stand at the same point of the log, every table is compared row for row (EXCEPT ALL, both ways),
- * and (unless `dryRun`) the tables swap schemas: the live ones leave `public`, the rebuilt ones take
- * their place, under the same names, at the same checkpoint. Readers block only for the renames.
- * The live projector's batch in flight then fails its checkpoint check and runs again on the new
- * tables. The old tables are dropped after the commit.
+ * Then, per projection, in one transaction: the live tables and the live checkpoint's row are locked
+ * against writers (readers go on reading), the side that is behind is brought to the other's position
+ * by the projector's own incremental code so that both stand at the same point of the log, every table
+ * is compared row for row (EXCEPT ALL, both ways), and (unless `dryRun`) the tables swap schemas: the
+ * live ones leave `public`, the rebuilt ones take their place, under the same names, at the same
+ * checkpoint. Readers block only for the renames. The live projector's batch in flight then fails its
+ * checkpoint check and runs again on the new tables. The old tables are dropped after the commit.
  */
 export async function replayProjections(pool: pg.Pool, options: ReplayOptions = {}): Promise<ProjectionReplay[]> {
   const selected = PROJECTIONS.filter((p) => options.only === undefined || options.only.includes(p.name));
-  const results: ProjectionReplay[] = [];
-  for (const projection of selected) results.push(await replayOne(pool, projection, options));
-  return results;
-}
-
-const SCHEMA_PREFIX = 'relais_replay_';
-
-async function replayOne(pool: pg.Pool, projection: Projection, options: ReplayOptions): Promise<ProjectionReplay> {
-  const batch = options.batch ?? 5_000;
   const stamp = new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 17);
-  const schema = `${SCHEMA_PREFIX}${projection.name}_${stamp}`;
-  const retired = `relais_retired_${projection.name}_${stamp}`;
+  const schema = `${SCHEMA_PREFIX}${stamp}`;
   await pool.query(`CREATE SCHEMA ${schema}`);
-  const rebuildPool = new pg.Pool({ ...connectionOf(pool), max: 2, options: `-c search_path=${schema},public` });
+  const rebuildPool = new pg.Pool({ ...connectionOf(pool), max: 3, options: `-c search_path=${schema},public` });
   const store = new PostgresEventStore(rebuildPool);
   try {
+    await inTransaction(rebuildPool, async (client) => {
+      await client.query('CREATE TABLE checkpoints (LIKE public.checkpoints INCLUDING ALL)');
+      for (const projection of selected) await createTables(client, projection);
+    });
+    // One pass over the log for every projection, the next page read while this one folds.
     const started = Date.now();
-    await createTables(rebuildPool, projection);
-    // Rebuild up to wherever the log is, outside any lock.
+    const rebuilders = selected.map((p) => p.rebuilder());
+    const batch = options.batch ?? 20_000;
     let events = 0;
     let checkpoint: Checkpoint | null = null;
+    let next = store.readAll(null, batch);
     for (;;) {
-      const read = await store.readAll(checkpoint, batch);
+      const read = await next;
       if (read.events.length === 0) break;
-      await inTransaction(rebuildPool, async (client) => {
-        await projection.project(client, read.events, { rebuilding: true });
-        await saveCheckpoint(client, `${schema}.checkpoints`, projection.checkpoint, read.checkpoint);
-      });
+      next = store.readAll(read.checkpoint, batch);
+      for (const rebuilder of rebuilders) rebuilder.add(read.events);
       checkpoint = read.checkpoint;
       events += read.events.length;
-      options.onProgress?.({ phase: 'rebuild', projection: projection.name, events });
+      options.onProgress?.({ phase: 'read', events });
     }
-    const rebuildMs = Date.now() - started;
-
-    // The switch: one transaction on a client whose search_path we move between the two sides.
-    const client = await rebuildPool.connect();
-    let result: ProjectionReplay;
-    try {
-      await client.query('BEGIN');
-      // Tables first: the live projector locks its tables before its checkpoint row, and so do we.
-      await client.query(`LOCK TABLE ${projection.tables.map((t) => `public.${t}`).join(', ')} IN EXCLUSIVE MODE`);
-      const live = await client.query<{ transaction_id: string; global_position: string }>(
-        'SELECT transaction_id::text, global_position::text FROM public.checkpoints WHERE name = $1 FOR UPDATE',
-        [projection.checkpoint],
-      );
-      const liveRow = live.rows[0];
-      let liveAt: Checkpoint | null = liveRow ? { transactionId: BigInt(liveRow.transaction_id), globalPosition: BigInt(liveRow.global_position) } : null;
-      // The rebuild catches up to the live side (the log moved on meanwhile), or the live side to the rebuild (its projector lags).
-      if (before(checkpoint, liveAt)) {
-        events += await catchUp(client, store, projection, schema, checkpoint, liveAt, batch, `${schema}.checkpoints`);
-        checkpoint = liveAt;
-      } else if (before(liveAt, checkpoint)) {
-        await catchUp(client, store, projection, 'public', liveAt, checkpoint, batch, 'public.checkpoints');
-        liveAt = checkpoint;
-      }
-      options.onProgress?.({ phase: 'compare', projection: projection.name });
-      const tables = [];
-      for (const table of projection.tables) tables.push(await compareTable(client, schema, table));
-      const identical = tables.every((t) => t.differences === 0);
-      const comparedAt = checkpoint ? `${checkpoint.transactionId.toString()}:${checkpoint.globalPosition.toString()}` : 'start';
-      if (options.dryRun) {
-        await client.query('ROLLBACK');
-        result = { projection: projection.name, events, rebuildMs, tables, comparedAt, identical, switched: false };
-      } else {
-        options.onProgress?.({ phase: 'switch', projection: projection.name });
-        await client.query(`LOCK TABLE ${projection.tables.map((t) => `public.${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-        await client.query(`CREATE SCHEMA ${retired}`);
-        for (const table of await withPartitions(client, 'public', projection.tables)) await client.query(`ALTER TABLE public.${table} SET SCHEMA ${retired}`);
-        for (const table of await withPartitions(client, schema, projection.tables)) await client.query(`ALTER TABLE ${schema}.${table} SET SCHEMA public`);
-        if (checkpoint) {
-          await saveCheckpoint(client, 'public.checkpoints', projection.checkpoint, checkpoint);
-        }
-        if (projection.name === 'stats') await client.query('SELECT pg_notify($1, $2)', [STATS_CHANNEL, checkpoint?.globalPosition.toString() ?? '0']);
-        await client.query('COMMIT');
-        result = { projection: projection.name, events, rebuildMs, tables, comparedAt, identical, switched: true };
-      }
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+    const foldMs = Date.now() - started;
+    const results: ProjectionReplay[] = [];
+    for (const [i, projection] of selected.entries()) {
+      options.onProgress?.({ phase: 'write', projection: projection.name });
+      const writeStarted = Date.now();
+      await inTransaction(rebuildPool, async (client) => {
+        await (rebuilders[i] as Rebuilder).write(client);
+        if (checkpoint) await saveCheckpoint(client, `${schema}.checkpoints`, projection.checkpoint, checkpoint);
+      });
+      rebuilders[i] = EMPTY; // let the folded state go before the next projection writes
+      const writeMs = Date.now() - writeStarted;
+      results.push(await switchOver(rebuildPool, store, projection, schema, `relais_retired_${projection.name}_${stamp}`, { events, foldMs, writeMs, checkpoint }, options));
     }
-    return result;
+    return results;
   } finally {
     await store.close();
     await rebuildPool.end();
-    await pool.query(`DROP SCHEMA IF EXISTS ${retired} CASCADE`);
     await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
 }
 
-/** Creates the projection's tables, and a checkpoints table, in the first schema of the pool's search_path. */
-async function createTables(pool: pg.Pool, projection: Projection): Promise<void> {
-  await inTransaction(pool, async (client) => {
-    const runner = { query: async (sql: string, values?: unknown[]): Promise<unknown[]> => (await client.query(sql, values)).rows as unknown[] } as unknown as QueryRunner;
-    for (const Migration of projection.migrations) await new Migration().up(runner);
-    await client.query('CREATE TABLE checkpoints (LIKE public.checkpoints INCLUDING ALL)');
-  });
+const SCHEMA_PREFIX = 'relais_replay_';
+const EMPTY: Rebuilder = { add: () => undefined, write: () => Promise.resolve(0) };
+
+/** Brings both sides to one position, compares them, and (unless a dry run) swaps the tables. */
+async function switchOver(
+  rebuildPool: pg.Pool,
+  store: PostgresEventStore,
+  projection: Projection,
+  schema: string,
+  retired: string,
+  rebuilt: { events: number; foldMs: number; writeMs: number; checkpoint: Checkpoint | null },
+  options: ReplayOptions,
+): Promise<ProjectionReplay> {
+  let { checkpoint, events } = rebuilt;
+  const batch = options.batch ?? 20_000;
+  const client = await rebuildPool.connect();
+  try {
+    await client.query('BEGIN');
+    // Tables first: the live projector locks its tables before its checkpoint row, and so do we.
+    await client.query(`LOCK TABLE ${projection.tables.map((t) => `public.${t}`).join(', ')} IN EXCLUSIVE MODE`);
+    const live = await client.query<{ transaction_id: string; global_position: string }>(
+      'SELECT transaction_id::text, global_position::text FROM public.checkpoints WHERE name = $1 FOR UPDATE',
+      [projection.checkpoint],
+    );
+    const liveRow = live.rows[0];
+    let liveAt: Checkpoint | null = liveRow ? { transactionId: BigInt(liveRow.transaction_id), globalPosition: BigInt(liveRow.global_position) } : null;
+    let compare = true;
+    // The rebuild catches up to the live side (the log moved on meanwhile), or the live side to the rebuild (its projector lags).
+    if (before(checkpoint, liveAt)) {
+      events += await catchUp(client, store, projection, schema, checkpoint, liveAt, batch, `${schema}.checkpoints`);
+      checkpoint = liveAt;
+    } else if (before(liveAt, checkpoint)) {
+      const behind = (checkpoint?.globalPosition ?? 0n) - (liveAt?.globalPosition ?? 0n);
+      if (behind > BigInt(options.catchUpLimit ?? 50_000)) compare = false;
+      else {
+        await catchUp(client, store, projection, 'public', liveAt, checkpoint, batch, 'public.checkpoints');
+        liveAt = checkpoint;
+      }
+    }
+    const tables = [];
+    if (compare) options.onProgress?.({ phase: 'compare', projection: projection.name });
+    for (const table of projection.tables) tables.push(compare ? await compareTable(client, schema, table) : await countRows(client, schema, table));
+    const identical = compare ? tables.every((t) => t.differences === 0) : null;
+    const comparedAt = !compare ? null : checkpoint ? `${checkpoint.transactionId.toString()}:${checkpoint.globalPosition.toString()}` : 'start';
+    const result = { projection: projection.name, events, foldMs: rebuilt.foldMs, writeMs: rebuilt.writeMs, tables, comparedAt, identical };
+    if (options.dryRun) {
+      await client.query('ROLLBACK');
+      return { ...result, switched: false };
+    }
+    options.onProgress?.({ phase: 'switch', projection: projection.name });
+    await client.query(`LOCK TABLE ${projection.tables.map((t) => `public.${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+    await client.query(`CREATE SCHEMA ${retired}`);
+    for (const table of await withPartitions(client, 'public', projection.tables)) await client.query(`ALTER TABLE public.${table} SET SCHEMA ${retired}`);
+    for (const table of await withPartitions(client, schema, projection.tables)) await client.query(`ALTER TABLE ${schema}.${table} SET SCHEMA public`);
+    if (checkpoint) await saveCheckpoint(client, 'public.checkpoints', projection.checkpoint, checkpoint);
+    if (projection.name === 'stats') await client.query('SELECT pg_notify($1, $2)', [STATS_CHANNEL, checkpoint?.globalPosition.toString() ?? '0']);
+    await client.query('COMMIT');
+    await client.query(`DROP SCHEMA ${retired} CASCADE`);
+    return { ...result, switched: true };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Creates the projection's tables in the first schema of the client's search_path. */
+async function createTables(client: pg.PoolClient, projection: Projection): Promise<void> {
+  const runner = { query: async (sql: string, values?: unknown[]): Promise<unknown[]> => (await client.query(sql, values)).rows as unknown[] } as unknown as QueryRunner;
+  for (const Migration of projection.migrations) await new Migration().up(runner);
+}
+
+async function countRows(client: pg.PoolClient, schema: string, table: string): Promise<{ table: string; rows: number; differences: number }> {
+  const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${schema}.${table}`);
+  return { table, rows: Number(rows[0]?.n), differences: 0 };
 }
 
 /** Folds events after `from` up to and including `to` into the tables of `schema`, through `client` (in its transaction). */

@@ -1,12 +1,12 @@
-import { fromStored } from '@relais/domain';
 import type { StoredEvent } from '@relais/event-store';
 import type pg from 'pg';
+import { TRANSMISSION_TYPE_PREFIX, transmissionEventOf } from './decode.js';
 import { aggregateStats, foldStats } from '../stats/stats-fold.js';
 import { STATS_CHANNEL } from '../stats/stats.queries.js';
-import type { StatsCollectivite, StatsDeltas, StatsInput, StatsTransmission, Transition } from '../stats/stats-fold.js';
+import type { StatsCollectivite, StatsDeltas, StatsInput, StatsTransmission, Transition, WindowUse } from '../stats/stats-fold.js';
+import { type Rebuilder, WRITE_CHUNK } from './transmissions.projection.js';
 
 
-const TRANSMISSION_TYPE_PREFIX = 'relais.transmission.v1.';
 const COLLECTIVITE_REGISTERED = 'relais.collectivite.v1.CollectiviteRegistered';
 
 /**
@@ -40,12 +40,53 @@ export async function projectStatsEvents(client: pg.PoolClient, events: readonly
   }
 }
 
+/**
+ * The statistics folded in memory (each page with only the rows it touches, as the live path loads
+ * them), then every row, transition and bucket written once, added up over the whole log.
+ */
+export function statsRebuilder(): Rebuilder {
+  const rows = new Map<string, StatsTransmission>();
+  const places = new Map<string, StatsCollectivite>();
+  const transitions: Transition[] = [];
+  const windowUses: WindowUse[] = [];
+  return {
+    add(events) {
+      const inputs = decodeStatsInputs(events);
+      if (inputs.length === 0) return;
+      const known = new Map<string, StatsTransmission>();
+      for (const input of inputs) {
+        if (input.kind !== 'transmission') continue;
+        const row = rows.get(input.event.data.transmissionId);
+        if (row !== undefined) known.set(row.id, row);
+      }
+      const changes = foldStats(known, places, inputs);
+      for (const [id, row] of changes.transmissions) rows.set(id, row);
+      for (const [siren, place] of changes.collectivites) places.set(siren, place);
+      for (const transition of changes.transitions) transitions.push(transition);
+      for (const use of changes.windowUses) windowUses.push(use);
+    },
+    async write(client) {
+      await writeCollectivites(client, places);
+      const all = [...rows.values()];
+      for (let i = 0; i < all.length; i += WRITE_CHUNK) await writeRows(client, all.slice(i, i + WRITE_CHUNK));
+      for (let i = 0; i < transitions.length; i += WRITE_CHUNK) await writeTransitions(client, transitions.slice(i, i + WRITE_CHUNK));
+      const deltas = aggregateStats(transitions, windowUses);
+      const none: StatsDeltas = { counts: [], dimensionCounts: [], latency: [], windows: [] };
+      for (let i = 0; i < deltas.counts.length; i += WRITE_CHUNK) await writeDeltas(client, { ...none, counts: deltas.counts.slice(i, i + WRITE_CHUNK) });
+      for (let i = 0; i < deltas.dimensionCounts.length; i += WRITE_CHUNK) await writeDeltas(client, { ...none, dimensionCounts: deltas.dimensionCounts.slice(i, i + WRITE_CHUNK) });
+      for (let i = 0; i < deltas.latency.length; i += WRITE_CHUNK) await writeDeltas(client, { ...none, latency: deltas.latency.slice(i, i + WRITE_CHUNK) });
+      for (let i = 0; i < deltas.windows.length; i += WRITE_CHUNK) await writeDeltas(client, { ...none, windows: deltas.windows.slice(i, i + WRITE_CHUNK) });
+      return all.length + transitions.length;
+    },
+  };
+}
+
 /** The events of a batch the statistics read: transmissions' and collectivités' registrations. */
 export function decodeStatsInputs(events: readonly StoredEvent[]): StatsInput[] {
   const inputs: StatsInput[] = [];
   for (const stored of events) {
     if (stored.type.startsWith(TRANSMISSION_TYPE_PREFIX)) {
-      inputs.push({ kind: 'transmission', event: fromStored(stored.type, stored.data), position: stored.globalPosition, recordedAt: stored.recordedAt });
+      inputs.push({ kind: 'transmission', event: transmissionEventOf(stored), position: stored.globalPosition, recordedAt: stored.recordedAt });
     } else if (stored.type === COLLECTIVITE_REGISTERED) {
       const { siren, departement, nom } = stored.data as { siren?: unknown; departement?: unknown; nom?: unknown };
       if (typeof siren !== 'string') continue;

@@ -1,13 +1,12 @@
-import { fromStored, type TransmissionEvent } from '@relais/domain';
+import type { TransmissionEvent } from '@relais/domain';
 import type { StoredEvent } from '@relais/event-store';
 import type pg from 'pg';
+import { TRANSMISSION_TYPE_PREFIX, transmissionEventOf } from './decode.js';
 import { evolveTransmissionView, type TransmissionView } from '../transmissions/transmission-view.js';
 
 /** The checkpoint of the transmissions read model in the event store's `checkpoints`. */
 export const TRANSMISSIONS_CHECKPOINT = 'projector:transmissions';
 
-/** Stored types of transmission events (protobuf full names) all start with this. */
-const TRANSMISSION_TYPE_PREFIX = 'relais.transmission.v1.';
 
 /**
  * Projects a batch of events into `transmissions`, through `client` (in the caller's transaction, beside
@@ -33,6 +32,35 @@ export async function projectTransmissionEvents(client: pg.PoolClient, events: r
   }
 }
 
+/** Folds a whole log in memory, then writes each view once: the rebuild's bulk path (see replay.ts). */
+export interface Rebuilder {
+  add(events: readonly StoredEvent[]): void;
+  /** Writes everything folded so far through `client`; returns the rows written. */
+  write(client: pg.PoolClient): Promise<number>;
+}
+
+/** Rows per statement when a rebuild writes. */
+export const WRITE_CHUNK = 5_000;
+
+/** The transmissions read model folded in memory, every view written once at the end. */
+export function transmissionsRebuilder(): Rebuilder {
+  const views = new Map<string, { view: TransmissionView; position: bigint }>();
+  return {
+    add(events) {
+      for (const { event, stored } of decodeTransmissionEvents(events)) {
+        const id = event.data.transmissionId;
+        const next = evolveTransmissionView(views.get(id)?.view, event, stored);
+        if (next !== undefined) views.set(id, { view: next, position: stored.globalPosition });
+      }
+    },
+    async write(client) {
+      const all = [...views.values()];
+      for (let i = 0; i < all.length; i += WRITE_CHUNK) await upsertViews(client, all.slice(i, i + WRITE_CHUNK));
+      return all.length;
+    },
+  };
+}
+
 interface Decoded {
   readonly event: TransmissionEvent;
   readonly stored: StoredEvent;
@@ -41,7 +69,7 @@ interface Decoded {
 function decodeTransmissionEvents(events: readonly StoredEvent[]): Decoded[] {
   return events
     .filter((stored) => stored.type.startsWith(TRANSMISSION_TYPE_PREFIX))
-    .map((stored) => ({ event: fromStored(stored.type, stored.data), stored }));
+    .map((stored) => ({ event: transmissionEventOf(stored), stored }));
 }
 
 async function loadViews(client: pg.PoolClient, ids: readonly string[]): Promise<Map<string, TransmissionView>> {

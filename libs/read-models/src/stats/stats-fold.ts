@@ -330,18 +330,20 @@ export function aggregateStats(transitions: readonly Transition[], windowUses: r
   const dimensionCounts = new Map<string, DimensionCountDelta>();
   const latency = new Map<string, LatencyDelta>();
   const windows = new Map<string, WindowDelta>();
-  const bump = <T extends { n: number }>(map: Map<string, T>, key: string, fresh: T): void => {
-    const current = map.get(key);
-    map.set(key, current === undefined ? fresh : { ...current, n: current.n + fresh.n });
+  // One object per key, counted up in place (a replay adds a year of transitions up at once).
+  const bump = <T extends { readonly n: number }>(map: Map<string, T>, key: string, fresh: () => T): void => {
+    const current = map.get(key) as { n: number } | undefined;
+    if (current === undefined) map.set(key, fresh());
+    else current.n += 1;
   };
   for (const t of transitions) {
     for (const granularity of COUNT_GRANULARITIES) {
       const bucket = bucketStart(granularity, t.at);
-      bump(counts, `${granularity}|${bucket.getTime()}|${t.kind}|${t.outcome}`, { granularity, bucket, kind: t.kind, outcome: t.outcome, n: 1 });
+      bump(counts, `${granularity}|${bucket.getTime()}|${t.kind}|${t.outcome}`, () => ({ granularity, bucket, kind: t.kind, outcome: t.outcome, n: 1 }));
       if (t.latencyMs !== null) {
         const metric: LatencyMetric = t.outcome === 'sent' ? 'sent' : 'acknowledged';
         const bin = latencyBin(t.latencyMs);
-        bump(latency, `${granularity}|${bucket.getTime()}|${t.kind}|${metric}|${bin}`, { granularity, bucket, kind: t.kind, metric, bin, n: 1 });
+        bump(latency, `${granularity}|${bucket.getTime()}|${t.kind}|${metric}|${bin}`, () => ({ granularity, bucket, kind: t.kind, metric, bin, n: 1 }));
       }
     }
     for (const granularity of DIMENSION_GRANULARITIES) {
@@ -349,7 +351,7 @@ export function aggregateStats(transitions: readonly Transition[], windowUses: r
       for (const dimension of DIMENSIONS) {
         const value = t[dimension];
         const key = `${granularity}|${bucket.getTime()}|${t.kind}|${t.outcome}|${dimension}|${value}`;
-        bump(dimensionCounts, key, { granularity, bucket, kind: t.kind, outcome: t.outcome, dimension, value, n: 1 });
+        bump(dimensionCounts, key, () => ({ granularity, bucket, kind: t.kind, outcome: t.outcome, dimension, value, n: 1 }));
       }
     }
   }
