@@ -59,7 +59,8 @@ describe('contracts', () => {
   it('finds every event schema by its type name', () => {
     const names = eventSchemas.map((schema) => schema.typeName);
     expect(names).toContain('relais.transmission.v1.TransmissionReceived');
-    expect(names).toHaveLength(19);
+    expect(names).toContain('relais.transmission.v1.PersonalDataShredded');
+    expect(names).toHaveLength(20);
     for (const name of names) expect(eventRegistry.getMessage(name)?.typeName).toBe(name);
     const schema = eventRegistry.getMessage(received.$typeName);
     expect(schema && fromJson(schema, toJson(TransmissionReceivedSchema, received))).toEqual(received);
@@ -68,7 +69,8 @@ describe('contracts', () => {
   it('lists commands apart from events', () => {
     const names = commandSchemas.map((schema) => schema.typeName);
     expect(names).toContain('relais.transmission.v1.SubmitActe');
-    expect(names).toHaveLength(19);
+    expect(names).toContain('relais.transmission.v1.ShredPersonalData');
+    expect(names).toHaveLength(20);
     expect(eventRegistry.getMessage('relais.transmission.v1.SubmitActe')).toBeUndefined();
     const submitActe = 'relais.transmission.v1.SubmitActe';
     expect(commandRegistry.getMessage(submitActe)?.typeName).toBe(submitActe);

@@ -13,6 +13,8 @@ export {
   letterRules,
   nackSourceKinds,
   outboundMessageCodes,
+  PersonalField,
+  personalFields,
   PLATFORM_ACTOR,
   replyCodes,
   replyDocuments,
@@ -36,6 +38,7 @@ export {
   type TransmissionState,
 } from './transmission/transmission.state.js';
 export { decide } from './transmission/transmission.decide.js';
+export { MAX_SHRED_REASON_LENGTH, personalFieldsOf } from './transmission/personal-data.decide.js';
 export { transmissionDecider, type Decider } from './transmission/transmission.decider.js';
 export { fromStored, toStored, type WireEvent } from './transmission/transmission.wire.js';
 export {

@@ -145,3 +145,13 @@ export const replyAcknowledged = (code: '3-5' | '4-5' = '3-5', exchange = 1): Tr
   type: 'TransmissionReplyAcknowledged',
   data: { transmissionId: id, at, exchange, code, messageId: 'EACT--PREF021-212102313-20260112-3.tar.gz', dateReception: '2026-01-12' },
 });
+
+/** Its personal data shredded (the objet only, by default). */
+export const personalDataShredded = (
+  fields: readonly ('submission.objet' | 'letters.text')[] = ['submission.objet'],
+  reason = 'retention period of 3650 days ended',
+  requestedBy = 'relais',
+): TransmissionEvent => ({
+  type: 'PersonalDataShredded',
+  data: { transmissionId: id, at: later, fields, reason, requestedBy },
+});

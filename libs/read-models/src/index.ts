@@ -6,6 +6,8 @@
 export {
   DELIVERY_FAILED,
   evolveTransmissionView,
+  hasSealedFields,
+  revealView,
   type AcknowledgmentView,
   type ExchangeView,
   type EventMeta,
@@ -13,6 +15,7 @@ export {
 } from './transmissions/transmission-view.js';
 export {
   getTransmission,
+  listRetentionCandidates,
   listTransmissions,
   MAX_PAGE_SIZE,
   TransmissionQueryError,

@@ -5,7 +5,7 @@
  * what cannot be stamped is refused with a stable code (`STAMP.*`).
  */
 export { stampActe, stampLines, type StampFacts } from './stamp.js';
-export { acknowledgmentReceipt, type ReceiptFacts, type ReceiptFile } from './receipt.js';
+export { acknowledgmentReceipt, SHREDDED_OBJET, type ReceiptFacts, type ReceiptFile } from './receipt.js';
 export { StampError, StampErrorCode, isStampError } from './errors.js';
 export { frenchDate } from './french-date.js';
 export { pageContents, shownStrings, shownText } from './pdf-text.js';

@@ -20,7 +20,8 @@ export interface ReceiptFacts {
   readonly nature: string;
   /** Matière codes joined by dots (`7.1`). */
   readonly classification: string;
-  readonly objet: string;
+  /** Null once the transmission's personal data were shredded: the bordereau then says so instead. */
+  readonly objet: string | null;
   /** Date de décision, `YYYY-MM-DD`. */
   readonly dateDecision?: string;
   /** When the acte left for the préfecture: `YYYY-MM-DD` or an ISO 8601 instant (its date in Paris). */
@@ -60,6 +61,8 @@ const SIZE = 10;
 const LEADING = 13;
 /** Lines of objet printed at most (499 characters need about seven); the bordereau must stay one page. */
 const MAX_OBJET_LINES = 8;
+/** What the bordereau prints for an objet erased with the transmission's personal data. */
+export const SHREDDED_OBJET = 'Effacé avec les données personnelles de la transmission';
 /** Annexes listed one by one at most; the rest are counted. */
 const MAX_ANNEXES = 5;
 const INK = rgb(0.1, 0.1, 0.1);
@@ -96,7 +99,7 @@ function rowsOf(facts: ReceiptFacts): Row[] {
     ...(facts.dateDecision === undefined ? [] : [{ label: 'Date de décision', value: frenchDate(facts.dateDecision, 'dateDecision') }]),
     { label: 'Nature', value: nature === undefined ? facts.nature : `${nature} (${facts.nature})` },
     { label: 'Classification', value: facts.classification },
-    { label: 'Objet', value: facts.objet, maxLines: MAX_OBJET_LINES },
+    { label: 'Objet', value: facts.objet ?? SHREDDED_OBJET, maxLines: MAX_OBJET_LINES },
     { label: 'Envoyé en préfecture le', value: frenchDate(facts.envoyeLe, 'envoyeLe') },
     { label: 'Reçu en préfecture le', value: frenchDate(facts.recuLe, 'recuLe') },
     { label: 'Archive transmise', value: facts.archive, maxLines: 2 },

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { PDFDocument } from 'pdf-lib';
 import { StampErrorCode } from './errors.js';
 import { shownText } from './pdf-text.js';
-import { acknowledgmentReceipt, type ReceiptFacts } from './receipt.js';
+import { acknowledgmentReceipt, SHREDDED_OBJET, type ReceiptFacts } from './receipt.js';
 
 const facts: ReceiptFacts = {
   collectivite: { nom: 'Commune de Saint-Étienne-lès-Remiremont', siren: '212102313' },
@@ -53,6 +53,13 @@ describe('acknowledgmentReceipt', () => {
       ]),
     );
     expect(text.join(' ')).toContain(`sous l'identifiant ${facts.idActe}`);
+  });
+
+  it('says the objet was erased once the transmission’s personal data were shredded', async () => {
+    const text = await shownText(await acknowledgmentReceipt({ ...facts, objet: null }));
+    expect(text).toContain(SHREDDED_OBJET);
+    expect(text).not.toContain(facts.objet);
+    expect(text).toContain('DEL2026_001');
   });
 
   it('draws what the standard fonts cannot as ?, and keeps the longest values on the one page', async () => {

@@ -26,6 +26,7 @@ import { HealthService } from './health/health.service.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
+import { ShredPersonalDataController } from './personal-data/shred-personal-data.controller.js';
 import { PesRetoursController } from './pes/pes-retours.controller.js';
 import { PesRetoursReader } from './pes/pes-retours.reader.js';
 import { PesController } from './pes/pes.controller.js';
@@ -86,6 +87,7 @@ export class AppModule {
         MetricsController,
         OpenApiController,
         WebhooksController,
+        ShredPersonalDataController,
         SigninController,
         DashboardController,
         LiveController,

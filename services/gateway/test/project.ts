@@ -1,10 +1,12 @@
 import { fromStored } from '@relais/domain';
 import { evolveTransmissionView, type TransmissionView } from '@relais/read-models';
 import type pg from 'pg';
+import { shownView } from '../src/personal-data/shown.js';
 
 /**
  * Fills the transmissions read model from the log the way the projector does (its own fold,
- * `evolveTransmissionView`), for tests of the list, which reads only the read model.
+ * `evolveTransmissionView`, its personal fields opened), for tests of the list, which reads only the
+ * read model.
  */
 export async function projectTransmissions(pool: pg.Pool): Promise<void> {
   const { rows } = await pool.query<{ stream_id: string; type: string; data: Record<string, never>; recorded_at: Date; global_position: string }>(
@@ -16,8 +18,9 @@ export async function projectTransmissions(pool: pg.Pool): Promise<void> {
     const view = evolveTransmissionView(current, fromStored(row.type, row.data), { recordedAt: row.recorded_at, streamId: row.stream_id });
     views.set(row.stream_id, { view, position: row.global_position });
   }
-  for (const { view, position } of views.values()) {
-    if (view === undefined) continue;
+  for (const { view: folded, position } of views.values()) {
+    if (folded === undefined) continue;
+    const view = await shownView(pool, folded);
     await pool.query(
       `INSERT INTO transmissions (id, siren, kind, status, created_at, updated_at, view, last_position)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

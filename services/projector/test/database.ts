@@ -4,14 +4,16 @@ import { toStored, type TransmissionEvent } from '@relais/domain';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { createTestDatabase, type TestDatabase } from '@relais/testing';
 import type pg from 'pg';
+import { migratePrivacy } from '@relais/privacy';
 import { migrateReadModels } from '@relais/read-models';
 import { projectNextBatch } from '../src/transmissions/project-batch.js';
 
-/** A new database with the event store's and the projector's tables. */
+/** A new database with the event store's and the projector's tables, and the key store it reads. */
 export async function projectorDatabase(): Promise<TestDatabase> {
   const db = await createTestDatabase('relais_projector');
   await migrate(db.pool);
   await migrateReadModels(db.pool);
+  await migratePrivacy(db.pool);
   return db;
 }
 

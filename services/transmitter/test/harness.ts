@@ -14,6 +14,7 @@ import type { ActeSubmission, PesSubmission, TransmissionEvent, TransmissionStat
 import { pesAllerBuffer, pesAllerShapes, type PesAllerSpec } from '@relais/pes/testing';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import type { OutboxRelay } from '@relais/messaging';
+import { migratePrivacy, PersonalData, shredPersonalData } from '@relais/privacy';
 import type { TransmissionWindow } from '@relais/routing';
 import { ClassificationCommands, registerCollectivite, TransmissionCommands } from '@relais/service-kit';
 import {
@@ -94,6 +95,7 @@ export class Platform {
   readonly commands: TransmissionCommands;
   readonly classifications: ClassificationCommands;
   readonly blobs: PostgresBlobStore;
+  readonly personalData: PersonalData;
   private readonly transmitters: INestApplicationContext[] = [];
   private readonly processes = new Set<ChildProcess>();
 
@@ -109,6 +111,7 @@ export class Platform {
     this.commands = new TransmissionCommands(this.store);
     this.classifications = new ClassificationCommands(this.store);
     this.blobs = new PostgresBlobStore(db.pool);
+    this.personalData = new PersonalData(db.pool);
   }
 
   static async start(): Promise<Platform> {
@@ -118,6 +121,7 @@ export class Platform {
     await writeRoutingTable(dir, sim.url, proxy.url, undefined);
     await migrate(db.pool);
     await migrateBlobStore(db.pool);
+    await migratePrivacy(db.pool);
     const relay = await startTestRelay(db.pool, ns);
     const platform = new Platform(db, ns, sim, proxy, dir, relay);
     await registerCollectivite(platform.store, {
@@ -196,9 +200,10 @@ export class Platform {
 
   /**
    * Records a received, validated acte of {@link SIREN} routed to `endpointId` (the relay then
-   * publishes its TransmissionRouted); returns the transmission id.
+   * publishes its TransmissionRouted); returns the transmission id. Its objet is sealed as the gateway
+   * seals it; `shredded`: its personal data are shredded before it is routed.
    */
-  async routedActe(numeroInterne: string, endpointId: string = ENDPOINTS.direct): Promise<string> {
+  async routedActe(numeroInterne: string, endpointId: string = ENDPOINTS.direct, options: { readonly shredded?: boolean } = {}): Promise<string> {
     const id = randomUUID();
     const pdf = await this.blobs.put(Readable.from([Buffer.from(`%PDF-1.7\n% ${numeroInterne}\n%%EOF\n`)]));
     const png = await this.blobs.put(Readable.from([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.from(numeroInterne)])]));
@@ -214,10 +219,19 @@ export class Platform {
       annexes: [{ file: { sha256: png.sha256, size: png.size, name: 'plan.png', mediaType: 'image/png' }, typePJ: '41_NC' }],
     };
     const at = new Date().toISOString();
-    await this.commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren: SIREN, acte } });
+    await this.commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren: SIREN, acte: await this.personalData.sealActe(id, acte) } });
     await this.commands.execute({ type: 'RecordValidation', data: { transmissionId: id, at, errors: [] } });
+    if (options.shredded === true) {
+      const shred = { transmissionId: id, at, reason: 'demande RGPD', requestedBy: 'token-admin' };
+      await shredPersonalData({ commands: this.commands, keys: this.personalData.keys }, { type: 'ShredPersonalData', data: shred });
+    }
     await this.commands.execute({ type: 'Route', data: { transmissionId: id, at, endpointId, channel: 'actes' } });
     return id;
+  }
+
+  /** A personal field of the transmission as it reads (sealed in the log): in clear, or null once shredded. */
+  async shown(id: string, field: 'submission.objet' | 'letters.text', text: string): Promise<string | null> {
+    return (await this.personalData.ring([id])).reveal(id, field, text);
   }
 
   /**

@@ -3,6 +3,7 @@ import { loadClassificationFile, type ActesClassification } from '@relais/actes'
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { loadTripletGrid, type TripletGrid } from '@relais/pes';
+import { migratePrivacy, PersonalData } from '@relais/privacy';
 import { ClassificationCatalogues, ClassificationCommands, openDatabase, TransmissionCommands, type CurrentClassification } from '@relais/service-kit';
 import type pg from 'pg';
 import type { ValidatorConfig } from './config.js';
@@ -15,7 +16,7 @@ import { VALIDATOR_CONFIG } from './tokens.js';
  * What the validator reads and writes, ready before any consumer starts (module init precedes the
  * messaging module's bootstrap) and closed after every consumer stopped (shutdown follows
  * `beforeApplicationShutdown`): the pool, the schema, the event log, the blob store, the numéro and
- * NomFic claims, the collectivités' classifications and the grille des triplets (the default
+ * NomFic claims, the keys of personal fields, the collectivités' classifications and the grille des triplets (the default
  * classification and the grid read at start: a bad file stops the validator there).
  */
 @Injectable()
@@ -29,6 +30,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
         readonly blobs: PostgresBlobStore;
         readonly claims: NumeroClaims;
         readonly nomFics: NomFicClaims;
+        readonly personalData: PersonalData;
         readonly triplets: TripletGrid;
         readonly classifications: { of(siren: string): Promise<CurrentClassification>; readonly defaultCatalogue: ActesClassification };
       }
@@ -44,7 +46,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
       max: 18,
       applicationName: 'relais-validator',
       logger: this.logger,
-      migrate: [migrate, migrateBlobStore, migrateValidator],
+      migrate: [migrate, migrateBlobStore, migratePrivacy, migrateValidator],
     });
     const store = new PostgresEventStore(pool);
     const blobs = new PostgresBlobStore(pool);
@@ -55,6 +57,7 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
       blobs,
       claims: new NumeroClaims(pool),
       nomFics: new NomFicClaims(pool),
+      personalData: new PersonalData(pool),
       triplets,
       classifications: currentClassifications(new ClassificationCommands(store), new ClassificationCatalogues(blobs, classification)),
     };
@@ -87,6 +90,11 @@ export class ValidatorResources implements OnModuleInit, OnApplicationShutdown {
 
   get nomFics(): NomFicClaims {
     return this.ready.nomFics;
+  }
+
+  /** The keys of personal fields: an acte's objet is checked in clear. */
+  get personalData(): PersonalData {
+    return this.ready.personalData;
   }
 
   /** The grille des triplets PES pièces are checked against. */

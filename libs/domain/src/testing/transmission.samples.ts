@@ -13,6 +13,7 @@ import type {
   Submission,
 } from '../transmission/transmission.values.js';
 import type { TransmissionEvent } from '../transmission/transmission.events.js';
+import { PersonalField } from '../transmission/transmission.values.js';
 
 /*
  * Sample submissions, answers and events of a transmission, for the tests of the domain and of every
@@ -153,6 +154,11 @@ export function eventsOf(id: string, ofSiren = siren) {
     replyAcknowledged: (code: ReplyReceiptCode = '3-5', exchange = 1): TransmissionEvent => ({
       type: 'TransmissionReplyAcknowledged',
       data: { ...fact, exchange, code, messageId: `EACT--PREF021-${ofSiren}-20260112-9.tar.gz`, dateReception: '2026-01-12' },
+    }),
+    /** Its personal data shredded at the end of the retention period (the objet only, by default). */
+    personalDataShredded: (fields: readonly PersonalField[] = [PersonalField.Objet]): TransmissionEvent => ({
+      type: 'PersonalDataShredded',
+      data: { ...fact, fields, reason: 'retention period of 3650 days ended', requestedBy: 'relais' },
     }),
   };
 }

@@ -85,6 +85,9 @@ export type RecordReplyAcknowledgment = Command<
   Request & { exchange: number; code: ReplyReceiptCode; messageId: string; dateReception: string }
 >;
 
+/** Shred the transmission's personal data (an administrator, or the retention schedule). */
+export type ShredPersonalData = Command<'ShredPersonalData', Request & { reason: string; requestedBy: string }>;
+
 /** Everything that can be asked of a transmission. */
 export type TransmissionCommand =
   | SubmitActe
@@ -105,4 +108,5 @@ export type TransmissionCommand =
   | RecordLetter
   | RequestReply
   | RecordMessageSent
-  | RecordReplyAcknowledgment;
+  | RecordReplyAcknowledgment
+  | ShredPersonalData;

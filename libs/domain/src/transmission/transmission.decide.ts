@@ -2,6 +2,7 @@ import { assertNever } from '../shared/assert-never.js';
 import { recordAcknowledgment, recordNack, recordPartialAcceptance } from './answer.decide.js';
 import { recordCancellation, requestCancellation } from './cancellation.decide.js';
 import { recordLetter, recordMessageSent, recordReplyAcknowledgment, requestReply } from './exchange.decide.js';
+import { shredPersonalData } from './personal-data.decide.js';
 import { deferDelivery, giveUp, recordDeliveryFailure, recordPackage, recordSent, retry } from './delivery.decide.js';
 import { recordValidation, route, submit } from './submission.decide.js';
 import type { TransmissionCommand } from './transmission.commands.js';
@@ -51,6 +52,8 @@ export function decide(command: TransmissionCommand, state: TransmissionState): 
       return recordMessageSent(command, state);
     case 'RecordReplyAcknowledgment':
       return recordReplyAcknowledgment(command, state);
+    case 'ShredPersonalData':
+      return shredPersonalData(command, state);
     default:
       return assertNever(command);
   }

@@ -7,6 +7,7 @@ import type {
   LetterCode,
   NackSource,
   OutboundMessageCode,
+  PersonalField,
   PesOutcome,
   ReplyCode,
   ReplyReceiptCode,
@@ -99,6 +100,15 @@ export type TransmissionReplyAcknowledged = Event<
   Fact & { exchange: number; code: ReplyReceiptCode; messageId: string; dateReception: string }
 >;
 
+/**
+ * The transmission's personal data were shredded: the key that sealed its `fields` is (about to be)
+ * destroyed, so their sealed values read as nothing from now on. The status does not change.
+ */
+export type PersonalDataShredded = Event<
+  'PersonalDataShredded',
+  Fact & { fields: readonly PersonalField[]; reason: string; requestedBy: string }
+>;
+
 /** Every fact of a transmission's life. */
 export type TransmissionEvent =
   | TransmissionReceived
@@ -119,4 +129,5 @@ export type TransmissionEvent =
   | TransmissionLetterReceived
   | TransmissionReplyRequested
   | TransmissionMessageSent
-  | TransmissionReplyAcknowledged;
+  | TransmissionReplyAcknowledged
+  | PersonalDataShredded;

@@ -8,6 +8,7 @@ import type {
   FileRef,
   LetterCode,
   NackSource,
+  PersonalField,
   PesOutcome,
   ReplyCode,
   ReplyReceiptCode,
@@ -119,6 +120,13 @@ export interface Transmission {
   };
   /** The préfecture's letters about the acknowledged acte, in order. */
   readonly exchanges: readonly Exchange[];
+  /** Once its personal data were shredded: when, which fields, why and at whose request. */
+  readonly personalDataShredded?: {
+    readonly at: Instant;
+    readonly fields: readonly PersonalField[];
+    readonly reason: string;
+    readonly requestedBy: string;
+  };
 }
 
 /** A transmission's state: nothing before its first event. */
@@ -222,6 +230,11 @@ function evolveExisting(
     case 'TransmissionReplyAcknowledged': {
       const { exchange, code, messageId, at, dateReception } = event.data;
       return withExchange(t, exchange, (e) => ({ ...e, replyReceipt: { code, messageId, at, dateReception } }));
+    }
+    case 'PersonalDataShredded': {
+      // The sealed values stay in the state as the log holds them: without their key they say nothing.
+      const { at, fields, reason, requestedBy } = event.data;
+      return t.personalDataShredded === undefined ? { ...t, personalDataShredded: { at, fields, reason, requestedBy } } : t;
     }
     default:
       return assertNever(event);

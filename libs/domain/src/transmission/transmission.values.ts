@@ -171,5 +171,23 @@ export const collectiviteReplyCodes: readonly CollectiviteReplyCode[] = ['2-2', 
 export const outboundMessageCodes: readonly OutboundMessageCode[] = [...replyCodes, '6-1'];
 export const replyReceiptCodes: readonly ReplyReceiptCode[] = ['3-5', '4-5'];
 
-/** The requester of the automatic receipts. */
+/** The requester of the automatic receipts (and of the retention schedule's shredding). */
 export const PLATFORM_ACTOR = 'relais';
+
+/**
+ * The fields of a transmission's history that can name people, by the name their seal is bound to:
+ * an acte's objet (the objet of an arrêté individuel names its person) and the free text of the
+ * préfecture's letters. They are stored sealed with the transmission's own key (docs/personal-data.md),
+ * and shredding that key erases them.
+ */
+export const PersonalField = {
+  /** `ActeSubmission.objet` of TransmissionReceived. */
+  Objet: 'submission.objet',
+  /** `text` of every TransmissionLetterReceived. */
+  LetterText: 'letters.text',
+} as const;
+
+/** One of the personal fields. */
+export type PersonalField = (typeof PersonalField)[keyof typeof PersonalField];
+
+export const personalFields: readonly PersonalField[] = [PersonalField.Objet, PersonalField.LetterText];

@@ -13,13 +13,14 @@ import type {
   LetterCode,
   NackSource,
   OutboundMessageCode,
+  PersonalField,
   PesOutcome,
   PesSubmission,
   ReplyCode,
   ReplyReceiptCode,
   Submission,
 } from './transmission.values.js';
-import { letterCodes, outboundMessageCodes, replyCodes, replyReceiptCodes } from './transmission.values.js';
+import { letterCodes, outboundMessageCodes, personalFields, replyCodes, replyReceiptCodes } from './transmission.values.js';
 
 /*
  * The one place where domain events meet the generated protobuf types (relais.transmission.v1). The
@@ -116,6 +117,8 @@ export function toStored(event: TransmissionEvent): WireEvent {
       return stored(wire.TransmissionMessageSentSchema, { ...event.data, at });
     case 'TransmissionReplyAcknowledged':
       return stored(wire.TransmissionReplyAcknowledgedSchema, { ...event.data, at });
+    case 'PersonalDataShredded':
+      return stored(wire.PersonalDataShreddedSchema, { ...event.data, at, fields: [...event.data.fields] });
     default:
       return assertNever(event);
   }
@@ -256,6 +259,15 @@ const decoders = new Map<string, Decoder>([
       code: oneOf<ReplyReceiptCode>(replyReceiptCodes, m.code, 'code'),
       messageId: m.messageId,
       dateReception: m.dateReception,
+    },
+  })),
+  decoder(wire.PersonalDataShreddedSchema, (m) => ({
+    type: 'PersonalDataShredded',
+    data: {
+      ...fact(m),
+      fields: m.fields.map((field) => oneOf<PersonalField>(personalFields, field, 'field')),
+      reason: m.reason,
+      requestedBy: m.requestedBy,
     },
   })),
 ]);

@@ -27,7 +27,7 @@ import {
   siren,
   validated,
   withCode,
- letterPdf, letterReceived, messageSent, replyAcknowledged, replyPdf, replyRequested } from '../../test/transmission.fixtures.js';
+ letterPdf, letterReceived, messageSent, personalDataShredded, replyAcknowledged, replyPdf, replyRequested } from '../../test/transmission.fixtures.js';
 import { TransmissionErrorCode as Code } from './transmission.errors.js';
 import type { TransmissionEvent } from './transmission.events.js';
 import { fromStored, toStored } from './transmission.wire.js';
@@ -108,6 +108,9 @@ const samples: TransmissionEvent[] = [
   messageSent('3-4'),
   messageSent('6-1'),
   replyAcknowledged('4-5', 2),
+  personalDataShredded(),
+  personalDataShredded(['submission.objet', 'letters.text'], 'demande RGPD n° 2031-17', 'token:5b0c'),
+  personalDataShredded([]),
 ];
 
 describe('the wire form of events', () => {

@@ -1,8 +1,9 @@
 import type { TransmissionEvent } from '@relais/domain';
 import type { StoredEvent } from '@relais/event-store';
+import { PersonalDataKeys } from '@relais/privacy';
 import type pg from 'pg';
 import { TRANSMISSION_TYPE_PREFIX, transmissionEventOf } from './decode.js';
-import { evolveTransmissionView, type TransmissionView } from '../transmissions/transmission-view.js';
+import { evolveTransmissionView, hasSealedFields, revealView, type TransmissionView } from '../transmissions/transmission-view.js';
 
 /** The checkpoint of the transmissions read model in the event store's `checkpoints`. */
 export const TRANSMISSIONS_CHECKPOINT = 'projector:transmissions';
@@ -10,9 +11,12 @@ export const TRANSMISSIONS_CHECKPOINT = 'projector:transmissions';
 
 /**
  * Projects a batch of events into `transmissions`, through `client` (in the caller's transaction, beside
- * the checkpoint): decode → load the touched views in one query → fold → one upsert for the batch.
- * Events of other contexts are skipped. An undecodable transmission event fails the batch (nothing
- * moves): a view silently missing a step would be worse than a projector that stops and says why.
+ * the checkpoint): decode → load the touched views in one query → fold → open the personal fields
+ * (their keys in one query of `personal_data_keys`) → one upsert for the batch. Events of other
+ * contexts are skipped. An undecodable transmission event fails the batch (nothing moves): a view
+ * silently missing a step would be worse than a projector that stops and says why. The view holds
+ * personal fields in clear (for the API and the auditors' search); a field whose key is shredded is
+ * stored as null, and PersonalDataShredded blanks what was stored before (docs/personal-data.md).
  */
 export async function projectTransmissionEvents(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
   {
@@ -28,8 +32,19 @@ export async function projectTransmissionEvents(client: pg.PoolClient, events: r
       views.set(id, next);
       changed.set(id, { view: next, position: stored.globalPosition });
     }
-    await upsertViews(client, [...changed.values()]);
+    await upsertViews(client, await revealed(client, [...changed.values()]));
   }
+}
+
+/** The changed views with their sealed fields opened, the keys of those that hold any read at once. */
+async function revealed(
+  client: pg.PoolClient,
+  changed: readonly { view: TransmissionView; position: bigint }[],
+): Promise<{ view: TransmissionView; position: bigint }[]> {
+  const sealed = changed.filter(({ view }) => hasSealedFields(view)).map(({ view }) => view.id);
+  if (sealed.length === 0) return [...changed];
+  const ring = await new PersonalDataKeys(client).ring(sealed);
+  return changed.map(({ view, position }) => ({ view: revealView(view, ring), position }));
 }
 
 /** Folds a whole log in memory, then writes each view once: the rebuild's bulk path (see replay.ts). */
@@ -55,7 +70,7 @@ export function transmissionsRebuilder(): Rebuilder {
     },
     async write(client) {
       const all = [...views.values()];
-      for (let i = 0; i < all.length; i += WRITE_CHUNK) await upsertViews(client, all.slice(i, i + WRITE_CHUNK));
+      for (let i = 0; i < all.length; i += WRITE_CHUNK) await upsertViews(client, await revealed(client, all.slice(i, i + WRITE_CHUNK)));
       return all.length;
     },
   };

@@ -206,6 +206,7 @@ function evolve(
     case 'TransmissionReplyRequested':
     case 'TransmissionMessageSent':
     case 'TransmissionReplyAcknowledged':
+    case 'PersonalDataShredded':
       return { row: moved };
   }
 }
@@ -263,6 +264,7 @@ export function statusAfter(status: TransmissionStatus, event: TransmissionEvent
     case 'TransmissionReplyRequested':
     case 'TransmissionMessageSent':
     case 'TransmissionReplyAcknowledged':
+    case 'PersonalDataShredded':
       return status;
   }
 }

@@ -1,15 +1,17 @@
-import type {
-  ActeNature,
-  ErrorDetail,
-  FileRef,
-  LetterCode,
-  OutboundMessageCode,
-  ReplyReceiptCode,
-  PesOutcome,
-  TransmissionEvent,
-  TransmissionKind,
-  TransmissionStatus,
+import {
+  PersonalField,
+  type ActeNature,
+  type ErrorDetail,
+  type FileRef,
+  type LetterCode,
+  type OutboundMessageCode,
+  type ReplyReceiptCode,
+  type PesOutcome,
+  type TransmissionEvent,
+  type TransmissionKind,
+  type TransmissionStatus,
 } from '@relais/domain';
+import { isSealed, type KeyRing } from '@relais/privacy';
 
 /** The State's acknowledgment as the API shows it: when it was recorded, and what it said. */
 export type AcknowledgmentView =
@@ -23,7 +25,8 @@ export interface ExchangeView {
   readonly code: LetterCode;
   readonly receivedAt: string;
   readonly dateCourrierPref: string;
-  readonly text: string;
+  /** Personal data: null once the transmission's personal data were shredded. */
+  readonly text: string | null;
   /** The préfecture's documents, downloadable at `GET /api/v1/transmissions/{id}/files/{sha256}`. */
   readonly documents: readonly FileRef[];
   /** The automatic receipt (3-2, 4-2) and the collectivité's answer, with when each was sent. */
@@ -48,7 +51,8 @@ export interface TransmissionView {
     readonly numeroInterne: string;
     readonly nature: ActeNature;
     readonly classification: string;
-    readonly objet: string;
+    /** Personal data: null once the transmission's personal data were shredded. */
+    readonly objet: string | null;
     readonly idActe?: string;
     /** The préfecture's letters after the AR, in order; absent until the first. */
     readonly exchanges?: readonly ExchangeView[];
@@ -60,6 +64,8 @@ export interface TransmissionView {
     readonly outcomes?: readonly PesOutcome[];
   };
   readonly acknowledgment?: AcknowledgmentView;
+  /** True once the transmission's personal data were shredded (its objet and letters' text are null); absent before. */
+  readonly personalDataShredded?: true;
 }
 
 /** What the log says about an event besides its payload. */
@@ -161,9 +167,40 @@ function evolveExisting(
       const { exchange, code, at, dateReception } = event.data;
       return withExchange(v, exchange, (e) => ({ ...e, replyReceipt: { code, at, dateReception } }));
     }
+    case 'PersonalDataShredded':
+      return forgetPersonalData(v);
     default:
       return assertNever(event);
   }
+}
+
+/** The view without its personal data: what a read model keeps once they are shredded. */
+function forgetPersonalData(v: TransmissionView): TransmissionView {
+  if (v.acte === undefined) return { ...v, personalDataShredded: true };
+  const { exchanges } = v.acte;
+  const forgotten = exchanges === undefined ? {} : { exchanges: exchanges.map((e) => ({ ...e, text: e.text === '' ? '' : null })) };
+  return { ...v, acte: { ...v.acte, objet: null, ...forgotten }, personalDataShredded: true };
+}
+
+/**
+ * The view with its personal fields as they may be shown: sealed values opened with the ring, null
+ * when they cannot be any more (shredded); plain values (stored before sealing began, or already
+ * opened) as they are. The projector stores what this gives, so a view rebuilt after a shredding
+ * never holds the plaintext again. Pure given the ring.
+ * @throws PrivacyError `PRIVACY.SEALED_FIELD_UNREADABLE` for a sealed value that does not open
+ */
+export function revealView(view: TransmissionView, ring: KeyRing): TransmissionView {
+  if (view.acte === undefined) return view;
+  const { acte, id } = view;
+  const open = (field: PersonalField, text: string | null): string | null => (text === null ? null : ring.reveal(id, field, text));
+  const exchanges = acte.exchanges?.map((e) => ({ ...e, text: open(PersonalField.LetterText, e.text) }));
+  return { ...view, acte: { ...acte, objet: open(PersonalField.Objet, acte.objet), ...(exchanges === undefined ? {} : { exchanges }) } };
+}
+
+/** Whether the view holds a sealed value still to open. */
+export function hasSealedFields(view: TransmissionView): boolean {
+  const sealed = (text: string | null): boolean => text !== null && isSealed(text);
+  return view.acte !== undefined && (sealed(view.acte.objet) || (view.acte.exchanges ?? []).some((e) => sealed(e.text)));
 }
 
 function withExchange(v: TransmissionView, number: number, change: (exchange: ExchangeView) => ExchangeView): TransmissionView {

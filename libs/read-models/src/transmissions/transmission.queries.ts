@@ -1,4 +1,5 @@
 import type { TransmissionKind, TransmissionStatus } from '@relais/domain';
+import { FINAL_STATUSES, type RetentionCandidate } from '@relais/privacy';
 import type pg from 'pg';
 import type { TransmissionView } from './transmission-view.js';
 
@@ -109,4 +110,24 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
     }
   }
   throw new TransmissionQueryError('TRANSMISSIONS.INVALID_CURSOR', `not a cursor of this list: ${cursor}`);
+}
+
+/**
+ * Transmissions at a final status (FINAL_STATUSES of @relais/privacy) whose last event was recorded
+ * before `before` and whose personal data are not shredded yet, oldest first, at most `limit`: what the
+ * retention schedule hands to `shredExpired`. Each shredding leaves the list once the projector has its
+ * event, so asking again goes on where the last run stopped.
+ */
+export async function listRetentionCandidates(
+  db: pg.Pool | pg.PoolClient,
+  query: { readonly before: Date; readonly limit: number },
+): Promise<RetentionCandidate[]> {
+  const { rows } = await db.query<{ id: string; status: TransmissionStatus; updated_at: Date }>(
+    `SELECT id, status, updated_at FROM transmissions
+      WHERE status = ANY($1::text[]) AND updated_at < $2 AND NOT (view ? 'personalDataShredded')
+      ORDER BY updated_at, id
+      LIMIT $3`,
+    [FINAL_STATUSES, query.before, query.limit],
+  );
+  return rows.map((row) => ({ transmissionId: row.id, status: row.status, lastEventAt: row.updated_at, personalDataShredded: false }));
 }

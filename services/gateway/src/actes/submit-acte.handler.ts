@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { PostgresBlobStore } from '@relais/blob-store';
+import { PersonalData } from '@relais/privacy';
 import { TransmissionCommands } from '@relais/service-kit';
 import type { GatewayConfig } from '../config.js';
 import { actorOf, type Principal } from '../auth/principal.js';
@@ -24,9 +25,10 @@ export interface Accepted {
 
 /**
  * `POST /api/v1/actes`: reserves the idempotency key if one is given, streams the files into the
- * blob store, forms the SubmitActe and executes it on the event log. Under a key, the transmission
- * id is derived from the key, so that even a retry the reservation cannot see (after a crash) lands
- * on the same stream and records nothing new.
+ * blob store, forms the SubmitActe, seals its personal fields with the transmission's own key and
+ * executes it on the event log. Under a key, the transmission id is derived from the key, so that
+ * even a retry the reservation cannot see (after a crash) lands on the same stream, is sealed the
+ * same way, and records nothing new.
  */
 @Injectable()
 export class SubmitActeHandler {
@@ -35,6 +37,7 @@ export class SubmitActeHandler {
     private readonly blobs: PostgresBlobStore,
     private readonly commands: TransmissionCommands,
     private readonly keys: IdempotencyRepository,
+    private readonly personalData: PersonalData,
   ) {}
 
   submit(request: IncomingMessage, principal: Principal, idempotencyKey: string | undefined): Promise<StoredAnswer> {
@@ -62,8 +65,9 @@ export class SubmitActeHandler {
     }
     const mapping = acteFromMetadata(metadata, upload.document, upload.annexes);
     if (!mapping.ok) throw new ApiError(422, mapping.errors);
+    const acte = await this.personalData.sealActe(transmissionId, mapping.acte);
     const { state } = await this.commands.execute(
-      { type: 'SubmitActe', data: { transmissionId, siren, at: new Date().toISOString(), acte: mapping.acte } },
+      { type: 'SubmitActe', data: { transmissionId, siren, at: new Date().toISOString(), acte } },
       { actor: actorOf(principal), ...(causationId === undefined ? {} : { causationId }) },
     );
     const accepted: Accepted = { id: transmissionId, status: state.status === 'none' ? 'received' : state.status };

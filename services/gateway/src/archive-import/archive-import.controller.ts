@@ -1,6 +1,7 @@
 import { Controller, Headers, Inject, Post, Req, Res } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { PostgresBlobStore } from '@relais/blob-store';
+import { PersonalData } from '@relais/privacy';
 import { TransmissionCommands } from '@relais/service-kit';
 import { IdempotencyRepository } from '../actes/idempotency.repository.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -22,8 +23,9 @@ export class ArchiveImportController {
     blobs: PostgresBlobStore,
     commands: TransmissionCommands,
     keys: IdempotencyRepository,
+    personalData: PersonalData,
   ) {
-    this.handler = new ArchiveImportHandler(config, blobs, commands, keys);
+    this.handler = new ArchiveImportHandler(config, blobs, commands, keys, personalData);
   }
 
   /** 202 `{id, status}`, or the first answer replayed under an Idempotency-Key. */

@@ -14,6 +14,7 @@ import {
 } from '@relais/actes';
 import type { BlobStore } from '@relais/blob-store';
 import type { ActeSubmission, ErrorDetail, FileRef } from '@relais/domain';
+import type { PersonalData } from '@relais/privacy';
 import type { TransmissionCommands } from '@relais/service-kit';
 import { actorOf, type Principal } from '../auth/principal.js';
 import type { GatewayConfig } from '../config.js';
@@ -54,8 +55,9 @@ function statusOf(code: ActesImportErrorCode): number {
  * `POST /api/v1/actes/archive`: reads the body (bounded), unpacks and reads the @ctes archive as the
  * ministry would (`readActeArchive`: in memory, no path, no link, bounded bytes and entries, ISO-8859-1,
  * no DOCTYPE), checks that it is the caller's and that its names are @ctes names, stores the document
- * and the annexes in the blob store and executes the same SubmitActe as a form submission. Nothing is
- * stored or recorded for a refused archive. Under an Idempotency-Key, as `POST /api/v1/actes`.
+ * and the annexes in the blob store and executes the same SubmitActe as a form submission, its personal
+ * fields sealed. Nothing is stored or recorded for a refused archive. Under an Idempotency-Key, as
+ * `POST /api/v1/actes`.
  */
 export class ArchiveImportHandler {
   constructor(
@@ -63,6 +65,7 @@ export class ArchiveImportHandler {
     private readonly blobs: BlobStore,
     private readonly commands: TransmissionCommands,
     private readonly keys: IdempotencyRepository,
+    private readonly personalData: PersonalData,
   ) {}
 
   import(request: IncomingMessage, principal: Principal, idempotencyKey: string | undefined): Promise<StoredAnswer> {
@@ -96,7 +99,7 @@ export class ArchiveImportHandler {
     }
     const nameErrors = namingErrors(archive);
     if (nameErrors.length > 0) throw new ApiError(422, nameErrors);
-    const acte = await this.submission(archive);
+    const acte = await this.personalData.sealActe(transmissionId, await this.submission(archive));
     const { state } = await this.commands.execute(
       { type: 'SubmitActe', data: { transmissionId, siren, at: new Date().toISOString(), acte } },
       { actor: actorOf(principal), ...(causationId === undefined ? {} : { causationId }) },

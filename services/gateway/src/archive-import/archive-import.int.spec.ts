@@ -106,6 +106,9 @@ describe('POST /api/v1/actes/archive', () => {
     expect(response.status).toBe(202);
     const { id, status } = (await response.json()) as { id: string; status: string };
     expect(status).toBe('received');
+    // The objet is personal data: the log holds it sealed, the API shows it in clear.
+    const { rows } = await gw.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE data::text LIKE '%modificative%'");
+    expect(rows[0]?.n).toBe(0);
 
     const history = await gw.call(`/api/v1/transmissions/${id}/events`, { token });
     const { items } = (await history.json()) as { items: { type: string; data: { siren: string; submission: Record<string, unknown> } }[] };

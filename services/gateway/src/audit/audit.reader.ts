@@ -16,6 +16,7 @@ import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { PG_POOL } from '../tokens.js';
 import { isTransmissionId, notFound } from '../transmissions/transmissions.reader.js';
+import { shownView } from '../personal-data/shown.js';
 
 /** One event as `GET /api/v1/audit/events` lists it (API.md, "Auditing"). */
 export interface AuditEvent {
@@ -106,7 +107,7 @@ export class AuditReader {
       view = evolveTransmissionView(view, fromStored(event.type, event.data), { recordedAt: event.recordedAt, streamId: event.streamId });
     }
     if (view === undefined) throw notFound(id);
-    return view;
+    return shownView(this.pool, view);
   }
 }
 

@@ -1,6 +1,7 @@
 import { PostgresBlobStore } from '@relais/blob-store';
-import { fromStored, type TransmissionEvent } from '@relais/domain';
-import { PostgresEventStore } from '@relais/event-store';
+import { fromStored, PersonalField, type TransmissionEvent } from '@relais/domain';
+import { PostgresEventStore, type Queryable } from '@relais/event-store';
+import { PersonalDataKeys } from '@relais/privacy';
 import { loadCollectivite, transmissionStreamId } from '@relais/service-kit';
 import { acknowledgmentReceipt, isStampError, stampActe, StampErrorCode } from '@relais/stamp';
 import type { Principal } from '../auth/principal.js';
@@ -24,6 +25,7 @@ export class ActeDocuments {
   constructor(
     private readonly store: PostgresEventStore,
     private readonly blobs: PostgresBlobStore,
+    private readonly db: Queryable,
   ) {}
 
   /** The acte with the préfecture's stamp on its first page; 409 `STAMP.*` when its document cannot be stamped. */
@@ -40,11 +42,12 @@ export class ActeDocuments {
     }
   }
 
-  /** The bordereau d'acquittement. */
+  /** The bordereau d'acquittement; once the personal data were shredded it says the objet was erased. */
   async receipt(id: string, principal: Principal): Promise<MadeDocument> {
     const acte = await this.acknowledged(id, principal);
     const collectivite = await loadCollectivite(this.store, acte.siren);
-    return { name: documentName(acte.idActe, 'accuse-reception'), bytes: await acknowledgmentReceipt(receiptFacts(acte, collectivite?.nom ?? '')) };
+    const objet = (await new PersonalDataKeys(this.db).ring([id])).reveal(id, PersonalField.Objet, acte.acte.objet);
+    return { name: documentName(acte.idActe, 'accuse-reception'), bytes: await acknowledgmentReceipt(receiptFacts(acte, collectivite?.nom ?? '', objet)) };
   }
 
   private async acknowledged(id: string, principal: Principal): Promise<AcknowledgedActe> {

@@ -62,15 +62,18 @@ export function stampFacts(acte: AcknowledgedActe): StampFacts {
   return { envoyeLe: acte.envoyeLe, recuLe: acte.recuLe, idActe: acte.idActe };
 }
 
-/** The bordereau's facts; `nom` is the collectivité's registered name (empty if unknown). Pure. */
-export function receiptFacts(acte: AcknowledgedActe, nom: string): ReceiptFacts {
+/**
+ * The bordereau's facts; `nom` is the collectivité's registered name (empty if unknown), `objet` the
+ * acte's objet in clear, or null once the transmission's personal data were shredded. Pure.
+ */
+export function receiptFacts(acte: AcknowledgedActe, nom: string, objet: string | null): ReceiptFacts {
   return {
     collectivite: { nom, siren: acte.siren },
     idActe: acte.idActe,
     numeroInterne: acte.acte.numeroInterne,
     nature: acte.acte.nature,
     classification: acte.acte.classification,
-    objet: acte.acte.objet,
+    objet,
     dateDecision: acte.acte.dateDecision,
     envoyeLe: acte.envoyeLe,
     recuLe: acte.recuLe,

@@ -55,15 +55,18 @@ describe('acknowledgedActe', () => {
 
 describe('receiptFacts and documentName', () => {
   it('carries the acte’s facts and files, and names files after the IDActe', () => {
-    const facts = receiptFacts(acknowledgedActe(id, [e.received(), e.validated(), e.routed(), e.sent(), e.acknowledged()]), 'Dijon');
+    const acknowledged = acknowledgedActe(id, [e.received(), e.validated(), e.routed(), e.sent(), e.acknowledged()]);
+    const facts = receiptFacts(acknowledged, 'Dijon', acte.objet);
     expect(facts).toMatchObject({
       collectivite: { nom: 'Dijon', siren },
       idActe,
       numeroInterne: acte.numeroInterne,
+      objet: acte.objet,
       nature: 'DE',
       document: { name: 'budget.pdf', sha256: acte.document.sha256 },
       annexes: [],
     });
+    expect(receiptFacts(acknowledged, 'Dijon', null).objet).toBeNull();
     expect(documentName(idActe, 'tampon')).toBe(`${idActe}-tampon.pdf`);
     expect(documentName('a/b c', 'x')).toBe('a_b_c-x.pdf');
   });

@@ -1,9 +1,11 @@
-import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, StreamableFile } from '@nestjs/common';
 import { PostgresBlobStore } from '@relais/blob-store';
 import { PostgresEventStore } from '@relais/event-store';
+import type pg from 'pg';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { PG_POOL } from '../tokens.js';
 import { attachmentDisposition } from '../transmissions/transmission-files.js';
 import { ActeDocuments, type MadeDocument } from './acte-documents.js';
 
@@ -24,8 +26,8 @@ function pdf(document: MadeDocument): StreamableFile {
 export class DocumentsController {
   private readonly documents: ActeDocuments;
 
-  constructor(store: PostgresEventStore, blobs: PostgresBlobStore) {
-    this.documents = new ActeDocuments(store, blobs);
+  constructor(store: PostgresEventStore, blobs: PostgresBlobStore, @Inject(PG_POOL) pool: pg.Pool) {
+    this.documents = new ActeDocuments(store, blobs, pool);
   }
 
   @Get(':id/stamped')

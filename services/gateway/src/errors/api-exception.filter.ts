@@ -2,6 +2,7 @@ import { Catch, HttpException, HttpStatus, Inject, Logger, type ArgumentsHost, t
 import type { IncomingMessage } from 'node:http';
 import { BlobTooLargeError } from '@relais/blob-store';
 import { TransmissionError, TransmissionErrorCode, type ErrorDetail } from '@relais/domain';
+import { isPrivacyError, PrivacyErrorCode } from '@relais/privacy';
 import { TransmissionQueryError } from '@relais/read-models';
 import { CollectiviteExistsError, CollectiviteNotFoundError } from '@relais/service-kit';
 import type { GatewayConfig } from '../config.js';
@@ -53,6 +54,10 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof ApiError) return { status: error.status, errors: error.errors, headers: error.headers };
   if (error instanceof TransmissionError) {
     return { status: transmissionStatus[error.code], errors: [{ code: error.code, message: error.message }] };
+  }
+  if (isPrivacyError(error, PrivacyErrorCode.Shredded)) {
+    // A submission retried under its key after the transmission's personal data were shredded.
+    return { status: HttpStatus.CONFLICT, errors: [{ code: error.code, message: error.message }] };
   }
   if (error instanceof CollectiviteExistsError) {
     return { status: HttpStatus.CONFLICT, errors: [{ code: error.code, message: error.message, field: 'siren' }] };

@@ -32,7 +32,10 @@ export const exchangeSchemas = {
       code: { enum: ['2-1', '3-1', '4-1', '5-1'], description: 'Courrier simple, demande de pièces complémentaires, lettre d’observations, déféré' },
       receivedAt: { type: 'string', format: 'date-time' },
       dateCourrierPref: { type: 'string', format: 'date' },
-      text: { type: 'string', description: 'DescriptionPieces (3-1), Motif (4-1), NatureIllegalite (5-1)' },
+      text: {
+        type: ['string', 'null'],
+        description: 'DescriptionPieces (3-1), Motif (4-1), NatureIllegalite (5-1); personal data: null once the transmission’s personal data were shredded',
+      },
       documents: { type: 'array', items: fileRef },
       replies: {
         type: 'array',

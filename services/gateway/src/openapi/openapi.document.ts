@@ -8,6 +8,7 @@ import { exchangeSchemas, exchangesOpenApiPaths } from '../exchanges/exchanges.o
 import { metricsOpenApiPaths } from '../metrics/metrics.openapi.js';
 import { PES_FIELD_DESCRIPTION, pesOpenApiPaths, pesSchemas } from '../pes/pes.openapi.js';
 import { auditOpenApiPaths } from '../audit/audit.openapi.js';
+import { personalDataOpenApiPaths } from '../personal-data/personal-data.openapi.js';
 import { statsOpenApiPaths } from '../stats/stats.openapi.js';
 import { webOpenApiPaths } from '../web/web.openapi.js';
 
@@ -129,7 +130,10 @@ const schemas = {
           numeroInterne: { type: 'string' },
           nature: { enum: ['DE', 'AR', 'AI', 'CC', 'BF', 'AU'] },
           classification: { type: 'string' },
-          objet: { type: 'string' },
+          objet: {
+            type: ['string', 'null'],
+            description: 'Personal data: null once the transmission’s personal data were shredded (then personalDataShredded is true)',
+          },
           idActe: { type: 'string', description: 'DPT-SIREN-YYYYMMDD-NUMERO-NAT, from the préfecture’s AR' },
           exchanges: { type: 'array', items: ref('Exchange'), description: 'The préfecture’s letters after the AR, in order; absent until the first' },
         },
@@ -140,6 +144,11 @@ const schemas = {
         properties: { nomFic: { type: 'string' }, codCol: { type: 'string' }, idPost: { type: 'string' }, outcomes: { type: 'array', items: { type: 'object' } } },
       },
       acknowledgment: { type: 'object', required: ['at'], properties: { at: { type: 'string', format: 'date-time' } } },
+      personalDataShredded: {
+        const: true,
+        description:
+          'Present once the transmission’s personal data were shredded (POST /api/v1/admin/transmissions/{id}/shred-personal-data, or the retention period): acte.objet and every exchange’s text are null',
+      },
     },
   },
   ...exchangeSchemas,
@@ -162,7 +171,10 @@ const schemas = {
             position: { type: 'string', description: 'The event’s global_position in the log' },
             type: { type: 'string', examples: ['TransmissionReceived'] },
             recordedAt: { type: 'string', format: 'date-time' },
-            data: { type: 'object' },
+            data: {
+              type: 'object',
+              description: 'The event’s facts; its personal fields (submission.objet, a letter’s text) are null once shredded',
+            },
           },
         },
       },
@@ -431,6 +443,7 @@ export const openApiDocument = {
     ...auditOpenApiPaths,
     ...webOpenApiPaths,
     ...metricsOpenApiPaths,
+    ...personalDataOpenApiPaths,
     '/api/v1/webhooks': {
       post: {
         summary:

@@ -42,6 +42,7 @@ describe('GET /api/v1/openapi.json', () => {
         'POST /api/v1/admin/collectivites',
         'POST /api/v1/admin/tokens',
         'DELETE /api/v1/admin/tokens/{id}',
+        'POST /api/v1/admin/transmissions/{id}/shred-personal-data',
         'POST /api/v1/actes',
         'POST /api/v1/actes/archive',
         'POST /api/v1/pes',

@@ -1,5 +1,6 @@
 import { migrateBlobStore } from '@relais/blob-store';
 import { migrate, runMigrations } from '@relais/event-store';
+import { migratePrivacy } from '@relais/privacy';
 import { migrateReadModels } from '@relais/read-models';
 import type pg from 'pg';
 import { CreateGatewayTables1764400000000 } from './migrations/1764400000000-create-gateway-tables.js';
@@ -10,10 +11,11 @@ export function migrateGateway(pool: pg.Pool): Promise<void> {
   return runMigrations(pool, { migrations: [CreateGatewayTables1764400000000, CreateWebSessions1764600000000], tableName: 'gateway_migrations' });
 }
 
-/** Every schema the gateway reads or writes: the event log, the blob store, the read models, its own. */
+/** Every schema the gateway reads or writes: the event log, the blob store, the keys of personal data, the read models, its own. */
 export async function migrateAll(pool: pg.Pool): Promise<void> {
   await migrate(pool);
   await migrateBlobStore(pool);
+  await migratePrivacy(pool);
   await migrateReadModels(pool);
   await migrateGateway(pool);
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider }
 import { loadClassificationFile } from '@relais/actes';
 import { PostgresBlobStore } from '@relais/blob-store';
 import { PostgresEventStore } from '@relais/event-store';
+import { PersonalData } from '@relais/privacy';
 import { ClassificationCommands, openDatabase, TransmissionCommands, ClassificationCatalogues } from '@relais/service-kit';
 import type pg from 'pg';
 import type { GatewayConfig } from '../config.js';
@@ -24,8 +25,9 @@ export class PlatformLifecycle implements OnApplicationShutdown {
 
 /**
  * The storage every feature shares: one pool (handed out only once every schema is migrated), the
- * event log, the blob store, the transmission and classification command handlers over the log, and
- * the classifications in force (the default read at start: a bad file stops the gateway there).
+ * event log, the blob store, the transmission and classification command handlers over the log, the
+ * keys of personal data, and the classifications in force (the default read at start: a bad file
+ * stops the gateway there).
  */
 export const platformProviders: Provider[] = [
   {
@@ -41,6 +43,7 @@ export const platformProviders: Provider[] = [
     inject: [PostgresEventStore],
     useFactory: (store: PostgresEventStore) => new TransmissionCommands(store),
   },
+  { provide: PersonalData, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new PersonalData(pool) },
   { provide: ClassificationCommands, inject: [PostgresEventStore], useFactory: (store: PostgresEventStore) => new ClassificationCommands(store) },
   {
     provide: CLASSIFICATION_CATALOGUES,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { fromStored, TransmissionErrorCode, type FileRef, type TransmissionEvent } from '@relais/domain';
 import { PostgresEventStore, type StoredEvent } from '@relais/event-store';
+import type { ShownEvent } from '@relais/privacy';
 import {
   evolveTransmissionView,
   getTransmission,
@@ -14,15 +15,16 @@ import type pg from 'pg';
 import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
+import { shownEvents, shownView } from '../personal-data/shown.js';
 import { PG_POOL } from '../tokens.js';
 import { filesOfHistory } from './transmission-files.js';
 
-/** One event as `GET /api/v1/transmissions/{id}/events` lists it. */
+/** One event as `GET /api/v1/transmissions/{id}/events` lists it; its personal fields in clear, or null once shredded. */
 export interface EventItem {
   readonly position: string;
   readonly type: TransmissionEvent['type'];
   readonly recordedAt: string;
-  readonly data: TransmissionEvent['data'];
+  readonly data: ShownEvent['data'];
 }
 
 /** Ids the gateway makes are UUIDs; anything outside this shape cannot name a transmission. */
@@ -62,7 +64,7 @@ export class TransmissionsReader {
         const meta = stored[i];
         if (meta !== undefined) folded = evolveTransmissionView(folded, event, { recordedAt: meta.recordedAt, streamId: meta.streamId });
       });
-      if (folded !== undefined && (siren === undefined || folded.siren === siren)) return folded;
+      if (folded !== undefined && (siren === undefined || folded.siren === siren)) return shownView(this.pool, folded);
     }
     throw notFound(id);
   }
@@ -72,10 +74,11 @@ export class TransmissionsReader {
     return listTransmissions(this.pool, siren === undefined ? query : { ...query, siren });
   }
 
-  /** The transmission's events in stream order, from the event log. */
+  /** The transmission's events in stream order, from the event log, their personal fields shown. */
   async events(id: string, principal: Principal): Promise<readonly EventItem[]> {
     const { stored, events } = await this.visibleHistory(id, principal);
-    return events.flatMap((event, i) => {
+    const shown = await shownEvents(this.pool, id, events);
+    return shown.flatMap((event, i) => {
       const row = stored[i];
       return row === undefined
         ? []

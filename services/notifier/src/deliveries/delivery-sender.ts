@@ -4,6 +4,7 @@ import { NotifierResources } from '../notifier.resources.js';
 import { NOTIFIER_CONFIG } from '../tokens.js';
 import { retryDelayMs } from './backoff.js';
 import type { ClaimedDelivery } from './delivery-outbox.js';
+import { shownBody } from './shown-body.js';
 import { deliveryHeaders } from './signing.js';
 
 /** What one attempt gave: delivered, or why not. */
@@ -130,20 +131,18 @@ export class DeliverySender implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** One POST of the delivery's stored body, signed with its webhook's secret; redirects are not followed. */
+  /**
+   * One POST of the delivery's stored body, its personal fields opened, signed with its webhook's
+   * secret; redirects are not followed.
+   */
   private async post(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
-    const headers = deliveryHeaders({
-      deliveryId: delivery.id,
-      eventType: delivery.eventType,
-      secret: delivery.secret,
-      body: delivery.body,
-      now: new Date(),
-    });
     try {
+      const body = await shownBody(this.resources.keys, delivery.body);
+      const headers = deliveryHeaders({ deliveryId: delivery.id, eventType: delivery.eventType, secret: delivery.secret, body, now: new Date() });
       const response = await fetch(delivery.url, {
         method: 'POST',
         headers,
-        body: delivery.body,
+        body,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.settings.requestTimeoutMs),
       });

@@ -60,7 +60,10 @@ export function notificationsOf(history: readonly StoredEvent[]): Notification[]
   return notifications;
 }
 
-/** What a webhook receives: the exact bytes signed, the same on every attempt. */
+/**
+ * What a webhook receives: the exact bytes signed, the same on every attempt, but for the personal
+ * fields, which the outbox keeps sealed and each attempt opens (shownBody): null once shredded.
+ */
 export interface NotificationBody {
   readonly deliveryId: string;
   readonly webhookId: string;

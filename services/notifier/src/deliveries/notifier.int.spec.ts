@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { acte, acteAck, at } from '@relais/domain/testing';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { MessagingNames, type OutboxRelay } from '@relais/messaging';
+import { PersonalData, shredPersonalData } from '@relais/privacy';
 import { askHealth, createWebhook, deleteWebhook, migrateWebhooks, recordPesRetour, TransmissionCommands, type PesRetour, type Webhook } from '@relais/service-kit';
 import { quiet, relayEvent, startTestRelay, storedEvent, TEST_LIMITS, waitFor, waitUntilAcked } from '@relais/service-kit/testing';
 import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace } from '@relais/testing';
@@ -411,6 +412,34 @@ describe('relais-notifier', () => {
     ]);
     await deleteWebhook(db.pool, siren, w.id);
     await deleteWebhook(db.pool, otherSiren, other.webhook.id);
+  });
+
+  it('sends the objet in clear though the log and the outbox keep it sealed, and null once shredded', async () => {
+    const { webhook: w, path } = await webhook(siren, 'personal-data');
+    const privacy = new PersonalData(db.pool);
+    const objet = 'Nomination de Mme Camille Durand';
+    const sealedActe = async (id: string) => privacy.sealActe(id, { ...acte, nature: 'AI', numeroInterne: `P${id.slice(0, 8).toUpperCase()}`, objet });
+    const kept = randomUUID();
+    await commands.execute({ type: 'SubmitActe', data: { transmissionId: kept, at, siren, acte: await sealedActe(kept) } });
+    await acknowledge(kept);
+    const taken = await allTaken(path, kept);
+    expect(taken[0]?.body.event.data).toMatchObject({ submission: { objet } });
+    for (const request of taken) expect(request.body.transmission.acte?.objet).toBe(objet);
+
+    const shredded = randomUUID();
+    await commands.execute({ type: 'SubmitActe', data: { transmissionId: shredded, at, siren, acte: await sealedActe(shredded) } });
+    const shred = { transmissionId: shredded, at, reason: 'demande RGPD', requestedBy: 'token:admin' };
+    await shredPersonalData({ commands, keys: privacy.keys }, { type: 'ShredPersonalData', data: shred });
+    await acknowledge(shredded);
+    // Every notification after the reception is sent once the key is destroyed (the reception's may have gone before).
+    for (const request of (await allTaken(path, shredded)).slice(1)) {
+      expect(request.body.transmission.acte?.objet).toBeNull();
+      expect(request.raw).not.toContain('Durand');
+    }
+    expectSigned(path);
+    const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE body LIKE '%Durand%'");
+    expect(rows[0]?.n).toBe(0);
+    await deleteWebhook(db.pool, siren, w.id);
   });
 
   it('answers health questions with the deliveries waiting', async () => {

@@ -9,7 +9,9 @@ import {
   readModelRows,
   waitUntilReadable,
 } from '../../test/database.js';
-import { acteAck, eventsOf, idActe, invalidObjet, otherSiren, pes, siren } from '@relais/domain/testing';
+import { acte, acteAck, eventsOf, idActe, invalidObjet, otherSiren, pes, siren } from '@relais/domain/testing';
+import { PersonalData, shredPersonalData } from '@relais/privacy';
+import { TransmissionCommands } from '@relais/service-kit';
 import { projectNextBatch, TRANSMISSIONS_CHECKPOINT } from './project-batch.js';
 import { getTransmission } from '@relais/read-models';
 
@@ -178,5 +180,54 @@ describe('projectNextBatch when the write fails', () => {
     await projectAll(db.pool, store, 100);
     expect(await getTransmission(db.pool, 'tr-ok')).toMatchObject({ status: 'validated' });
     expect(await getTransmission(db.pool, 'tr-boom')).toMatchObject({ status: 'received' });
+  });
+});
+
+describe('projectNextBatch on personal data', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let commands: TransmissionCommands;
+  let privacy: PersonalData;
+  const objet = 'Arrêté individuel : nomination de Mme Camille Durand';
+
+  beforeAll(async () => {
+    db = await projectorDatabase();
+    store = new PostgresEventStore(db.pool);
+    commands = new TransmissionCommands(store);
+    privacy = new PersonalData(db.pool);
+    for (const id of ['tr-p1', 'tr-p2']) {
+      const sealed = await privacy.sealActe(id, { ...acte, nature: 'AI', objet });
+      await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at: '2026-01-05T09:00:00.000Z', siren, acte: sealed } });
+    }
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  const plaintextViews = async (): Promise<string[]> => {
+    const { rows } = await db.pool.query<{ id: string }>("SELECT id FROM transmissions WHERE view::text LIKE '%Durand%' ORDER BY id");
+    return rows.map((row) => row.id);
+  };
+
+  it('opens the sealed objet into the view, which the API and the auditors’ search read', async () => {
+    await projectAll(db.pool, store, 10);
+    expect(await getTransmission(db.pool, 'tr-p1')).toMatchObject({ acte: { objet } });
+    expect(await plaintextViews()).toEqual(['tr-p1', 'tr-p2']);
+  });
+
+  it('blanks it once the personal data are shredded, and a rebuild from scratch never brings it back', async () => {
+    await shredPersonalData({ commands, keys: privacy.keys }, { type: 'ShredPersonalData', data: { transmissionId: 'tr-p1', at: new Date().toISOString(), reason: 'demande RGPD', requestedBy: 'token:admin' } });
+    await projectAll(db.pool, store, 10);
+    expect(await getTransmission(db.pool, 'tr-p1')).toMatchObject({ status: 'received', personalDataShredded: true, acte: { objet: null } });
+    expect(await plaintextViews()).toEqual(['tr-p2']);
+
+    await db.pool.query('TRUNCATE transmissions');
+    await db.pool.query('DELETE FROM checkpoints WHERE name = $1', [TRANSMISSIONS_CHECKPOINT]);
+    await projectAll(db.pool, store, 1);
+    expect(await getTransmission(db.pool, 'tr-p1')).toMatchObject({ personalDataShredded: true, acte: { objet: null } });
+    expect(await getTransmission(db.pool, 'tr-p2')).toMatchObject({ acte: { objet } });
+    expect(await plaintextViews()).toEqual(['tr-p2']);
   });
 });

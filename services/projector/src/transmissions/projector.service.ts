@@ -6,6 +6,7 @@ import { MessagingNames } from '@relais/messaging';
 import { serveHealth } from '@relais/service-kit';
 import pg from 'pg';
 import type { ProjectorConfig } from '../config.js';
+import { migratePrivacy } from '@relais/privacy';
 import { migrateReadModels } from '@relais/read-models';
 import { PROJECTOR_CONFIG } from '../tokens.js';
 import { projectStatsBatch } from '../stats/project-stats-batch.js';
@@ -52,6 +53,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     this.pool = pool;
     await migrate(pool);
     await migrateReadModels(pool);
+    await migratePrivacy(pool);
     const store = new PostgresEventStore(pool);
     this.store = store;
     this.loops = PROJECTIONS.map((projection) => this.run(pool, store, projection));

@@ -13,7 +13,8 @@ import {
   pjRefused,
   siren,
 } from '@relais/domain/testing';
-import { DELIVERY_FAILED, evolveTransmissionView, type EventMeta, type TransmissionView } from '@relais/read-models';
+import { KeyRing, newKey, sealActe, sealPersonalField } from '@relais/privacy';
+import { DELIVERY_FAILED, evolveTransmissionView, hasSealedFields, revealView, type EventMeta, type TransmissionView } from '@relais/read-models';
 
 interface Recorded {
   readonly event: TransmissionEvent;
@@ -149,5 +150,48 @@ describe('evolveTransmissionView', () => {
   it('ignores events before the reception and a repeated reception', () => {
     given([e.validated()]).then(undefined);
     given([e.received(), e.received(pes)]).then(acteReceived);
+  });
+});
+
+describe('the personal data of a transmission view', () => {
+  const key = newKey();
+  const personalActe = { ...acte, objet: 'Nomination de Mme Camille Durand' };
+  const sealedActe = sealActe(id, key, personalActe);
+  const letter = e.letterReceived('4-1');
+  const sealedLetter = {
+    ...letter,
+    data: { ...letter.data, text: sealPersonalField(id, key, 'letters.text', 'Le recrutement de Mme Durand') },
+  } as TransmissionEvent;
+  const history = [e.received(sealedActe), e.validated(), e.routed(), e.sent(), e.acknowledged(), sealedLetter];
+
+  it('folds the sealed values as they are, and the ring opens them', () => {
+    given(history).thenMatches((v) => {
+      expect(hasSealedFields(v!)).toBe(true);
+      const shown = revealView(v!, new KeyRing(new Map([[id, key]])));
+      expect(shown.acte?.objet).toBe('Nomination de Mme Camille Durand');
+      expect(shown.acte?.exchanges?.[0]?.text).toBe('Le recrutement de Mme Durand');
+      expect(hasSealedFields(shown)).toBe(false);
+      expect(revealView(shown, KeyRing.empty())).toEqual(shown);
+    });
+  });
+
+  it('shows null where a key is shredded', () => {
+    given(history).thenMatches((v) => {
+      const shown = revealView(v!, new KeyRing(new Map([[id, null]])));
+      expect(shown.acte?.objet).toBeNull();
+      expect(shown.acte?.exchanges?.[0]?.text).toBeNull();
+      expect(shown.personalDataShredded).toBeUndefined();
+    });
+  });
+
+  it('forgets them on PersonalDataShredded, without changing the status', () => {
+    given([...history, e.personalDataShredded(['submission.objet', 'letters.text'])]).thenMatches((v) => {
+      expect(v).toMatchObject({ status: 'acknowledged', personalDataShredded: true, acte: { objet: null, idActe, numeroInterne: acte.numeroInterne } });
+      expect(v?.acte?.exchanges?.[0]).toMatchObject({ text: null, code: '4-1' });
+      expect(JSON.stringify(v)).not.toContain('relais:sealed');
+    });
+    given([e.received(pes), e.personalDataShredded([])]).thenMatches((v) => {
+      expect(v).toMatchObject({ status: 'received', personalDataShredded: true, pes: { nomFic: pes.nomFic } });
+    });
   });
 });

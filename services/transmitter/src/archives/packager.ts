@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { ActesArchiveError, buildActeArchive } from '@relais/actes';
 import { BlobNotFoundError } from '@relais/blob-store';
 import type { ActeSubmission, FileRef, PackagedFile, Transmission } from '@relais/domain';
+import { isPrivacyError } from '@relais/privacy';
 import { loadCollectivite, type ExecuteOptions } from '@relais/service-kit';
 import type { TransmitterConfig } from '../config.js';
 import { TransmitterResources } from '../database/transmitter-resources.js';
@@ -83,7 +84,21 @@ export class Packager {
     return der;
   }
 
-  private async build(t: Transmission, acte: ActeSubmission): Promise<ArchiveRecord> {
+  /**
+   * The acte with its personal fields in clear, as the 1-1 carries them.
+   * @throws PackagingError `PRIVACY.PERSONAL_DATA_SHREDDED` (shredded before the archive was built), `PRIVACY.KEY_MISSING`
+   */
+  private async opened(t: Transmission, acte: ActeSubmission): Promise<ActeSubmission> {
+    try {
+      return await this.resources.personalData.openActe(t.id, acte);
+    } catch (error) {
+      if (isPrivacyError(error)) throw new PackagingError(error.code, error.message, { cause: error });
+      throw error;
+    }
+  }
+
+  private async build(t: Transmission, sealed: ActeSubmission): Promise<ArchiveRecord> {
+    const acte = await this.opened(t, sealed);
     const collectivite = await loadCollectivite(this.resources.store, t.siren);
     if (collectivite === undefined) {
       throw new PackagingError(PackagingErrorCode.CollectiviteUnknown, `no collectivité is registered with SIREN ${t.siren}`);

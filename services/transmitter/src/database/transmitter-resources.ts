@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { migrateBlobStore, PostgresBlobStore } from '@relais/blob-store';
 import { migrate, PostgresEventStore } from '@relais/event-store';
+import { migratePrivacy, PersonalData } from '@relais/privacy';
 import { RoutingTableSource } from '@relais/routing';
 import { ClassificationCommands, openDatabase, TransmissionCommands } from '@relais/service-kit';
 import type pg from 'pg';
@@ -23,6 +24,7 @@ interface Resources {
   readonly cancellations: CancellationRegistry;
   readonly messages: MessageRegistry;
   readonly pesFiles: PesFileRegistry;
+  readonly personalData: PersonalData;
   readonly routing: RoutingTableSource;
   readonly windows: TransmissionWindows;
 }
@@ -31,7 +33,8 @@ interface Resources {
  * What the transmitter reads and writes, ready before any consumer or poller starts (module init
  * precedes bootstrap) and closed after they stopped (shutdown follows `beforeApplicationShutdown`):
  * the pool and the schemas, the event log (transmissions and collectivités' classifications), the blob
- * store, the registries of the archives and PES files sent, the routing table and the transmission windows.
+ * store, the registries of the archives and PES files sent, the keys of personal fields, the routing table
+ * and the transmission windows.
  */
 @Injectable()
 export class TransmitterResources implements OnModuleInit, OnApplicationShutdown {
@@ -47,7 +50,7 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
       url: this.config.databaseUrl,
       max: Math.max(4, this.config.concurrency + 2),
       logger: this.logger,
-      migrate: [migrate, migrateBlobStore, migrateTransmitter],
+      migrate: [migrate, migrateBlobStore, migratePrivacy, migrateTransmitter],
     });
     const store = new PostgresEventStore(pool);
     this.state = {
@@ -60,6 +63,7 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
       cancellations: new CancellationRegistry(pool),
       messages: new MessageRegistry(pool),
       pesFiles: new PesFileRegistry(pool),
+      personalData: new PersonalData(pool),
       routing,
       windows: new TransmissionWindows(pool),
     };
@@ -104,6 +108,11 @@ export class TransmitterResources implements OnModuleInit, OnApplicationShutdown
 
   get pesFiles(): PesFileRegistry {
     return this.ready.pesFiles;
+  }
+
+  /** The keys of personal fields: an archive carries the objet in clear, a letter's text is recorded sealed. */
+  get personalData(): PersonalData {
+    return this.ready.personalData;
   }
 
   get routing(): RoutingTableSource {

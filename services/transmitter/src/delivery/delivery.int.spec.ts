@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
+import { gunzipSync } from 'node:zlib';
 import { ID_ACTE_REGEX, NOM_ARCHIVE_REGEX } from '@relais/actes';
 import { ENDPOINTS, Platform, ofType, only } from '../../test/harness.js';
 import { DELIVERY_CONSUMERS } from './delivery.consumer.js';
@@ -53,6 +54,9 @@ describe('relais-transmitter delivery', () => {
       [packaged.fileName],
     );
     expect(rows).toEqual([{ transmission_id: id, numero_interne: 'DEL2026_001' }]);
+    // The log holds the objet sealed; the 1-1 the préfecture receives carries it in clear.
+    expect(JSON.stringify(only(events, 'TransmissionReceived').data)).not.toContain('équipements');
+    expect(gunzipSync(bytes).toString('latin1')).toContain('<actes:Objet>Budget primitif 2026 : équipements « sportifs »</actes:Objet>');
 
     expect(await platform.sim.stats()).toMatchObject({ received: 1, retries: 0, duplicates: 0, conflicts: 0 });
     expect(await platform.sim.mailbox()).toEqual([]);
@@ -141,6 +145,15 @@ describe('relais-transmitter delivery', () => {
     });
     expect(only(events, 'TransmissionFailed').data).toMatchObject({ attempts: 1 });
     expect(ofType(events, 'TransmissionSent')).toEqual([]);
+  });
+
+  it('fails without sending an acte whose personal data were shredded before it was packaged', async () => {
+    const id = await platform.routedActe('DEL2026_006', undefined, { shredded: true });
+    await platform.settled(id, 'failed');
+    const events = await platform.events(id);
+    expect(only(events, 'TransmissionFailed').data.reason).toContain('PRIVACY.PERSONAL_DATA_SHREDDED');
+    expect(ofType(events, 'TransmissionPackaged')).toEqual([]);
+    expect(await platform.sim.stats()).toMatchObject({ received: 0 });
   });
 
   it('does nothing when a TransmissionRouted comes again after the acknowledgment', async () => {

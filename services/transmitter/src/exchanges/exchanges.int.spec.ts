@@ -80,7 +80,8 @@ describe('relais-transmitter exchanges (2-x … 5-x)', () => {
     const { id, idActe } = await platform.acknowledgedActe('LET2026_31');
     await platform.sim.letter(idActe, '3-1', 'Merci de transmettre le plan de financement.');
     const letter = await untilExchange(id, 'the 3-2 sent', (e) => e.replies.some((r) => r.code === '3-2' && r.sent !== undefined));
-    expect(letter).toMatchObject({ code: '3-1', text: 'Merci de transmettre le plan de financement.' });
+    expect(letter).toMatchObject({ code: '3-1', text: expect.stringMatching(/^relais:sealed:v1:/) });
+    expect(await platform.shown(id, 'letters.text', letter.text)).toBe('Merci de transmettre le plan de financement.');
 
     const receipt = only(await platform.events(id), 'TransmissionMessageSent');
     expect(receipt.data).toMatchObject({ code: '3-2', exchange: 1 });
@@ -149,7 +150,8 @@ describe('relais-transmitter exchanges (2-x … 5-x)', () => {
     const { id, idActe } = await platform.acknowledgedActe('LET2026_51');
     await platform.sim.letter(idActe, '5-1', 'Incompétence de l’auteur de l’acte.');
     const exchange = await untilExchange(id, 'the 5-1', (e) => e.code === '5-1');
-    expect(exchange).toMatchObject({ text: 'Incompétence de l’auteur de l’acte.', replies: [] });
+    expect(exchange).toMatchObject({ text: expect.stringMatching(/^relais:sealed:v1:/), replies: [] });
+    expect(await platform.shown(id, 'letters.text', exchange.text)).toBe('Incompétence de l’auteur de l’acte.');
     expect(exchange.messageId).toMatch(MESSAGE_NAME);
     await mailboxEmpty();
     expect(ofType(await platform.events(id), 'TransmissionReplyRequested')).toEqual([]);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { ClassificationFileError, parseRetourClassification, type PrefectureDocument, type PrefectureMessage } from '@relais/actes';
-import { isDomainError, TransmissionErrorCode, type ClassificationCommand, type FileRef, type TransmissionCommand } from '@relais/domain';
+import { isDomainError, TransmissionErrorCode, type ClassificationCommand, type FileRef, type RecordLetter, type TransmissionCommand } from '@relais/domain';
 import { CollectiviteNotFoundError } from '@relais/service-kit';
 import { TransmitterResources } from '../database/transmitter-resources.js';
 import type { MailboxItem } from './mailbox-client.js';
@@ -25,6 +25,13 @@ export type ReplyOutcome =
   | { readonly kind: 'wait'; readonly why: string }
   /** Matches nothing of ours, or the domain refuses it: left in the mailbox for an operator. */
   | { readonly kind: 'leave'; readonly why: string };
+
+/** The command a matched message means on its transmission, and what to log of it. */
+interface Plan {
+  readonly transmissionId: string;
+  readonly command: TransmissionCommand;
+  readonly what: string;
+}
 
 /**
  * Records what a préfecture message means, in the stream it concerns: an answer to an acte (1-2, 1-3,
@@ -60,9 +67,9 @@ export class ReplyRecorder {
       case '5-1': {
         const match = await matchActe(archives, message, receivedFor);
         const documents = match.kind === 'matched' ? await Promise.all(message.documents.map((document) => this.store(document))) : [];
-        return this.onTransmission(messageId, match, (archive) => ({
+        return this.onTransmission(messageId, match, async (archive) => ({
           transmissionId: archive.transmissionId,
-          command: letterCommand(message, archive.transmissionId, at, messageId, documents),
+          command: await this.sealed(letterCommand(message, archive.transmissionId, at, messageId, documents)),
           what: `${message.code} ${message.idActe} (${messageId})`,
         }));
       }
@@ -103,6 +110,12 @@ export class ReplyRecorder {
     }
   }
 
+  /** The letter with its text sealed under the transmission's key (personal data: it may name the acte's person). */
+  private async sealed(command: RecordLetter): Promise<RecordLetter> {
+    const { transmissionId, text } = command.data;
+    return { ...command, data: { ...command.data, text: await this.resources.personalData.sealLetterText(transmissionId, text) } };
+  }
+
   /** A document of a letter, in the blob store; its media type from its bytes. */
   private async store(document: PrefectureDocument): Promise<FileRef> {
     const { sha256, size } = await this.resources.blobs.put(Readable.from([Buffer.from(document.content)]));
@@ -126,10 +139,10 @@ export class ReplyRecorder {
   private async onTransmission<T>(
     messageId: string,
     match: Match<T>,
-    plan: (found: T) => { readonly transmissionId: string; readonly command: TransmissionCommand; readonly what: string },
+    plan: (found: T) => Plan | Promise<Plan>,
   ): Promise<ReplyOutcome> {
     if (match.kind === 'unmatched') return { kind: 'leave', why: `matches no transmission (${match.why})` };
-    const { transmissionId, command, what } = plan(match.found);
+    const { transmissionId, command, what } = await plan(match.found);
     try {
       const result = await this.resources.commands.execute(command, { causationId: `state-reply:${transmissionId}:${messageId}`, actor: 'transmitter' });
       return { kind: 'recorded', what: `transmission ${transmissionId}: ${what}`, changed: result.events.length > 0 };

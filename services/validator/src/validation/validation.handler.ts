@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TransmissionError, type ActeSubmission, type ErrorDetail, type TransmissionReceived } from '@relais/domain';
 import { PermanentError } from '@relais/messaging';
+import { isPrivacyError, PrivacyErrorCode } from '@relais/privacy';
 import { FileChecks } from '../file-checks/file-checks.js';
 import { PesValidation } from '../pes/pes-validation.js';
 import { ValidatorResources } from '../validator.resources.js';
@@ -18,6 +19,13 @@ export function isVirus(error: ErrorDetail): boolean {
 
 /** The actor recorded in the metadata of the events the validator appends. */
 const ACTOR = 'validator';
+
+/** The verdict on an acte whose personal data were shredded before it was checked: its objet cannot be read, nor sent. */
+export const OBJET_SHREDDED: ErrorDetail = {
+  code: PrivacyErrorCode.Shredded,
+  message: "Les données personnelles de la transmission ont été effacées avant sa validation : son objet ne peut plus être lu ni transmis.",
+  field: 'objet',
+};
 
 /**
  * Validates one received transmission (an acte against the @ctes rules, a PES file against the
@@ -46,7 +54,7 @@ export class ValidationHandler {
     // file claims no numéro interne nor NomFic.
     const errors =
       submission.kind === 'acte'
-        ? await this.acteVerdict(transmissionId, siren, submission, await this.files(transmissionId, submission), event.data.at, await this.checks.ofActe(transmissionId, submission))
+        ? await this.acteErrors(transmissionId, siren, submission, event.data.at)
         : await this.pes.errors(transmissionId, siren, submission, await this.checks.ofPes(transmissionId, submission));
     try {
       await this.resources.commands.execute(
@@ -63,6 +71,19 @@ export class ValidationHandler {
       return 'rejected';
     }
     return 'validated';
+  }
+
+  /** The acte's verdict, checked with its personal fields in clear (stored sealed). */
+  private async acteErrors(transmissionId: string, siren: string, sealed: ActeSubmission, receivedAt: string): Promise<ErrorDetail[]> {
+    let submission: ActeSubmission;
+    try {
+      submission = await this.resources.personalData.openActe(transmissionId, sealed);
+    } catch (error) {
+      if (isPrivacyError(error, PrivacyErrorCode.Shredded)) return [OBJET_SHREDDED];
+      throw error;
+    }
+    const files = await this.files(transmissionId, submission);
+    return this.acteVerdict(transmissionId, siren, submission, files, receivedAt, await this.checks.ofActe(transmissionId, submission));
   }
 
   private async acteVerdict(

@@ -8,6 +8,7 @@ import type { ActeSubmission, TransmissionEvent } from '@relais/domain';
 import { acte, at, siren } from '@relais/domain/testing';
 import { PostgresEventStore } from '@relais/event-store';
 import { MessagingNames, type MessagingLogger } from '@relais/messaging';
+import { PersonalData, shredPersonalData } from '@relais/privacy';
 import { askHealth, ClassificationCommands, registerCollectivite, TransmissionCommands } from '@relais/service-kit';
 import { historyOf, quiet, relayEvent, storedEvent, TEST_LIMITS, waitFor, waitUntilAcked } from '@relais/service-kit/testing';
 import { createTestDatabase, createTestNamespace, retourClassificationXml, type TestDatabase, type TestNamespace } from '@relais/testing';
@@ -16,6 +17,7 @@ import { AppModule } from '../app.module.js';
 import { DEFAULT_CLASSIFICATION_FILE, DEFAULT_TRIPLETS_FILE } from '../config.js';
 import { NumeroClaims } from '../numeros/numero-claims.js';
 import { readFileEnds } from './file-ends.js';
+import { OBJET_SHREDDED } from './validation.handler.js';
 
 /** The validator application against its own database and NATS namespace, fed as the relay feeds it. */
 describe('relais-validator', () => {
@@ -76,6 +78,29 @@ describe('relais-validator', () => {
     const id = await receive({ numeroInterne: 'DEL2026_100' });
     expect((await verdict(id)).type).toBe('TransmissionValidated');
     expect(await claims.holder(siren, 'DEL2026_100')).toBe(id);
+  });
+
+  it('checks a sealed objet in clear: 480 characters pass, though sealed they are longer than 499', async () => {
+    const privacy = new PersonalData(db.pool);
+    const id = randomUUID();
+    const document = await storeFile(blobs, 'acte.pdf', pdfBytes());
+    const sealed = await privacy.sealActe(id, { ...acte, document, numeroInterne: 'DEL2026_120', objet: 'Nomination de Mme Durand '.repeat(20).slice(0, 480) });
+    expect(sealed.objet.length).toBeGreaterThan(499);
+    await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: sealed } });
+    await relayEvent(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
+    expect((await verdict(id)).type).toBe('TransmissionValidated');
+  });
+
+  it('rejects an acte whose personal data were shredded before it was checked, claiming nothing', async () => {
+    const privacy = new PersonalData(db.pool);
+    const id = randomUUID();
+    const document = await storeFile(blobs, 'acte.pdf', pdfBytes());
+    const sealed = await privacy.sealActe(id, { ...acte, document, numeroInterne: 'DEL2026_121', objet: 'Nomination de M. Martin' });
+    await commands.execute({ type: 'SubmitActe', data: { transmissionId: id, at, siren, acte: sealed } });
+    await shredPersonalData({ commands, keys: privacy.keys }, { type: 'ShredPersonalData', data: { transmissionId: id, at, reason: 'demande RGPD', requestedBy: 'token:admin' } });
+    await relayEvent(ns.nc, ns.namespace, await storedEvent(store, id, 'TransmissionReceived'));
+    expect(errorsOf(await verdict(id))).toEqual([OBJET_SHREDDED]);
+    expect(await claims.holder(siren, 'DEL2026_121')).toBeUndefined();
   });
 
   it('rejects an objet of 600 characters with its code, claiming nothing', async () => {

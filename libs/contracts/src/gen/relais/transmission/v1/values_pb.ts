@@ -122,6 +122,10 @@ export type ActeSubmission = Message<"relais.transmission.v1.ActeSubmission"> & 
   classification: string;
 
   /**
+   * Personal data: since sealing began, "relais:sealed:v1:…" (AES-256-GCM under the transmission's own
+   * key, kept outside the log; docs/personal-data.md), which reads as nothing once that key is shredded.
+   * Older events hold it in clear.
+   *
    * @generated from field: string objet = 5;
    */
   objet: string;
