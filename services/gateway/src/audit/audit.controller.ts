@@ -1,13 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import type { TransmissionView } from '@relais/read-models';
+import type { TransmissionPage, TransmissionView } from '@relais/read-models';
 import { Roles } from '../auth/roles.decorator.js';
 import { invalidQuery, queryText } from '../query-params.js';
+import { parseAuditSearch, queryInstant, type RawAuditSearch } from './audit-search.query.js';
 import { AuditReader, type AuditPage, type AuditVerification } from './audit.reader.js';
+import type { AuditHistory } from './transmission-history.js';
 
 /** The most events one page of `GET /api/v1/audit/events` holds. */
 export const MAX_AUDIT_PAGE = 1000;
 const DEFAULT_AUDIT_PAGE = 100;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const POSITION = /^[0-9]{1,18}$/;
 
 /** The auditors' calls of API.md ("Auditing"): read-only, for auditors and administrators. */
@@ -30,15 +31,22 @@ export class AuditController {
     return this.reader.verify({ ...optionalPosition('from', from), ...optionalPosition('to', to) });
   }
 
+  /** Transmissions of the read model by SIREN, kind, status, text and period of reception, newest first. */
+  @Get('transmissions')
+  search(@Query() query: RawAuditSearch): Promise<TransmissionPage> {
+    return this.reader.search(parseAuditSearch(query));
+  }
+
   /** The transmission as it stood at `at` (ISO 8601; default now). */
   @Get('transmissions/:id')
   transmission(@Param('id') id: string, @Query('at') at: unknown): Promise<TransmissionView> {
-    const given = queryText('at', at);
-    const instant = given === undefined ? new Date() : new Date(given);
-    if (given !== undefined && (!INSTANT.test(given) || Number.isNaN(instant.getTime()))) {
-      throw invalidQuery('at', 'at must be an ISO 8601 instant with its zone, such as 2026-03-01T09:30:00Z');
-    }
-    return this.reader.transmissionAt(id, instant);
+    return this.reader.transmissionAt(id, queryInstant('at', at) ?? new Date());
+  }
+
+  /** The transmission's whole stream, each event with its hash, its predecessor's, and whether the chain holds there. */
+  @Get('transmissions/:id/events')
+  history(@Param('id') id: string): Promise<AuditHistory> {
+    return this.reader.history(id);
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PostgresEventStore } from '@relais/event-store';
+import { PostgresEventStore, sealNext } from '@relais/event-store';
+import { waitUntilReadable } from '@relais/testing';
 import { TransmissionCommands } from '@relais/service-kit';
 import { acteForm, acteMetadata, errorCodes, pdfBytes, startGateway, type TestGateway } from '../../test/gateway.js';
 import type { AuditPage, AuditVerification } from './audit.reader.js';
@@ -86,12 +87,35 @@ describe('the auditors’ API', () => {
     const { rows } = await gw.db.pool.query<{ n: number; position: string }>(
       `SELECT count(*)::int AS n, min(global_position) FILTER (WHERE type = 'relais.transmission.v1.TransmissionReceived')::text AS position FROM events`,
     );
-    expect(clean).toEqual({ ok: true, checked: rows[0]!.n });
+    expect(clean).toEqual({ ok: true, checked: rows[0]!.n, seals: { ok: true, checked: 0, eventsSealed: 0 } });
     const position = rows[0]!.position;
+    const original = (await gw.db.pool.query<{ siren: string }>(`SELECT data->>'siren' AS siren FROM events WHERE global_position = $1`, [position])).rows[0]!.siren;
     await gw.db.pool.query('ALTER TABLE events DISABLE TRIGGER ALL');
     await gw.db.pool.query(`UPDATE events SET data = jsonb_set(data, '{siren}', '"999999999"') WHERE global_position = $1`, [position]);
     await gw.db.pool.query('ALTER TABLE events ENABLE TRIGGER ALL');
     const broken = (await (await gw.call('/api/v1/audit/verify', { token: auditor })).json()) as AuditVerification;
     expect(broken).toMatchObject({ ok: false, firstBroken: { position, reason: 'hash_mismatch', streamId: `transmission-${ids[0]!}` } });
+    await gw.db.pool.query('ALTER TABLE events DISABLE TRIGGER ALL');
+    await gw.db.pool.query(`UPDATE events SET data = jsonb_set(data, '{siren}', to_jsonb($2::text)) WHERE global_position = $1`, [position, original]);
+    await gw.db.pool.query('ALTER TABLE events ENABLE TRIGGER ALL');
+  });
+
+  it('recomputes the seals over the whole log: a stored hash rewritten is caught where the seal covering it starts', async () => {
+    await waitUntilReadable(gw.db.pool);
+    while (await sealNext(gw.db.pool, { everyEvents: 3, everyMs: 0 }));
+    const sealed = (await (await gw.call('/api/v1/audit/verify', { token: auditor })).json()) as AuditVerification;
+    expect(sealed).toMatchObject({ ok: true, seals: { ok: true, lastSeal: { seal: expect.any(String) as unknown as string } } });
+    expect(sealed.seals?.eventsSealed).toBe(sealed.checked);
+    // A row's stored hash changed (as if its chain had been recomputed): only the seals can tell.
+    const { rows } = await gw.db.pool.query<{ position: string }>('SELECT max(global_position)::text AS position FROM events');
+    await gw.db.pool.query('ALTER TABLE events DISABLE TRIGGER ALL');
+    await gw.db.pool.query('UPDATE events SET hash = sha256(hash) WHERE global_position = $1', [rows[0]!.position]);
+    await gw.db.pool.query('ALTER TABLE events ENABLE TRIGGER ALL');
+    const caught = (await (await gw.call('/api/v1/audit/verify', { token: auditor })).json()) as AuditVerification;
+    expect(caught.ok).toBe(false);
+    expect(caught.seals).toMatchObject({ ok: false, firstBroken: { reason: 'seal_mismatch', toPosition: rows[0]!.position } });
+    // A range leaves the seals out: they cover the whole log.
+    const range = (await (await gw.call(`/api/v1/audit/verify?from=1&to=${rows[0]!.position}`, { token: auditor })).json()) as AuditVerification;
+    expect(range.seals).toBeUndefined();
   });
 });

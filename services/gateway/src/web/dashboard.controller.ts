@@ -9,23 +9,30 @@ import { WebErrorCode } from './web-error-codes.js';
 import { WebPageFilter } from './web-page.filter.js';
 
 /**
- * `GET /dashboard`, the supervisors' live page (supervisor and admin, signed in through the form), and
- * its files. The page is static HTML with ES modules and Chart.js from this site only; it fetches only
- * the statistics' aggregates and refetches them when `/dashboard/live` says they moved.
+ * The web pages, signed in through the form, and their files: `GET /dashboard`, the supervisors' live
+ * page (supervisor and admin), and `GET /audit`, where auditors search transmissions and read each
+ * one's history with its hashes (auditor and admin). Each page is static HTML with ES modules (and
+ * Chart.js) from this site only, calling the API on the session.
  */
-@Controller('dashboard')
+@Controller()
 @UseFilters(WebPageFilter)
 export class DashboardController {
   constructor(private readonly assets: WebAssets) {}
 
-  @Get()
+  @Get('dashboard')
   @Roles('supervisor', 'admin')
   async page(@CurrentPrincipal() principal: Principal, @Res() response: ServerResponse): Promise<void> {
-    sendHtml(response, 200, await this.assets.dashboard(principal.role));
+    sendHtml(response, 200, await this.assets.page('dashboard', principal.role));
   }
 
-  /** The page's scripts, styles and Chart.js, public (the sign-in form uses the stylesheet), revalidated by ETag. */
-  @Get('assets/:name')
+  @Get('audit')
+  @Roles('auditor', 'admin')
+  async audit(@CurrentPrincipal() principal: Principal, @Res() response: ServerResponse): Promise<void> {
+    sendHtml(response, 200, await this.assets.page('audit', principal.role));
+  }
+
+  /** The pages' scripts, styles and Chart.js, public (the sign-in form uses the stylesheet), revalidated by ETag. */
+  @Get('dashboard/assets/:name')
   @Public()
   async asset(@Param('name') name: string, @Req() request: IncomingMessage, @Res() response: ServerResponse): Promise<void> {
     const found = this.assets.get(name);

@@ -63,7 +63,7 @@ ${body}
 
 /** What the sign-in form shows. */
 export interface SigninForm {
-  /** Where to go once signed in (already checked to be a path of this site). */
+  /** Where to go once signed in (already checked to be a path of this site); empty: the signed-in role's page. */
   readonly next: string;
   /** Why the last attempt failed, with its stable code. */
   readonly error?: { readonly code: string; readonly message: string };

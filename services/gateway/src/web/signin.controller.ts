@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Public } from '../auth/roles.decorator.js';
+import type { Role } from '../auth/token.js';
 import { TokenRepository, type TokenRefusal } from '../auth/token.repository.js';
 import { clearedSessionCookie, sessionCookie, sessionIdOf } from './cookies.js';
 import { messagePage, sendHtml, signinPage } from './html.js';
@@ -25,6 +26,11 @@ function field(body: unknown, name: keyof SigninBody): unknown {
   return typeof body === 'object' && body !== null ? (body as SigninBody)[name] : undefined;
 }
 
+/** Where a role lands when the form says nowhere else: its own page. */
+function homeOf(role: Role): string {
+  return role === 'auditor' ? '/audit' : '/dashboard';
+}
+
 /**
  * Signing in and out of the web pages: the token is typed once, in a form; it opens a session held in
  * an HttpOnly, SameSite=Strict cookie, which the pages' calls and their live updates ride on.
@@ -40,13 +46,17 @@ export class SigninController {
 
   @Get('signin')
   form(@Query('next') next: unknown, @Res() response: ServerResponse): void {
-    sendHtml(response, 200, signinPage({ next: localPath(next) }));
+    // No `next` (or another site's): the form leaves it empty, and the role decides once signed in.
+    sendHtml(response, 200, signinPage({ next: localPath(next, '') }));
   }
 
-  /** A good token: a new session (any previous one of this browser ended), then 303 to `next`. A bad one: the form again, 401. */
+  /**
+   * A good token: a new session (any previous one of this browser ended), then 303 to `next`, or without
+   * one to the role's page (`/audit` for an auditor, else `/dashboard`). A bad one: the form again, 401.
+   */
   @Post('signin')
   async signin(@Req() request: IncomingMessage, @Body() body: unknown, @Res() response: ServerResponse): Promise<void> {
-    const next = localPath(field(body, 'next'));
+    const next = localPath(field(body, 'next'), '');
     if (!isSameOrigin(request.headers)) {
       sendHtml(response, 403, messagePage('Refused', WebErrorCode.CrossOrigin, 'The sign-in form must be sent from this site’s own page.', false));
       return;
@@ -67,7 +77,7 @@ export class SigninController {
     const session = await this.sessions.open(principal.tokenId);
     response.statusCode = 303;
     response.setHeader('Set-Cookie', sessionCookie(session.id, { secure: cameOverHttps(request), maxAgeSeconds: session.maxAgeSeconds }));
-    response.setHeader('Location', next);
+    response.setHeader('Location', next === '' ? homeOf(principal.role) : next);
     response.setHeader('Cache-Control', 'no-store');
     response.end();
   }

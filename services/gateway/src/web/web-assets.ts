@@ -17,6 +17,7 @@ const JS = 'text/javascript; charset=utf-8';
 const FILES: Readonly<Record<string, { readonly path: string; readonly type: string }>> = {
   'relais.css': { path: join(WEB_ROOT, 'relais.css'), type: 'text/css; charset=utf-8' },
   'dashboard.js': { path: join(WEB_ROOT, 'dashboard.js'), type: JS },
+  'audit.js': { path: join(WEB_ROOT, 'audit.js'), type: JS },
   'api.js': { path: join(WEB_ROOT, 'api.js'), type: JS },
   'format.js': { path: join(WEB_ROOT, 'format.js'), type: JS },
   'charts.js': { path: join(WEB_ROOT, 'charts.js'), type: JS },
@@ -35,14 +36,20 @@ export interface Asset {
   readonly etag: string;
 }
 
-/** The dashboard's page template: `{{role}}` is where the signed-in role goes. */
-const DASHBOARD_HTML = join(WEB_ROOT, 'dashboard.html');
+/** The pages' templates: `{{role}}` is where the signed-in role goes. */
+const PAGES = {
+  dashboard: join(WEB_ROOT, 'dashboard.html'),
+  audit: join(WEB_ROOT, 'audit.html'),
+} as const;
+
+/** A page served from a template. */
+export type WebPage = keyof typeof PAGES;
 
 /** Reads the pages' files once, on first use, and keeps them: they change only with a new release. */
 @Injectable()
 export class WebAssets {
   private readonly loaded = new Map<string, Promise<Asset>>();
-  private template: Promise<string> | undefined;
+  private readonly templates = new Map<WebPage, Promise<string>>();
 
   /** The file served as `name`, or undefined when there is none. */
   get(name: string): Promise<Asset> | undefined {
@@ -58,16 +65,14 @@ export class WebAssets {
     return asset;
   }
 
-  /** The dashboard's HTML for a signed-in `role`. */
-  async dashboard(role: string): Promise<string> {
-    if (this.template === undefined) {
-      const template = readFile(DASHBOARD_HTML, 'utf8');
-      template.catch(() => {
-        this.template = undefined;
-      });
-      this.template = template;
+  /** The HTML of `page` for a signed-in `role`. */
+  async page(page: WebPage, role: string): Promise<string> {
+    let template = this.templates.get(page);
+    if (template === undefined) {
+      template = readFile(PAGES[page], 'utf8');
+      template.catch(() => this.templates.delete(page));
+      this.templates.set(page, template);
     }
-    const template = await this.template;
-    return template.replaceAll('{{role}}', role.replace(/[^a-z]/g, ''));
+    return (await template).replaceAll('{{role}}', role.replace(/[^a-z]/g, ''));
   }
 }

@@ -13,6 +13,17 @@ const titles: Readonly<Partial<Record<number, string>>> = {
   429: 'Too many requests',
 };
 
+/** Who each page is for, by the start of its path, as its refusal says. */
+const AUDIENCES: readonly (readonly [string, string])[] = [
+  ['/audit', 'auditors and administrators'],
+  ['/dashboard', 'supervisors and administrators'],
+];
+
+function audienceOf(url: string | undefined): string {
+  const path = (url ?? '').split('?')[0] ?? '';
+  return AUDIENCES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`))?.[1] ?? 'other roles';
+}
+
 /** `/signin?next=<path>`, the path kept readable (`/signin?next=/dashboard`). */
 export function signinLocation(path: string): string {
   return `/signin?next=${encodeURIComponent(localPath(path)).replace(/%2F/g, '/')}`;
@@ -48,7 +59,7 @@ export class WebPageFilter implements ExceptionFilter {
       return;
     }
     const title = titles[answer.status] ?? (answer.status >= 500 ? 'Something went wrong' : 'Refused');
-    const message = detail.code === GatewayErrorCode.Forbidden ? `This page is for supervisors and administrators. ${detail.message}.` : detail.message;
+    const message = detail.code === GatewayErrorCode.Forbidden ? `This page is for ${audienceOf(request.url)}. ${detail.message}.` : detail.message;
     sendHtml(response, answer.status, messagePage(title, detail.code, message, hadSession), { ...answer.headers });
   }
 }

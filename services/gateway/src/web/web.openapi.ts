@@ -1,8 +1,8 @@
 /*
- * The OpenAPI path items of the web pages (sign-in, the dashboard, its files and its live stream), to be
- * spread into `openApiDocument.paths` (src/openapi/openapi.document.ts, owned elsewhere) together with
- * their six operations in openapi.int.spec.ts's list. Self-contained: the same shapes as that
- * document's helpers.
+ * The OpenAPI path items of the web pages (sign-in, the dashboard, the audit page, their files and the
+ * live stream), to be spread into `openApiDocument.paths` (src/openapi/openapi.document.ts, owned
+ * elsewhere) together with their seven operations in openapi.int.spec.ts's list. Self-contained: the
+ * same shapes as that document's helpers.
  */
 const errors = (description: string): object => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Errors' } } } });
 const html = (description: string): object => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
@@ -16,12 +16,20 @@ const sessionCookie = {
 const lifetime =
   'The session stands for the token it was opened with (same role, same rate bucket) and ends when the token is revoked or expires, after 30 minutes without any request, and 12 hours after sign-in. Only the SHA-256 of its id is stored.';
 
-/** `/signin`, `/signout`, `/dashboard`, `/dashboard/assets/{name}`, `/dashboard/live`. */
+/** `/signin`, `/signout`, `/dashboard`, `/audit`, `/dashboard/assets/{name}`, `/dashboard/live`. */
 export const webOpenApiPaths = {
   '/signin': {
     get: {
       summary: 'The sign-in form of the web pages (no token): one field, `token`, and where to go next',
-      parameters: [{ name: 'next', in: 'query', required: false, schema: { type: 'string', default: '/dashboard' }, description: 'A path of this site (anything else means /dashboard)' }],
+      parameters: [
+        {
+          name: 'next',
+          in: 'query',
+          required: false,
+          schema: { type: 'string' },
+          description: 'A path of this site; absent (or anything else): the page of the role signing in, /audit for an auditor, else /dashboard',
+        },
+      ],
       responses: { '200': html('The form') },
     },
     post: {
@@ -35,7 +43,7 @@ export const webOpenApiPaths = {
         },
       },
       responses: {
-        '303': { ...redirect('Signed in: to `next` (a path of this site)'), headers: { Location: { schema: { type: 'string' } }, ...sessionCookie } },
+        '303': { ...redirect('Signed in: to `next` (a path of this site), else to the role’s page (/audit for an auditor, else /dashboard)'), headers: { Location: { schema: { type: 'string' } }, ...sessionCookie } },
         '401': html('The form again, saying why (SIGNIN.TOKEN_MISSING, SIGNIN.TOKEN_REFUSED: unknown, revoked or expired)'),
         '403': html('Posted from another site (AUTH.CROSS_ORIGIN)'),
       },
@@ -52,6 +60,19 @@ export const webOpenApiPaths = {
       summary:
         'The supervisors’ live dashboard (HTML, ES modules and Chart.js from this site only, CSP script-src \'self\'), on the web session. Without one: 303 to /signin?next=/dashboard.',
       'x-roles': ['supervisor', 'admin'],
+      responses: {
+        '200': html('The page'),
+        '303': redirect('No session, or one that ended: to the sign-in form'),
+        '403': html('Signed in with another role (AUTH.FORBIDDEN), with a way to sign out'),
+        '429': html('Past the token’s rate (AUTH.RATE_LIMITED)'),
+      },
+    },
+  },
+  '/audit': {
+    get: {
+      summary:
+        'The auditors’ page (HTML and ES modules from this site only, CSP script-src \'self\'), on the web session: searches transmissions, shows one’s whole history with each event’s hash, its predecessor’s and the chain check, the transmission as it stood at a chosen moment, and verifies the whole log. Without a session: 303 to /signin?next=/audit.',
+      'x-roles': ['auditor', 'admin'],
       responses: {
         '200': html('The page'),
         '303': redirect('No session, or one that ended: to the sign-in form'),
