@@ -15,6 +15,13 @@ export interface AuditConfig {
   readonly exportNats: boolean;
   /** RFC 3161 timestamping authority every seal is stamped by (SEAL_TSA_URL; none when unset). */
   readonly tsaUrl?: string;
+  /**
+   * Personal data are shredded this many days after a transmission's last step at a final status
+   * (PERSONAL_DATA_RETENTION_DAYS, 3,650; 0: never). docs/personal-data.md.
+   */
+  readonly retentionDays: number;
+  /** How often retention looks (PERSONAL_DATA_RETENTION_POLL_MS, an hour). */
+  readonly retentionPollMs: number;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_-]{1,32}$/;
@@ -54,6 +61,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   if (exportNatsText !== 'true' && exportNatsText !== 'false') problems.push(`SEAL_EXPORT_NATS must be true or false: ${exportNatsText}`);
   const exportFile = env['SEAL_EXPORT_FILE'] === '' ? undefined : env['SEAL_EXPORT_FILE'];
   const tsaUrl = url('SEAL_TSA_URL', undefined, ['http:', 'https:']);
+  const retentionDays = integer('PERSONAL_DATA_RETENTION_DAYS', 3_650, 0, 36_500);
+  const retentionPollMs = integer('PERSONAL_DATA_RETENTION_POLL_MS', 3_600_000, 100, 86_400_000);
   if (problems.length > 0) throw new Error(`Invalid settings:\n  ${problems.join('\n  ')}`);
   return {
     databaseUrl,
@@ -63,6 +72,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
     sealEveryMs,
     pollMs,
     exportNats: exportNatsText === 'true',
+    retentionDays,
+    retentionPollMs,
     ...(exportFile === undefined ? {} : { exportFile }),
     ...(tsaUrl === undefined ? {} : { tsaUrl }),
   };

@@ -25,6 +25,8 @@ async function appendEvents(streams: number, perStream: number): Promise<void> {
   for (let s = 0; s < streams; s++) {
     await store.append(`acte-${randomUUID()}`, 'no_stream', Array.from({ length: perStream }, (_, i) => ({ eventId: randomUUID(), type: 'Tested', data: { i } })));
   }
+  // The sealer sees only what every transaction of the server has let go of.
+  await waitUntilReadable(db.pool);
 }
 
 function fileLines(path: string): ExportLine[] {

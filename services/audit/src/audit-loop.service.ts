@@ -1,29 +1,36 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { migrate } from '@relais/event-store';
+import { migrate, PostgresEventStore } from '@relais/event-store';
 import { MessagingNames } from '@relais/messaging';
-import { type HealthWarning, serveHealth } from '@relais/service-kit';
+import { migratePrivacy } from '@relais/privacy';
+import { migrateReadModels } from '@relais/read-models';
+import { type HealthWarning, serveHealth, TransmissionCommands } from '@relais/service-kit';
 import pg from 'pg';
-import type { AuditConfig } from '../config.js';
-import { AUDIT_CONFIG } from '../tokens.js';
-import { FileSealExport, JetStreamSealExport, type SealExport } from './seal-exports.js';
-import { Sealer } from './sealer.js';
+import type { AuditConfig } from './config.js';
+import { AUDIT_CONFIG } from './tokens.js';
+import { FileSealExport, JetStreamSealExport, type SealExport } from './seals/seal-exports.js';
+import { Sealer } from './seals/sealer.js';
+import { Retention } from './retention/retention.js';
 
 /** Session advisory lock of the sealing replica: one replica seals and exports, the others wait. */
 const LEADER_LOCK_KEY = '125779935586677';
 
 /**
- * Runs the sealer for the process's lifetime, on the replica that holds the leader lock: every
- * `pollMs`, a round (seal what is due, stamp, export). /health stays ready while an export or the
- * timestamping authority is down, with a warning naming it.
+ * Runs the audit loop for the process's lifetime, on the replica that holds the leader lock: every
+ * `pollMs`, a sealer round (seal what is due, stamp, export), and every `retentionPollMs` a retention
+ * round (personal data shredded after the retention period). /health stays ready while an export or
+ * the timestamping authority is down, with a warning naming it.
  */
 @Injectable()
-export class SealerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditLoopService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Sealer');
   private pool: pg.Pool | undefined;
   private nc: NatsConnection | undefined;
   private leader: pg.PoolClient | undefined;
   private sealer: Sealer | undefined;
+  private retention: Retention | undefined;
+  private store: PostgresEventStore | undefined;
+  private nextRetentionAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -35,11 +42,17 @@ export class SealerService implements OnApplicationBootstrap, OnApplicationShutd
     const config = this.config;
     this.pool = new pg.Pool({ connectionString: config.databaseUrl, max: 3 });
     await migrate(this.pool);
+    await migrateReadModels(this.pool);
+    await migratePrivacy(this.pool);
     this.nc = await connect({ servers: config.natsUrl, name: `relais-audit-${config.namespace}`, maxReconnectAttempts: -1 });
     const exports: SealExport[] = [];
     if (config.exportFile !== undefined) exports.push(new FileSealExport(config.exportFile));
     if (config.exportNats) exports.push(new JetStreamSealExport(this.nc, config.namespace));
     this.sealer = new Sealer(this.pool, { everyEvents: config.sealEveryEvents, everyMs: config.sealEveryMs }, exports, config.tsaUrl, this.logger);
+    if (config.retentionDays > 0) {
+      this.store = new PostgresEventStore(this.pool);
+      this.retention = new Retention(this.pool, new TransmissionCommands(this.store), config.retentionDays, new Logger('Retention'));
+    }
     serveHealth(this.nc, new MessagingNames(config.namespace), 'audit', async () => {
       await this.pool?.query('SELECT 1');
       const status = this.sealer?.status();
@@ -58,7 +71,7 @@ export class SealerService implements OnApplicationBootstrap, OnApplicationShutd
     });
     this.schedule(0);
     this.logger.log(
-      `sealing every ${config.sealEveryEvents.toString()} events or ${(config.sealEveryMs / 60_000).toString()} min; exports: ${exports.map((e) => e.name).join(', ') || 'none'}${config.tsaUrl ? `; timestamps from ${config.tsaUrl}` : ''}`,
+      `sealing every ${config.sealEveryEvents.toString()} events or ${(config.sealEveryMs / 60_000).toString()} min; exports: ${exports.map((e) => e.name).join(', ') || 'none'}${config.tsaUrl ? `; timestamps from ${config.tsaUrl}` : ''}; personal data kept ${config.retentionDays > 0 ? `${config.retentionDays.toString()} days` : 'for ever'}`,
     );
   }
 
@@ -89,9 +102,13 @@ export class SealerService implements OnApplicationBootstrap, OnApplicationShutd
         }
       }
       await sealer.round();
+      if (this.retention && Date.now() >= this.nextRetentionAt) {
+        this.nextRetentionAt = Date.now() + this.config.retentionPollMs;
+        await this.retention.round();
+      }
       this.lastError = undefined;
     } catch (error) {
-      this.lastError = `sealing failed: ${String(error)}`;
+      this.lastError = `the audit round failed: ${String(error)}`;
       this.logger.error(this.lastError);
       // The lock's session may be gone with the error: take it again next time.
       this.leader?.release(true);
@@ -104,6 +121,7 @@ export class SealerService implements OnApplicationBootstrap, OnApplicationShutd
     clearTimeout(this.timer);
     await this.running;
     this.leader?.release(true);
+    await this.store?.close();
     await this.nc?.drain();
     await this.pool?.end();
   }
