@@ -4,7 +4,8 @@ import { TRANSMISSION_TYPE_PREFIX, transmissionEventOf } from './decode.js';
 import { aggregateStats, foldStats } from '../stats/stats-fold.js';
 import { STATS_CHANNEL } from '../stats/stats.queries.js';
 import type { StatsCollectivite, StatsDeltas, StatsInput, StatsTransmission, Transition, WindowUse } from '../stats/stats-fold.js';
-import { type Rebuilder, WRITE_CHUNK } from './transmissions.projection.js';
+import { copyInto } from './copy.js';
+import type { Rebuilder } from './transmissions.projection.js';
 
 
 const COLLECTIVITE_REGISTERED = 'relais.collectivite.v1.CollectiviteRegistered';
@@ -68,14 +69,28 @@ export function statsRebuilder(): Rebuilder {
     async write(client) {
       await writeCollectivites(client, places);
       const all = [...rows.values()];
-      for (let i = 0; i < all.length; i += WRITE_CHUNK) await writeRows(client, all.slice(i, i + WRITE_CHUNK));
-      for (let i = 0; i < transitions.length; i += WRITE_CHUNK) await writeTransitions(client, transitions.slice(i, i + WRITE_CHUNK));
+      await copyInto(
+        client,
+        'stats_transmissions',
+        ['id', 'kind', 'siren', 'departement', 'nature', 'label', 'status', 'received_at', 'status_at', 'endpoint_id', 'size', 'reached', 'last_position'],
+        all.map((r) => [r.id, r.kind, r.siren, r.departement, r.nature, r.label, r.status, r.receivedAt, r.statusAt, r.endpointId, r.size, r.reached, r.lastPosition]),
+      );
+      await copyInto(
+        client,
+        'stats_transitions',
+        ['transmission_id', 'outcome', 'at', 'kind', 'siren', 'departement', 'nature', 'latency_ms', 'reasons'],
+        transitions.map((t) => [t.transmissionId, t.outcome, t.at, t.kind, t.siren, t.departement, t.nature, t.latencyMs, t.reasons]),
+      );
       const deltas = aggregateStats(transitions, windowUses);
-      const none: StatsDeltas = { counts: [], dimensionCounts: [], latency: [], windows: [] };
-      for (let i = 0; i < deltas.counts.length; i += WRITE_CHUNK) await writeDeltas(client, { ...none, counts: deltas.counts.slice(i, i + WRITE_CHUNK) });
-      for (let i = 0; i < deltas.dimensionCounts.length; i += WRITE_CHUNK) await writeDeltas(client, { ...none, dimensionCounts: deltas.dimensionCounts.slice(i, i + WRITE_CHUNK) });
-      for (let i = 0; i < deltas.latency.length; i += WRITE_CHUNK) await writeDeltas(client, { ...none, latency: deltas.latency.slice(i, i + WRITE_CHUNK) });
-      for (let i = 0; i < deltas.windows.length; i += WRITE_CHUNK) await writeDeltas(client, { ...none, windows: deltas.windows.slice(i, i + WRITE_CHUNK) });
+      await copyInto(client, 'stats_counts', ['granularity', 'bucket', 'kind', 'outcome', 'n'], deltas.counts.map((d) => [d.granularity, d.bucket, d.kind, d.outcome, d.n]));
+      await copyInto(
+        client,
+        'stats_dimension_counts',
+        ['granularity', 'dimension', 'bucket', 'value', 'kind', 'outcome', 'n'],
+        deltas.dimensionCounts.map((d) => [d.granularity, d.dimension, d.bucket, d.value, d.kind, d.outcome, d.n]),
+      );
+      await copyInto(client, 'stats_latency', ['granularity', 'bucket', 'kind', 'metric', 'bin', 'n'], deltas.latency.map((d) => [d.granularity, d.bucket, d.kind, d.metric, d.bin, d.n]));
+      await copyInto(client, 'stats_window_use', ['endpoint_id', 'minute', 'bytes', 'sent', 'deferred'], deltas.windows.map((d) => [d.endpointId, d.minute, d.bytes, d.sent, d.deferred]));
       return all.length + transitions.length;
     },
   };

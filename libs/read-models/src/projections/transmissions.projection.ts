@@ -2,6 +2,7 @@ import type { TransmissionEvent } from '@relais/domain';
 import type { StoredEvent } from '@relais/event-store';
 import { PersonalDataKeys } from '@relais/privacy';
 import type pg from 'pg';
+import { copyInto } from './copy.js';
 import { TRANSMISSION_TYPE_PREFIX, transmissionEventOf } from './decode.js';
 import { evolveTransmissionView, hasSealedFields, revealView, type TransmissionView } from '../transmissions/transmission-view.js';
 
@@ -54,8 +55,8 @@ export interface Rebuilder {
   write(client: pg.PoolClient): Promise<number>;
 }
 
-/** Rows per statement when a rebuild writes. */
-export const WRITE_CHUNK = 5_000;
+/** Views opened (their personal fields) and written per round when a rebuild writes. */
+const WRITE_CHUNK = 5_000;
 
 /** The transmissions read model folded in memory, every view written once at the end. */
 export function transmissionsRebuilder(): Rebuilder {
@@ -70,7 +71,15 @@ export function transmissionsRebuilder(): Rebuilder {
     },
     async write(client) {
       const all = [...views.values()];
-      for (let i = 0; i < all.length; i += WRITE_CHUNK) await upsertViews(client, await revealed(client, all.slice(i, i + WRITE_CHUNK)));
+      for (let i = 0; i < all.length; i += WRITE_CHUNK) {
+        const chunk = await revealed(client, all.slice(i, i + WRITE_CHUNK));
+        await copyInto(
+          client,
+          'transmissions',
+          ['id', 'siren', 'kind', 'status', 'created_at', 'updated_at', 'view', 'last_position'],
+          chunk.map(({ view, position }) => [view.id, view.siren, view.kind, view.status, view.createdAt, view.updatedAt, { json: view }, position]),
+        );
+      }
       return all.length;
     },
   };
