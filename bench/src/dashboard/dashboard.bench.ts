@@ -103,7 +103,7 @@ export async function benchDashboard(opts: DashboardBenchOptions): Promise<Recor
       }
       // The same all-time counts and latency straight from the log, as a naive implementation would.
       const naive = await timeCalls(Math.min(calls, 5), async () => {
-        await pool.query(`SELECT type, count(DISTINCT stream_id) FROM events WHERE type LIKE 'relais.transmission.v1.%' GROUP BY type`);
+        await pool.query(`SELECT type, count(DISTINCT stream_id) FROM events WHERE type LIKE 'relais.transmission.%' GROUP BY type`);
         await pool.query(
           `SELECT percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY a.recorded_at - r.recorded_at)
              FROM events a JOIN events r ON r.stream_id = a.stream_id AND r.type = 'relais.transmission.v1.TransmissionReceived'

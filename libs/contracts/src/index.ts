@@ -6,6 +6,8 @@
 export * from './gen/relais/transmission/v1/values_pb.js';
 export * from './gen/relais/transmission/v1/events_pb.js';
 export * from './gen/relais/transmission/v1/commands_pb.js';
+/** Version 2 of the events whose shape changed (docs/event-versioning.md): names shared with v1, hence a namespace. */
+export * as v2 from './gen/relais/transmission/v2/events_pb.js';
 export * from './gen/relais/collectivite/v1/events_pb.js';
 export * from './gen/relais/pes/v1/events_pb.js';
 export * from './schemas.js';

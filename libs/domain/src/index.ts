@@ -9,6 +9,8 @@ export type * from './transmission/transmission.values.js';
 export {
   channelOf,
   collectiviteReplyCodes,
+  DELIVERY_FAILED,
+  failureCodeOf,
   letterCodes,
   letterRules,
   nackSourceKinds,
@@ -41,6 +43,7 @@ export { decide } from './transmission/transmission.decide.js';
 export { MAX_SHRED_REASON_LENGTH, personalFieldsOf } from './transmission/personal-data.decide.js';
 export { transmissionDecider, type Decider } from './transmission/transmission.decider.js';
 export { fromStored, toStored, type WireEvent } from './transmission/transmission.wire.js';
+export { storedTypeOf, upcast, upcasters, type Upcaster } from './transmission/transmission.upcasters.js';
 export {
   ClassificationError,
   ClassificationErrorCode,

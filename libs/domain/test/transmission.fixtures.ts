@@ -57,7 +57,7 @@ export const attemptFailed = (attempt = 1): TransmissionDeliveryAttemptFailed =>
 });
 export const failed = (attempts = 1): TransmissionFailed => ({
   type: 'TransmissionFailed',
-  data: { transmissionId: id, at, attempts, reason: 'retry budget spent' },
+  data: { transmissionId: id, at, attempts, code: 'DELIVERY.FAILED', reason: 'retry budget spent' },
 });
 export const retryRequested = (): TransmissionEvent => ({
   type: 'TransmissionRetryRequested',

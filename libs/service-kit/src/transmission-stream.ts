@@ -1,12 +1,16 @@
-import { fromStored, type TransmissionEvent } from '@relais/domain';
+import { fromStored, storedTypeOf, type TransmissionEvent } from '@relais/domain';
 import { DecodeError, eventPattern, subjectToken, type EventEnvelope, type SubjectPattern } from '@relais/messaging';
 
 /** The stream category of transmissions: the relay publishes their events under `<ns>.v1.evt.transmission.*`. */
 export const TRANSMISSION_CATEGORY = 'transmission';
 
-/** The wire type name of a domain event type (`TransmissionReceived` → `relais.transmission.v1.TransmissionReceived`). */
+/**
+ * The wire type name writers use for a domain event type (`TransmissionReceived` →
+ * `relais.transmission.v1.TransmissionReceived`; a type whose shape changed names its latest version,
+ * docs/event-versioning.md).
+ */
 export function transmissionWireType(type: TransmissionEvent['type']): string {
-  return `relais.transmission.v1.${type}`;
+  return storedTypeOf(type);
 }
 
 /** The event-log stream of a transmission. */

@@ -18,13 +18,14 @@ export type StatusCounts = Record<keyof typeof STATUS_EVENT_TYPES, number>;
  * number of distinct transmissions with an event of that name recorded in [from, to) (all time without).
  */
 export async function statusCountsFromLog(pool: pg.Pool, range?: { readonly from: Date | string; readonly to: Date | string }): Promise<StatusCounts> {
+  // Every version of a type counts as that type (relais.transmission.v1.TransmissionFailed and v2…).
   const { rows } = await pool.query<{ type: string; n: number }>(
-    `SELECT type, count(DISTINCT stream_id)::int AS n FROM events
-      WHERE type LIKE 'relais.transmission.v1.%' AND ($1::timestamptz IS NULL OR (recorded_at >= $1 AND recorded_at < $2))
-      GROUP BY type`,
+    `SELECT split_part(type, '.', 4) AS type, count(DISTINCT stream_id)::int AS n FROM events
+      WHERE type LIKE 'relais.transmission.%' AND ($1::timestamptz IS NULL OR (recorded_at >= $1 AND recorded_at < $2))
+      GROUP BY 1`,
     [range?.from ?? null, range?.to ?? null],
   );
-  const count = (type: string) => rows.find((r) => r.type === `relais.transmission.v1.${type}`)?.n ?? 0;
+  const count = (type: string) => rows.find((r) => r.type === type)?.n ?? 0;
   const entries = Object.entries(STATUS_EVENT_TYPES).map(([name, type]) => [name, count(type)]);
   return Object.fromEntries(entries) as StatusCounts;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventsOf, otherSiren, pes, siren } from '@relais/domain/testing';
-import { loadCheckpoint, PostgresEventStore } from '@relais/event-store';
+import { loadCheckpoint, PostgresEventStore, verifyHashChain } from '@relais/event-store';
 import { PROJECTIONS, replayProjections, STATS_CHECKPOINT_NAME, statsSummary } from '@relais/read-models';
 import type { TestDatabase } from '@relais/testing';
 import type pg from 'pg';
@@ -135,4 +135,39 @@ describe('audit replay', () => {
     // And the projector finds nothing left to do.
     expect((await projectNextBatch(db.pool, store, 10)).processed).toBe(0);
   });
+
+  it('reads events stored under an older version of their type: they project, replay and verify as they were written', async () => {
+    // A transmission given up before TransmissionFailed had a code (v1), and one given up since (v2).
+    const [old, recent] = [eventsOf('v1-old'), eventsOf('v2-new')];
+    await appendTransmission(store, 'v1-old', [old.received(), old.validated(), old.routed()]);
+    await store.append('transmission-v1-old', 'any', [
+      {
+        eventId: randomUUID(),
+        type: 'relais.transmission.v1.TransmissionFailed',
+        data: { transmissionId: 'v1-old', at: '2026-01-05T09:00:00Z', attempts: 1, reason: 'CHANNEL.SERVER_PIN_MISMATCH: the server presented another certificate' },
+      },
+    ]);
+    await appendTransmission(store, 'v2-new', [recent.received(), recent.validated(), recent.routed(), recent.failed(1)]);
+    await projectLive(db.pool);
+    const { rows: types } = await db.pool.query<{ type: string }>(
+      `SELECT type FROM events WHERE stream_id IN ('transmission-v1-old', 'transmission-v2-new') AND type LIKE '%TransmissionFailed' ORDER BY stream_id`,
+    );
+    expect(types.map((t) => t.type)).toEqual(['relais.transmission.v1.TransmissionFailed', 'relais.transmission.v2.TransmissionFailed']);
+    const { rows: views } = await db.pool.query<{ id: string; status: string }>(`SELECT id, status FROM transmissions WHERE id IN ('v1-old', 'v2-new') ORDER BY id`);
+    expect(views).toEqual([
+      { id: 'v1-old', status: 'failed' },
+      { id: 'v2-new', status: 'failed' },
+    ]);
+    const { rows: reasons } = await db.pool.query<{ id: string; reasons: string[] }>(
+      `SELECT transmission_id AS id, reasons FROM stats_transitions WHERE outcome = 'failed' AND transmission_id IN ('v1-old', 'v2-new') ORDER BY 1`,
+    );
+    expect(reasons).toEqual([
+      { id: 'v1-old', reasons: ['CHANNEL.SERVER_PIN_MISMATCH'] },
+      { id: 'v2-new', reasons: ['DELIVERY.FAILED'] },
+    ]);
+    // Rebuilt from the first event, old and new alike, equal to the live projection; the rows untouched and verifying.
+    expect((await replayProjections(db.pool)).every((r) => r.identical && r.switched)).toBe(true);
+    expect(await verifyHashChain(db.pool)).toMatchObject({ ok: true });
+  });
 });
+

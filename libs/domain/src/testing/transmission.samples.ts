@@ -95,7 +95,7 @@ export function eventsOf(id: string, ofSiren = siren) {
     }),
     failed: (attempts = 1): TransmissionEvent => ({
       type: 'TransmissionFailed',
-      data: { ...fact, attempts, reason: 'retry budget spent' },
+      data: { ...fact, attempts, code: 'DELIVERY.FAILED', reason: 'retry budget spent' },
     }),
     retryRequested: (): TransmissionEvent => ({
       type: 'TransmissionRetryRequested',

@@ -10,6 +10,7 @@ import type {
 import { conflict, existing, invalidCommand, requireStatus } from './transmission.guards.js';
 import type { TransmissionState } from './transmission.state.js';
 import { TransmissionError, TransmissionErrorCode } from './transmission.errors.js';
+import { failureCodeOf } from './transmission.values.js';
 
 /*
  * Attempts are numbered from 1 and the numbers only grow, across retries too: an attempt number names
@@ -106,7 +107,7 @@ export function recordDeliveryFailure(
     data: { transmissionId, at, attempt, retryable, reason, ...(nextAttemptAt === undefined ? {} : { nextAttemptAt }) },
   };
   if (retryable) return [failure];
-  return [failure, { type: 'TransmissionFailed', data: { transmissionId, at, attempts: attempt, reason } }];
+  return [failure, { type: 'TransmissionFailed', data: { transmissionId, at, attempts: attempt, code: failureCodeOf(reason), reason } }];
 }
 
 /* A report about an attempt older than the last one recorded arrives out of order: recording it would
@@ -127,7 +128,7 @@ export function giveUp(command: GiveUp, state: TransmissionState): TransmissionF
   if (t.status === 'failed') return [];
   requireStatus(t, command, ['routed', 'sent']);
   const { transmissionId, at, reason } = command.data;
-  return [{ type: 'TransmissionFailed', data: { transmissionId, at, attempts: t.lastAttempt, reason } }];
+  return [{ type: 'TransmissionFailed', data: { transmissionId, at, attempts: t.lastAttempt, code: failureCodeOf(reason), reason } }];
 }
 
 /**

@@ -152,7 +152,7 @@ describe('failing an attempt', () => {
         type: 'TransmissionDeliveryAttemptFailed',
         data: { transmissionId: id, at, attempt: 1, retryable: false, reason: 'certificate refused' },
       },
-      { type: 'TransmissionFailed', data: { transmissionId: id, at, attempts: 1, reason: 'certificate refused' } },
+      { type: 'TransmissionFailed', data: { transmissionId: id, at, attempts: 1, code: 'DELIVERY.FAILED', reason: 'certificate refused' } },
     ]);
   });
 

@@ -45,8 +45,12 @@ export type TransmissionDeliveryAttemptFailed = Event<
   'TransmissionDeliveryAttemptFailed',
   Fact & { attempt: number; retryable: boolean; reason: string; nextAttemptAt?: Instant }
 >;
-/** Delivery was given up; `attempts` is the number of the last attempt. */
-export type TransmissionFailed = Event<'TransmissionFailed', Fact & { attempts: number; reason: string }>;
+/**
+ * Delivery was given up; `attempts` is the number of the last attempt, `code` the stable code of why
+ * (`CHANNEL.SERVER_PIN_MISMATCH`, `DELIVERY.FAILED`…). Stored as relais.transmission.v2 (v1, without
+ * `code`, is upcast when read: docs/event-versioning.md).
+ */
+export type TransmissionFailed = Event<'TransmissionFailed', Fact & { attempts: number; code: string; reason: string }>;
 /** An operator asked for a failed transmission to be delivered again. */
 export type TransmissionRetryRequested = Event<'TransmissionRetryRequested', Fact & { requestedBy: string }>;
 /** The State acknowledged the transmission. */

@@ -191,3 +191,15 @@ export const PersonalField = {
 export type PersonalField = (typeof PersonalField)[keyof typeof PersonalField];
 
 export const personalFields: readonly PersonalField[] = [PersonalField.Objet, PersonalField.LetterText];
+
+/** The code of a delivery given up for no coded reason. */
+export const DELIVERY_FAILED = 'DELIVERY.FAILED';
+
+/**
+ * The stable code at the head of a delivery failure's reason (`CHANNEL.SERVER_PIN_MISMATCH: …`), else
+ * DELIVERY.FAILED: what TransmissionFailed records as its `code` (v2), and what the upcaster of a v1
+ * TransmissionFailed, which had only the reason, derives.
+ */
+export function failureCodeOf(reason: string): string {
+  return /^([A-Z][A-Z0-9_]*\.[A-Z0-9_]+)\b/.exec(reason)?.[1] ?? DELIVERY_FAILED;
+}

@@ -20,7 +20,8 @@ import type {
   ReplyReceiptCode,
   Submission,
 } from './transmission.values.js';
-import { letterCodes, outboundMessageCodes, personalFields, replyCodes, replyReceiptCodes } from './transmission.values.js';
+import { failureCodeOf, letterCodes, outboundMessageCodes, personalFields, replyCodes, replyReceiptCodes } from './transmission.values.js';
+import { upcast } from './transmission.upcasters.js';
 
 /*
  * The one place where domain events meet the generated protobuf types (relais.transmission.v1). The
@@ -83,7 +84,7 @@ export function toStored(event: TransmissionEvent): WireEvent {
       return stored(wire.TransmissionDeliveryAttemptFailedSchema, { ...event.data, at, nextAttemptAt: next });
     }
     case 'TransmissionFailed':
-      return stored(wire.TransmissionFailedSchema, { ...event.data, at });
+      return stored(wire.v2.TransmissionFailedSchema, { ...event.data, at });
     case 'TransmissionRetryRequested':
       return stored(wire.TransmissionRetryRequestedSchema, { ...event.data, at });
     case 'TransmissionAcknowledged': {
@@ -125,15 +126,17 @@ export function toStored(event: TransmissionEvent): WireEvent {
 }
 
 /**
- * Converts a stored event back to a domain event. Refuses, with TRANSMISSION.UNDECODABLE_EVENT, an
+ * Converts a stored event back to a domain event, upcast first to its type's latest version (an event
+ * stored under an older one is read in the shape of the newest). Refuses, with TRANSMISSION.UNDECODABLE_EVENT, an
  * unknown type, data that is not the type's protobuf JSON (an unknown field, a wrong type) and data
  * that lacks what the domain needs (no time, an UNSPECIFIED enum, no submission).
  */
 export function fromStored(type: string, data: unknown): TransmissionEvent {
-  const decode = decoders.get(type);
+  const latest = upcast(type, data);
+  const decode = decoders.get(latest.type);
   if (decode === undefined) throw undecodable(type, 'unknown event type');
   try {
-    return decode(data as wire.JsonValue);
+    return decode(latest.data as wire.JsonValue);
   } catch (error) {
     throw undecodable(type, error instanceof Error ? error.message : String(error), error);
   }
@@ -185,9 +188,10 @@ const decoders = new Map<string, Decoder>([
       ...(m.nextAttemptAt === undefined ? {} : { nextAttemptAt: instant(m.nextAttemptAt) }),
     },
   })),
-  decoder(wire.TransmissionFailedSchema, (m) => ({
+  // v1 TransmissionFailed is upcast to v2 before it gets here (transmission.upcasters.ts).
+  decoder(wire.v2.TransmissionFailedSchema, (m) => ({
     type: 'TransmissionFailed',
-    data: { ...fact(m), attempts: m.attempts, reason: m.reason },
+    data: { ...fact(m), attempts: m.attempts, code: m.code === '' ? failureCodeOf(m.reason) : m.code, reason: m.reason },
   })),
   decoder(wire.TransmissionRetryRequestedSchema, (m) => ({
     type: 'TransmissionRetryRequested',

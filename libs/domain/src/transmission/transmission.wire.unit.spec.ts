@@ -31,6 +31,7 @@ import {
 import { TransmissionErrorCode as Code } from './transmission.errors.js';
 import type { TransmissionEvent } from './transmission.events.js';
 import { fromStored, toStored } from './transmission.wire.js';
+import { upcasters } from './transmission.upcasters.js';
 
 const fullActe = {
   ...acte,
@@ -126,9 +127,11 @@ describe('the wire form of events', () => {
     }
   });
 
-  it('names each event type by its protobuf message, and covers every one of them', () => {
+  it('names each event type by its protobuf message, and covers every one of them (but the versions only read, never written)', () => {
     const types = new Set(samples.map((event) => toStored(event).type));
-    expect(types).toEqual(new Set(eventSchemas.map((schema) => schema.typeName)));
+    const superseded = new Set(upcasters.map((u) => u.from));
+    expect(types).toEqual(new Set(eventSchemas.map((schema) => schema.typeName).filter((type) => !superseded.has(type))));
+    expect([...superseded].every((type) => eventSchemas.some((schema) => schema.typeName === type))).toBe(true);
     expect(toStored(validated()).type).toBe('relais.transmission.v1.TransmissionValidated');
   });
 

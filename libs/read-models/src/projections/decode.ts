@@ -1,8 +1,8 @@
 import { fromStored, type TransmissionEvent } from '@relais/domain';
 import type { StoredEvent } from '@relais/event-store';
 
-/** Stored types of transmission events (protobuf full names) all start with this. */
-export const TRANSMISSION_TYPE_PREFIX = 'relais.transmission.v1.';
+/** Stored types of transmission events (protobuf full names, every version: v1, v2…) all start with this. */
+export const TRANSMISSION_TYPE_PREFIX = 'relais.transmission.';
 
 const decoded = new WeakMap<StoredEvent, TransmissionEvent>();
 

@@ -1,4 +1,4 @@
-import type { TransmissionEvent, TransmissionKind, TransmissionStatus } from '@relais/domain';
+import { failureCodeOf, type TransmissionEvent, type TransmissionKind, type TransmissionStatus } from '@relais/domain';
 import { latencyBin } from './latency-histogram.js';
 import { bucketStart, type Granularity } from './time-buckets.js';
 
@@ -193,7 +193,7 @@ function evolve(
       return reach(moved, 'partially_accepted', recordedAt, codes.length === 0 ? ['PES.ELEMENT_REFUSED'] : codes);
     }
     case 'TransmissionFailed':
-      return reach(moved, 'failed', recordedAt, [failureCode(event.data.reason)]);
+      return reach(moved, 'failed', recordedAt, [event.data.code]);
     case 'TransmissionCancelled':
       return reach(moved, 'cancelled', recordedAt, []);
     case 'TransmissionValidated':
@@ -270,9 +270,7 @@ export function statusAfter(status: TransmissionStatus, event: TransmissionEvent
 }
 
 /** The stable code at the head of a delivery failure's reason (`CHANNEL.SERVER_PIN_MISMATCH: …`), else DELIVERY.FAILED. */
-export function failureCode(reason: string): string {
-  return /^([A-Z][A-Z0-9_]*\.[A-Z0-9_]+)\b/.exec(reason)?.[1] ?? 'DELIVERY.FAILED';
-}
+export const failureCode: (reason: string) => string = failureCodeOf;
 
 /** One bucket increment. */
 export interface CountDelta {

@@ -75,7 +75,7 @@ describe('the statistics projection', () => {
 
   it('answers any [from, to) exactly: whole buckets in the middle, the ragged ends read raw', async () => {
     const { rows } = await db.pool.query<{ recorded_at: Date }>(
-      `SELECT recorded_at FROM events WHERE type LIKE 'relais.transmission.v1.%' ORDER BY global_position`,
+      `SELECT recorded_at FROM events WHERE type LIKE 'relais.transmission.%' ORDER BY global_position`,
     );
     const times = rows.map((r) => r.recorded_at.getTime());
     // A range that starts and ends between events (sub-second), and a wide one that uses day, hour and minute buckets.

@@ -98,7 +98,7 @@ describe('attemptsSoFar', () => {
   it('starts again from 0 at each operator retry: a new round gets the whole budget', () => {
     const gaveUp: TransmissionEvent = {
       type: 'TransmissionFailed',
-      data: { transmissionId: 't-1', at: '2026-01-05T09:00:00.000Z', attempts: 2, reason: 'HTTP 503' },
+      data: { transmissionId: 't-1', at: '2026-01-05T09:00:00.000Z', attempts: 2, code: 'DELIVERY.FAILED', reason: 'HTTP 503' },
     };
     expect(attemptsSoFar([e.received(), e.validated(), e.routed(), failed(1), failed(2), gaveUp, retryRequested])).toBe(0);
     expect(attemptsSoFar([e.received(), e.validated(), e.routed(), failed(1), failed(2), gaveUp, retryRequested, failed(3)])).toBe(1);
