@@ -66,7 +66,7 @@ export async function replayProjections(pool: pg.Pool, options: ReplayOptions = 
   const stamp = new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 17);
   const schema = `${SCHEMA_PREFIX}${stamp}`;
   await pool.query(`CREATE SCHEMA ${schema}`);
-  const rebuildPool = new pg.Pool({ ...connectionOf(pool), max: 3, options: `-c search_path=${schema},public` });
+  const rebuildPool = new pg.Pool({ ...connectionOf(pool), max: 4, options: `-c search_path=${schema},public` });
   const store = new PostgresEventStore(rebuildPool);
   try {
     await inTransaction(rebuildPool, async (client) => {
@@ -90,16 +90,24 @@ export async function replayProjections(pool: pg.Pool, options: ReplayOptions = 
       options.onProgress?.({ phase: 'read', events });
     }
     const foldMs = Date.now() - started;
+    // Every projection writes at once, each on its own connection, its secondary indexes built after its rows.
+    const written = await Promise.all(
+      selected.map(async (projection, i) => {
+        options.onProgress?.({ phase: 'write', projection: projection.name });
+        const writeStarted = Date.now();
+        await inTransaction(rebuildPool, async (client) => {
+          const indexes = await dropSecondaryIndexes(client, schema, projection.tables);
+          await (rebuilders[i] as Rebuilder).write(client);
+          rebuilders[i] = EMPTY; // let the folded state go as soon as it is written
+          for (const definition of indexes) await client.query(definition);
+          if (checkpoint) await saveCheckpoint(client, `${schema}.checkpoints`, projection.checkpoint, checkpoint);
+        });
+        return Date.now() - writeStarted;
+      }),
+    );
     const results: ProjectionReplay[] = [];
     for (const [i, projection] of selected.entries()) {
-      options.onProgress?.({ phase: 'write', projection: projection.name });
-      const writeStarted = Date.now();
-      await inTransaction(rebuildPool, async (client) => {
-        await (rebuilders[i] as Rebuilder).write(client);
-        if (checkpoint) await saveCheckpoint(client, `${schema}.checkpoints`, projection.checkpoint, checkpoint);
-      });
-      rebuilders[i] = EMPTY; // let the folded state go before the next projection writes
-      const writeMs = Date.now() - writeStarted;
+      const writeMs = written[i] ?? 0;
       results.push(await switchOver(rebuildPool, store, projection, schema, `relais_retired_${projection.name}_${stamp}`, { events, foldMs, writeMs, checkpoint }, options));
     }
     return results;
@@ -175,6 +183,23 @@ async function switchOver(
   } finally {
     client.release();
   }
+}
+
+/**
+ * Drops the indexes of `tables` in `schema` that back no constraint (a bulk load then builds each once,
+ * sorted, instead of updating it row by row); returns the statements that create them again.
+ */
+async function dropSecondaryIndexes(client: pg.PoolClient, schema: string, tables: readonly string[]): Promise<string[]> {
+  const { rows } = await client.query<{ name: string; definition: string }>(
+    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE n.nspname = $1 AND t.relname = ANY($2::text[])
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)`,
+    [schema, [...tables]],
+  );
+  for (const { name } of rows) await client.query(`DROP INDEX ${name}`);
+  return rows.map((r) => r.definition);
 }
 
 /** Creates the projection's tables in the first schema of the client's search_path. */
