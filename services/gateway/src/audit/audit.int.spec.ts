@@ -82,6 +82,36 @@ describe('the auditors’ API', () => {
     expect(await errorCodes(await at('yesterday'))).toEqual(['REQUEST.INVALID_QUERY']);
   });
 
+  it('answers, at each moment of a recorded flow, exactly what GET /transmissions/{id} said then', async () => {
+    const id = ids[1]!;
+    const commands = new TransmissionCommands(new PostgresEventStore(gw.db.pool));
+    const said: [string, unknown][] = [];
+    const snapshot = async (): Promise<void> => {
+      await sleep(15);
+      const instant = new Date().toISOString();
+      const response = await gw.call(`/api/v1/transmissions/${id}`, { token: collectivite });
+      expect(response.status).toBe(200);
+      said.push([instant, await response.json()]);
+      await sleep(15);
+    };
+    const data = () => ({ transmissionId: id, at: new Date().toISOString() });
+    await snapshot();
+    await commands.execute({ type: 'RecordValidation', data: { ...data(), errors: [] } });
+    await snapshot();
+    await commands.execute({ type: 'Route', data: { ...data(), endpointId: 'prefecture-021', channel: 'actes' } });
+    await snapshot();
+    await commands.execute({ type: 'RecordPackage', data: { ...data(), fileName: 'EACT--214400012--20260105-1.tar.gz', sha256: 'a'.repeat(64), size: 2048 } });
+    await commands.execute({ type: 'RecordSent', data: { ...data(), attempt: 1, fileName: 'EACT--214400012--20260105-1.tar.gz', sha256: 'a'.repeat(64) } });
+    await snapshot();
+    await commands.execute({ type: 'GiveUp', data: { ...data(), reason: 'CHANNEL.SERVER_PIN_MISMATCH: another certificate' } });
+    await snapshot();
+    expect(said.map(([, body]) => (body as { status: string }).status)).toEqual(['received', 'validated', 'routed', 'sent', 'failed']);
+    for (const [instant, body] of said) {
+      const then = await gw.call(`/api/v1/audit/transmissions/${id}?at=${encodeURIComponent(instant)}`, { token: auditor });
+      expect(await then.json()).toEqual(body);
+    }
+  });
+
   it('verifies the chain, and names the first row a superuser altered behind the triggers’ back', async () => {
     const clean = (await (await gw.call('/api/v1/audit/verify', { token: auditor })).json()) as AuditVerification;
     const { rows } = await gw.db.pool.query<{ n: number; position: string }>(
