@@ -173,7 +173,7 @@ describeWithBrowser('the auditors’ page in Chromium', () => {
       expect(shown).toEqual(
         history.items.map((e) => ({
           version: e.version,
-          event: e.type.replace('relais.transmission.v1.', ''),
+          event: e.type.replace(/^relais\.transmission\.v\d+\./, ''),
           hash: e.hash,
           hashTitle: e.hash,
           previous: e.previousHash,

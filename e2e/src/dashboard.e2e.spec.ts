@@ -20,7 +20,6 @@ const describeWithBrowser = missing === undefined ? describe : describe.skip;
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 
 /** How the log names an event type (its wire name). */
-const stored = (type: string): string => `relais.transmission.v1.${type}`;
 
 /** Events that set a transmission's status, and those that leave it in flight. */
 const STATUS_EVENTS = [...Object.values(STATUS_EVENT_TYPES), 'TransmissionValidated', 'TransmissionRouted', 'TransmissionSent', 'TransmissionDeliveryAttemptFailed', 'TransmissionRetryRequested'];
@@ -55,10 +54,11 @@ async function figuresFromLog(): Promise<Record<string, number>> {
   const figures: Record<string, number> = { ...(await statusCountsFromLog(running().db.pool)) };
   const inFlight = await running().db.pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM (
-       SELECT DISTINCT ON (stream_id) stream_id, type FROM events
-        WHERE type = ANY($1) ORDER BY stream_id, global_position DESC) last
+       SELECT DISTINCT ON (stream_id) stream_id, split_part(type, '.', 4) AS type FROM events
+        WHERE type LIKE 'relais.transmission.%' AND split_part(type, '.', 4) = ANY($1) ORDER BY stream_id, global_position DESC) last
       WHERE type = ANY($2)`,
-    [STATUS_EVENTS.map(stored), IN_FLIGHT_EVENTS.map(stored)],
+    // By name, whatever the version of the stored type (relais.transmission.v2.TransmissionFailed…).
+    [STATUS_EVENTS, IN_FLIGHT_EVENTS],
   );
   figures['inFlight'] = inFlight.rows[0]?.n ?? 0;
   return figures;

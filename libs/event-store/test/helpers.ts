@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, tolerateDrop, type TestDatabase } from '@relais/testing';
+import { createTestDatabase, tolerateDrop, type TestDatabase, waitUntilReadable } from '@relais/testing';
 import pg from 'pg';
 import { migrate, PostgresEventStore, type JsonObject, type NewEvent } from '../src/index.js';
 
@@ -45,18 +44,5 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-/**
- * Waits until readAll can see every event committed so far. Its horizon is cluster-wide: a transaction
- * open in any database of the server (another test file, another engineer's suite) holds it back.
- */
-export async function waitUntilReadable(pool: pg.Pool, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await pool.query<{ ok: boolean }>(
-      'SELECT coalesce(pg_snapshot_xmin(pg_current_snapshot()) > (SELECT max(transaction_id) FROM events), true) AS ok',
-    );
-    if (rows[0]?.ok) return;
-    if (Date.now() > deadline) throw new Error('events still behind the read horizon: a long transaction is open on the server');
-    await sleep(20);
-  }
-}
+/** Waits until readAll can see every event committed so far (see @relais/testing). */
+export { waitUntilReadable };

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { toStored, type TransmissionEvent } from '@relais/domain';
 import { migrate, PostgresEventStore } from '@relais/event-store';
-import { createTestDatabase, type TestDatabase } from '@relais/testing';
+import { createTestDatabase, type TestDatabase, waitUntilReadable } from '@relais/testing';
 import type pg from 'pg';
 import { migratePrivacy } from '@relais/privacy';
 import { migrateReadModels } from '@relais/read-models';
@@ -30,21 +29,8 @@ export async function appendTransmission(
   await store.append(`transmission-${id}`, 'any', stored);
 }
 
-/**
- * Waits until every appended event is below the read horizon (readAll holds back events while any
- * older transaction of the cluster is open), so that a reader sees them all.
- */
-export async function waitUntilReadable(pool: pg.Pool, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await pool.query<{ ok: boolean }>(
-      'SELECT coalesce(pg_snapshot_xmin(pg_current_snapshot()) > (SELECT max(transaction_id) FROM events), true) AS ok',
-    );
-    if (rows[0]?.ok) return;
-    if (Date.now() > deadline) throw new Error('events still behind the read horizon');
-    await sleep(20);
-  }
-}
+/** Waits until every appended event is below the read horizon (see @relais/testing). */
+export { waitUntilReadable };
 
 /** Projects batch after batch until the log is consumed; returns how many batches did something. */
 export async function projectAll(pool: pg.Pool, store: PostgresEventStore, limit: number): Promise<number> {

@@ -1,4 +1,4 @@
-import { type Checkpoint, PostgresEventStore, type StoredEvent } from '@relais/event-store';
+import { type Checkpoint, PostgresEventStore, type StoredEvent, withTransaction } from '@relais/event-store';
 import pg from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { STATS_CHANNEL } from '../stats/stats.queries.js';
@@ -69,7 +69,7 @@ export async function replayProjections(pool: pg.Pool, options: ReplayOptions = 
   const rebuildPool = new pg.Pool({ ...connectionOf(pool), max: 4, options: `-c search_path=${schema},public` });
   const store = new PostgresEventStore(rebuildPool);
   try {
-    await inTransaction(rebuildPool, async (client) => {
+    await withTransaction(rebuildPool, async (client) => {
       await client.query('CREATE TABLE checkpoints (LIKE public.checkpoints INCLUDING ALL)');
       for (const projection of selected) await createTables(client, projection);
     });
@@ -95,7 +95,7 @@ export async function replayProjections(pool: pg.Pool, options: ReplayOptions = 
       selected.map(async (projection, i) => {
         options.onProgress?.({ phase: 'write', projection: projection.name });
         const writeStarted = Date.now();
-        await inTransaction(rebuildPool, async (client) => {
+        await withTransaction(rebuildPool, async (client) => {
           const indexes = await dropSecondaryIndexes(client, schema, projection.tables);
           await (rebuilders[i] as Rebuilder).write(client);
           rebuilders[i] = EMPTY; // let the folded state go as soon as it is written
@@ -280,20 +280,6 @@ function before(a: Checkpoint | null, b: Checkpoint | null): boolean {
   return a.transactionId < b.transactionId || (a.transactionId === b.transactionId && a.globalPosition < b.globalPosition);
 }
 
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /** The connection settings of a pool (its password is not enumerable, hence the explicit copy). */
 function connectionOf(pool: pg.Pool): pg.PoolConfig {
