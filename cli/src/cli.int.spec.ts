@@ -1,20 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { migrate, PostgresEventStore, type JsonObject } from '@relais/event-store';
 import { createTestDatabase, type TestDatabase } from '@relais/testing';
+import { cli as runCli, type Ran, verifyExport } from '../test/run.js';
 import { exportLog } from './export.js';
-
-const run = promisify(execFile);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const VERIFIER = join(root, 'docs', 'verify-export.py');
-const CLI = join(root, 'cli', 'dist', 'main.js');
 
 let db: TestDatabase;
 let dir: string;
@@ -26,26 +19,8 @@ async function exportTo(file: string, filter = {}, format: 'ndjson' | 'csv' = 'n
   return written;
 }
 
-async function python(file: string, ...options: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout } = await run('python3', [VERIFIER, ...options, file]);
-    return { code: 0, out: stdout };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string };
-    return { code: failure.code, out: failure.stdout };
-  }
-}
-
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx nx run cli:build)`);
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: db.url } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const python = (file: string, ...options: string[]): Promise<{ code: number; out: string }> => verifyExport(...options, file);
+const cli = (args: readonly string[]): Promise<Ran> => runCli(db.url, args);
 
 beforeAll(async () => {
   db = await createTestDatabase('relais_cli');

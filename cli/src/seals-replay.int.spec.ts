@@ -1,45 +1,19 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventHash, exportSeal, formatRecordedAt, GENESIS_HASH, listSeals, migrate, PostgresEventStore, sealDigest, sealNext } from '@relais/event-store';
 import { migrateReadModels } from '@relais/read-models';
 import { createTestDatabase, type TestDatabase, waitUntilReadable } from '@relais/testing';
-
-const run = promisify(execFile);
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
-const VERIFIER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'verify-export.py');
-
-/** The outside procedure: Python's standard library over an export and the seals file. */
-async function python(...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout } = await run('python3', [VERIFIER, ...args]);
-    return { code: 0, out: stdout };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string };
-    return { code: failure.code, out: failure.stdout };
-  }
-}
+import { cli as runCli, type Ran, verifyExport } from '../test/run.js';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
 let sealFile: string;
 
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx nx run cli:build)`);
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: db.url } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const python = verifyExport;
+const cli = (args: readonly string[]): Promise<Ran> => runCli(db.url, args);
 
 async function superuser(sql: string, values: unknown[]): Promise<void> {
   const client = await db.pool.connect();

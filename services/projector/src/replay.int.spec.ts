@@ -5,7 +5,7 @@ import { loadCheckpoint, PostgresEventStore, verifyHashChain } from '@relais/eve
 import { PROJECTIONS, replayProjections, STATS_CHECKPOINT_NAME, statsSummary } from '@relais/read-models';
 import type { TestDatabase } from '@relais/testing';
 import type pg from 'pg';
-import { appendTransmission, projectorDatabase, waitUntilReadable } from '../test/database.js';
+import { appendTransmission, projectorDatabase, registerDijon, waitUntilReadable } from '../test/database.js';
 import { projectStatsBatch } from './stats/project-stats-batch.js';
 import { projectNextBatch, TRANSMISSIONS_CHECKPOINT } from './transmissions/project-batch.js';
 
@@ -46,13 +46,7 @@ async function mixedLoad(prefix: string): Promise<void> {
 beforeAll(async () => {
   db = await projectorDatabase();
   store = new PostgresEventStore(db.pool);
-  await store.append(`collectivite-${siren}`, 'no_stream', [
-    {
-      eventId: randomUUID(),
-      type: 'relais.collectivite.v1.CollectiviteRegistered',
-      data: { siren, at: '2026-01-01T00:00:00Z', nom: 'Dijon', departement: '021', arrondissement: '1', nature: '31', registeredBy: 'token:admin' },
-    },
-  ]);
+  await registerDijon(store, siren);
   await mixedLoad('r1');
   await projectLive(db.pool);
 });

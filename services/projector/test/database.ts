@@ -16,6 +16,17 @@ export async function projectorDatabase(): Promise<TestDatabase> {
   return db;
 }
 
+/** Records the registration of collectivité `siren` (Dijon, département 021), as the gateway does. */
+export async function registerDijon(store: PostgresEventStore, siren: string): Promise<void> {
+  await store.append(`collectivite-${siren}`, 'no_stream', [
+    {
+      eventId: randomUUID(),
+      type: 'relais.collectivite.v1.CollectiviteRegistered',
+      data: { siren, at: '2026-01-01T00:00:00Z', nom: 'Dijon', departement: '021', arrondissement: '1', nature: '31', registeredBy: 'token:admin' },
+    },
+  ]);
+}
+
 /** Appends a transmission's events to its stream `transmission-<id>`, as the services store them. */
 export async function appendTransmission(
   store: PostgresEventStore,

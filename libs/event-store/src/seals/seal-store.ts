@@ -54,22 +54,29 @@ export async function sealNext(pool: pg.Pool, policy: SealPolicy): Promise<Seal 
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [SEAL_LOCK_KEY]);
     const previous = await lastSeal(client);
     const after = previous?.checkpoint ?? { transactionId: 0n, globalPosition: 0n };
-    const { rows } = await client.query<[bigint, bigint, Buffer, Date]>({
-      text: `SELECT transaction_id, global_position, hash, recorded_at FROM events
-              WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-                AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-              ORDER BY transaction_id, global_position
-              LIMIT $3`,
-      values: [after.transactionId.toString(), after.globalPosition.toString(), policy.everyEvents],
+    const waiting = `FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+                        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                      ORDER BY transaction_id, global_position`;
+    const from = [after.transactionId.toString(), after.globalPosition.toString()];
+    // Whether a seal is due, from the oldest waiting event and whether `everyEvents` wait, before any hash is read.
+    // (eventRowTypes leaves a boolean as PostgreSQL's text: 't' or 'f'.)
+    const { rows: due } = await client.query<[Date | null, string]>({
+      text: `SELECT (SELECT recorded_at ${waiting} LIMIT 1), EXISTS (SELECT 1 ${waiting} OFFSET $3 LIMIT 1)`,
+      values: [...from, policy.everyEvents - 1],
       rowMode: 'array',
       types: eventRowTypes,
     });
-    const first = rows[0];
-    const last = rows[rows.length - 1];
-    if (!first || !last) return null;
+    const [oldest, full] = due[0] ?? [null, 'f'];
     const sealedAt = now();
-    const due = rows.length >= policy.everyEvents || sealedAt.getTime() - first[3].getTime() >= policy.everyMs;
-    if (!due) return null;
+    if (oldest === null || (full !== 't' && sealedAt.getTime() - oldest.getTime() < policy.everyMs)) return null;
+    const { rows } = await client.query<[bigint, bigint, Buffer]>({
+      text: `SELECT transaction_id, global_position, hash ${waiting} LIMIT $3`,
+      values: [...from, policy.everyEvents],
+      rowMode: 'array',
+      types: eventRowTypes,
+    });
+    const last = rows[rows.length - 1];
+    if (!last) return null;
     const previousDigest = previous?.digest ?? GENESIS_DIGEST;
     const eventCount = (previous?.eventCount ?? 0n) + BigInt(rows.length);
     const digest = new SealDigest(previousDigest, eventCount);

@@ -18,27 +18,25 @@ const COLLECTIVITE_REGISTERED = 'relais.collectivite.v1.CollectiviteRegistered';
  * dashboards at commit; a rebuild into other tables does not.
  */
 export async function projectStatsEvents(client: pg.PoolClient, events: readonly StoredEvent[], options: { notify?: boolean } = {}): Promise<void> {
-  {
-    const inputs = decodeStatsInputs(events);
-    if (inputs.length === 0) return;
-    const ids = new Set<string>();
-    const sirens = new Set<string>();
-    for (const input of inputs) {
-      if (input.kind === 'transmission') {
-        ids.add(input.event.data.transmissionId);
-        if (input.event.type === 'TransmissionReceived') sirens.add(input.event.data.siren);
-      }
+  const inputs = decodeStatsInputs(events);
+  if (inputs.length === 0) return;
+  const ids = new Set<string>();
+  const sirens = new Set<string>();
+  for (const input of inputs) {
+    if (input.kind === 'transmission') {
+      ids.add(input.event.data.transmissionId);
+      if (input.event.type === 'TransmissionReceived') sirens.add(input.event.data.siren);
     }
-    const [known, places] = await Promise.all([loadRows(client, [...ids]), loadCollectivites(client, [...sirens])]);
-    const changes = foldStats(known, places, inputs);
-    if (changes.transmissions.size === 0 && changes.collectivites.size === 0) return;
-    await writeCollectivites(client, changes.collectivites);
-    await writeRows(client, [...changes.transmissions.values()]);
-    await writeTransitions(client, changes.transitions);
-    await writeDeltas(client, aggregateStats(changes.transitions, changes.windowUses));
-    const last = events.at(-1)?.globalPosition ?? 0n;
-    if (options.notify !== false) await client.query('SELECT pg_notify($1, $2)', [STATS_CHANNEL, last.toString()]);
   }
+  const [known, places] = await Promise.all([loadRows(client, [...ids]), loadCollectivites(client, [...sirens])]);
+  const changes = foldStats(known, places, inputs);
+  if (changes.transmissions.size === 0 && changes.collectivites.size === 0) return;
+  await writeCollectivites(client, changes.collectivites);
+  await writeRows(client, [...changes.transmissions.values()]);
+  await writeTransitions(client, changes.transitions);
+  await writeDeltas(client, aggregateStats(changes.transitions, changes.windowUses));
+  const last = events.at(-1)?.globalPosition ?? 0n;
+  if (options.notify !== false) await client.query('SELECT pg_notify($1, $2)', [STATS_CHANNEL, last.toString()]);
 }
 
 /**

@@ -20,21 +20,19 @@ export const TRANSMISSIONS_CHECKPOINT = 'projector:transmissions';
  * stored as null, and PersonalDataShredded blanks what was stored before (docs/personal-data.md).
  */
 export async function projectTransmissionEvents(client: pg.PoolClient, events: readonly StoredEvent[]): Promise<void> {
-  {
-    const decoded = decodeTransmissionEvents(events);
-    if (decoded.length === 0) return;
-    const ids = [...new Set(decoded.map(({ event }) => event.data.transmissionId))];
-    const views = await loadViews(client, ids);
-    const changed = new Map<string, { view: TransmissionView; position: bigint }>();
-    for (const { event, stored } of decoded) {
-      const id = event.data.transmissionId;
-      const next = evolveTransmissionView(views.get(id), event, stored);
-      if (next === undefined) continue;
-      views.set(id, next);
-      changed.set(id, { view: next, position: stored.globalPosition });
-    }
-    await upsertViews(client, await revealed(client, [...changed.values()]));
+  const decoded = decodeTransmissionEvents(events);
+  if (decoded.length === 0) return;
+  const ids = [...new Set(decoded.map(({ event }) => event.data.transmissionId))];
+  const views = await loadViews(client, ids);
+  const changed = new Map<string, { view: TransmissionView; position: bigint }>();
+  for (const { event, stored } of decoded) {
+    const id = event.data.transmissionId;
+    const next = evolveTransmissionView(views.get(id), event, stored);
+    if (next === undefined) continue;
+    views.set(id, next);
+    changed.set(id, { view: next, position: stored.globalPosition });
   }
+  await upsertViews(client, await revealed(client, [...changed.values()]));
 }
 
 /** The changed views with their sealed fields opened, the keys of those that hold any read at once. */

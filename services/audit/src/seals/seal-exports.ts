@@ -1,8 +1,9 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { jetstream, jetstreamManager, type JetStreamManager, StorageType } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager, StorageType } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { exportSeal, type Seal } from '@relais/event-store';
+import { ensureStream, JetStreamPublisher } from '@relais/messaging';
 
 /** An RFC 3161 timestamp of one seal's digest. */
 export interface SealTimestamp {
@@ -121,6 +122,7 @@ export class JetStreamSealExport implements SealExport {
   readonly name: string;
   private readonly stream: string;
   private readonly subject: string;
+  private readonly publisher: JetStreamPublisher;
   private jsm: JetStreamManager | undefined;
 
   constructor(
@@ -130,6 +132,7 @@ export class JetStreamSealExport implements SealExport {
     this.stream = `${namespace}_AUDIT_SEALS`;
     this.subject = `${namespace}.audit.seals`;
     this.name = `jetstream:${this.stream}`;
+    this.publisher = new JetStreamPublisher(nc);
   }
 
   async held(): Promise<bigint> {
@@ -146,19 +149,15 @@ export class JetStreamSealExport implements SealExport {
 
   async put(seal: Seal): Promise<void> {
     await this.manager();
-    await jetstream(this.nc).publish(this.subject, JSON.stringify({ kind: 'seal', ...exportSeal(seal) }), {
-      msgID: `${this.namespace}-seal-${seal.sealNumber.toString()}`,
+    await this.publisher.publish(this.subject, JSON.stringify({ kind: 'seal', ...exportSeal(seal) }), {
+      msgId: `${this.namespace}-seal-${seal.sealNumber.toString()}`,
     });
   }
 
   private async manager(): Promise<JetStreamManager> {
     if (this.jsm) return this.jsm;
     const jsm = await jetstreamManager(this.nc);
-    try {
-      await jsm.streams.info(this.stream);
-    } catch {
-      await jsm.streams.add({ name: this.stream, subjects: [this.subject], storage: StorageType.File, max_age: 0, duplicate_window: nanos(3_600_000) });
-    }
+    await ensureStream(jsm, { name: this.stream, subjects: [this.subject], storage: StorageType.File, max_age: 0, duplicate_window: nanos(3_600_000) });
     this.jsm = jsm;
     return jsm;
   }

@@ -29,6 +29,8 @@ const BATCH = 100;
  */
 export class Sealer {
   private readonly held = new Map<string, bigint>();
+  /** Per place, the seals whose timestamp it holds: asked of the place once, then kept up to date here. */
+  private readonly stampsHeld = new Map<string, Set<bigint>>();
   private readonly errors = new Map<string, string>();
   private timestampError: string | undefined;
   private last: Seal | undefined;
@@ -111,6 +113,7 @@ export class Sealer {
     } catch (error) {
       // Asked again next round: what it holds may have changed (a file restored, a stream recreated).
       this.held.delete(place.name);
+      this.stampsHeld.delete(place.name);
       if (this.errors.get(place.name) !== String(error)) this.logger.warn(`export ${place.name} failed: ${String(error)}`);
       this.errors.set(place.name, String(error));
     }
@@ -118,7 +121,11 @@ export class Sealer {
   }
 
   private async exportTimestamps(place: SealExport, authority: string, held: bigint): Promise<number> {
-    const have = (await place.heldTimestamps?.(authority)) ?? new Set<bigint>();
+    let have = this.stampsHeld.get(place.name);
+    if (!have) {
+      have = new Set((await place.heldTimestamps?.(authority)) ?? []);
+      this.stampsHeld.set(place.name, have);
+    }
     const { rows } = await this.pool.query<{ seal_number: string; token: Buffer; gen_time: Date }>(
       `SELECT seal_number, token, gen_time FROM seal_timestamps WHERE authority = $1 AND seal_number <= $2 ORDER BY seal_number`,
       [authority, held.toString()],
@@ -129,6 +136,7 @@ export class Sealer {
       if (have.has(sealNumber)) continue;
       const stamp: SealTimestamp = { sealNumber, authority, token: row.token, genTime: row.gen_time };
       await place.putTimestamp?.(stamp);
+      have.add(sealNumber);
       count++;
     }
     return count;

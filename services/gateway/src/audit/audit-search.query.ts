@@ -1,9 +1,7 @@
 import type { TransmissionKind, TransmissionStatus } from '@relais/domain';
-import { invalidQuery, queryText } from '../query-params.js';
+import { invalidQuery, queryInstant, queryText } from '../query-params.js';
 import { parseListQuery } from '../transmissions/list-query.js';
 
-/** An instant with its zone, as the audit calls take them (`2026-03-01T09:30:00Z`, `…+01:00`). */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const SIREN = /^[0-9]{9}$/;
 /** What `Date.prototype.toISOString()` writes: the only form of a creation time in a cursor. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -41,17 +39,6 @@ export interface RawAuditSearch {
   readonly to?: unknown;
   readonly limit?: unknown;
   readonly after?: unknown;
-}
-
-/** An optional instant parameter: undefined when absent, else a Date; 400 naming it when malformed. */
-export function queryInstant(name: string, value: unknown): Date | undefined {
-  const given = queryText(name, value);
-  if (given === undefined) return undefined;
-  const instant = new Date(given);
-  if (!INSTANT.test(given) || Number.isNaN(instant.getTime())) {
-    throw invalidQuery(name, `${name} must be an ISO 8601 instant with its zone, such as 2026-03-01T09:30:00Z`);
-  }
-  return instant;
 }
 
 /** Checks the search's query string; 400 REQUEST.INVALID_QUERY naming the first parameter at fault. Pure. */

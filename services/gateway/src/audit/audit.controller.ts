@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import type { TransmissionPage, TransmissionView } from '@relais/read-models';
 import { Roles } from '../auth/roles.decorator.js';
-import { invalidQuery, queryText } from '../query-params.js';
-import { parseAuditSearch, queryInstant, type RawAuditSearch } from './audit-search.query.js';
+import { invalidQuery, queryInstant, queryText } from '../query-params.js';
+import { parseAuditSearch, type RawAuditSearch } from './audit-search.query.js';
 import { AuditReader, type AuditPage, type AuditVerification } from './audit.reader.js';
 import type { AuditHistory } from './transmission-history.js';
 

@@ -2,7 +2,7 @@ import type { TransmissionKind } from '@relais/domain';
 import { bucketCount, MAX_SERIES_POINTS, type Dimension, type Granularity, type StatsFilter } from '@relais/read-models';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
-import { invalidQuery, queryOneOf, queryText } from '../query-params.js';
+import { invalidQuery, queryInstant, queryOneOf, queryText } from '../query-params.js';
 
 /** The raw query string of the statistics calls. */
 export interface RawStatsQuery {
@@ -19,8 +19,6 @@ export interface RawStatsQuery {
 const KINDS: readonly TransmissionKind[] = ['acte', 'pes'];
 const BUCKETS: readonly Granularity[] = ['minute', 'hour', 'day', 'month'];
 const DIMENSIONS: readonly Dimension[] = ['departement', 'siren', 'nature'];
-/** ISO 8601 with a time and a zone (`Z` or an offset), as API.md writes times. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** The 3-character @ctes département code (`021`, `02A`, `974`). */
 const DEPARTEMENT = /^[0-9]{2}[0-9AB]$/;
 const SIREN = /^[0-9]{9}$/;
@@ -30,8 +28,8 @@ export const DEFAULT_SPAN_MS = 86_400_000;
 
 /** The filters of every statistics call; 400 REQUEST.INVALID_QUERY naming the parameter at fault. Pure. */
 export function parseStatsFilter(raw: RawStatsQuery): StatsFilter {
-  const from = instant('from', raw.from);
-  const to = instant('to', raw.to);
+  const from = queryInstant('from', raw.from);
+  const to = queryInstant('to', raw.to);
   if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) throw invalidQuery('to', 'to must be after from');
   const kind = queryOneOf('kind', raw.kind, KINDS);
   const departement = matching('departement', raw.departement, DEPARTEMENT, 'departement must be a 3-character @ctes code such as 021, 02A or 974');
@@ -78,16 +76,6 @@ export function parseLimit(raw: RawStatsQuery, fallback: number, max: number): n
   const limit = /^[0-9]{1,6}$/.test(given) ? Number(given) : Number.NaN;
   if (!(limit >= 1 && limit <= max)) throw invalidQuery('limit', `limit must be an integer from 1 to ${max}`);
   return limit;
-}
-
-function instant(name: string, value: unknown): Date | undefined {
-  const given = queryText(name, value);
-  if (given === undefined) return undefined;
-  const date = new Date(given);
-  if (!INSTANT.test(given) || Number.isNaN(date.getTime())) {
-    throw invalidQuery(name, `${name} must be an ISO 8601 instant with its zone, such as 2026-03-01T00:00:00Z`);
-  }
-  return date;
 }
 
 function matching(name: string, value: unknown, pattern: RegExp, message: string): string | undefined {

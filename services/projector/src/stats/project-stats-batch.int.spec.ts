@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@relais/event-store';
 import { eventsOf, otherSiren, pes, siren } from '@relais/domain/testing';
 import { latencyBin, latencyBinSql, STATS_CHECKPOINT_NAME, statsBacklog, statsBreakdown, statsReasons, statsSeries, statsSummary, type StatsFilter } from '@relais/read-models';
 import { ackLatencyFromLog, statusCountsFromLog, statusCountsOf, type TestDatabase } from '@relais/testing';
 import type pg from 'pg';
-import { appendTransmission, projectorDatabase, waitUntilReadable } from '../../test/database.js';
+import { appendTransmission, projectorDatabase, registerDijon, waitUntilReadable } from '../../test/database.js';
 import { projectStatsBatch } from './project-stats-batch.js';
 
 async function projectAllStats(pool: pg.Pool, store: PostgresEventStore, limit: number): Promise<void> {
@@ -22,13 +21,7 @@ describe('the statistics projection', () => {
   beforeAll(async () => {
     db = await projectorDatabase();
     store = new PostgresEventStore(db.pool);
-    await store.append(`collectivite-${siren}`, 'no_stream', [
-      {
-        eventId: randomUUID(),
-        type: 'relais.collectivite.v1.CollectiviteRegistered',
-        data: { siren, at: '2026-01-01T00:00:00Z', nom: 'Dijon', departement: '021', arrondissement: '1', nature: '31', registeredBy: 'token:admin' },
-      },
-    ]);
+    await registerDijon(store, siren);
   });
 
   afterAll(async () => {
