@@ -167,9 +167,10 @@ describe('SftpDrop without a server', () => {
   it('times out on a server that accepts the connection and never speaks SSH', async () => {
     const keyDir = await mkdtemp(join(tmpdir(), 'relais-sftp-key-'));
     try {
-      // Any private key will do: it is never offered.
+      // Any private key will do: it is never offered. Not ed25519: ssh2 1.17's generator drops a leading
+      // zero byte of the public key about once in 300 keys, and its own parser then rejects the key.
       const key = join(keyDir, 'key');
-      await writeFile(key, ssh2.utils.generateKeyPairSync('ed25519').private);
+      await writeFile(key, ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 }).private);
       const drop = await SftpDrop.load({
         host: '127.0.0.1',
         port: (mute.address() as AddressInfo).port,
