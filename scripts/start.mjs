@@ -162,6 +162,8 @@ function services() {
 }
 
 function startService(name, restarts = 0) {
+  // A restart scheduled before the stop began.
+  if (stopping) return;
   const main = join(root, 'services', name, 'dist', 'main.js');
   const child = spawn(process.execPath, ['--enable-source-maps', main], {
     cwd: root,
@@ -180,14 +182,50 @@ function startService(name, restarts = 0) {
   });
 }
 
+/**
+ * Sends SIGTERM to `entries` ([name, {child}]) and resolves once they all exited; whatever still runs
+ * `killAfterMs` later is killed.
+ */
+function terminate(entries, killAfterMs) {
+  const running = entries.filter(([, { child }]) => child.exitCode === null && child.signalCode === null);
+  const exits = running.map(
+    ([name, { child }]) =>
+      new Promise((done) => {
+        child.once('exit', (code, signal) => {
+          if (code !== 0) log(`${name} stopped (${signal ?? code})`);
+          done();
+        });
+      }),
+  );
+  for (const [, { child }] of running) child.kill('SIGTERM');
+  const kill = setTimeout(() => {
+    for (const [name, { child }] of running) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      log(`${name} still running ${killAfterMs} ms after SIGTERM: killed`);
+      child.kill('SIGKILL');
+    }
+  }, killAfterMs);
+  return Promise.all(exits).finally(() => clearTimeout(kill));
+}
+
+/**
+ * Each service stops on SIGTERM within RELAIS_SHUTDOWN_TIMEOUT_MS (default 10 s, docs/shutdown.md):
+ * work in progress finishes or is handed back, acks reach NATS. A service still running 2 s past that
+ * is killed. The State simulator, the private NATS and the channel servers go last, once the services
+ * have let go of them.
+ */
 function stop() {
   if (stopping) return;
   stopping = true;
   log('stopping');
-  for (const { child } of children.values()) child.kill('SIGTERM');
-  // The channel servers go once the services have let go of them.
-  setTimeout(() => void channels?.stop(), 3000).unref();
-  setTimeout(() => process.exit(0), 5000).unref();
+  const timeoutMs = Number(process.env.RELAIS_SHUTDOWN_TIMEOUT_MS) || 10_000;
+  // The State simulator and NATS outlive the services: a delivery in flight still gets its answer.
+  const outlive = new Set(['nats-server', 'state-sim']);
+  const services = [...children.entries()].filter(([name]) => !outlive.has(name)).map(([name, entry]) => [`relais-${name}`, entry]);
+  const servers = [...children.entries()].filter(([name]) => outlive.has(name));
+  void terminate(services, timeoutMs + 2000)
+    .then(() => Promise.all([terminate(servers, 5000), channels?.stop()]))
+    .finally(() => process.exit(0));
 }
 
 process.on('SIGINT', stop);

@@ -65,7 +65,14 @@ export {
   type ConsumerSettings,
 } from './consumer/consumer-config.js';
 export type { MessageContext, MessageDecoder, MessageHandler } from './consumer/message-context.js';
-export { startConsumer, type ConsumerRunner, type ConsumerRunnerOptions } from './consumer/consumer-runner.js';
+export {
+  startConsumer,
+  type ConsumerRunner,
+  type ConsumerRunnerOptions,
+  type StopOptions,
+  type StopOutcome,
+} from './consumer/consumer-runner.js';
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS, shutdownBudget, shutdownBudgetFromEnv, type ShutdownBudget } from './shutdown-budget.js';
 export { DeadLetterReasons, publishDeadLetter, type DeadLetterReason } from './dead-letter.js';
 export {
   listDeadLetters,

@@ -7,6 +7,16 @@ export interface ServiceConfig {
 
 const NAMESPACE = /^[A-Za-z0-9_-]{1,32}$/;
 
+/**
+ * A URL setting as it may be shown in a message or a log: whatever stands between `//` and the last
+ * `@` (the user and password of `postgres://relais:secret@db`) replaced by `***`. Cut by text rather
+ * than parsed: a password with a raw `@`, `#` or `/` fools a URL parser into showing part of it as the
+ * host or the fragment, and such a password is precisely what makes a setting wrong.
+ */
+export function redactedUrl(value: string): string {
+  return value.replace(/\/\/.*@/s, '//***@');
+}
+
 /** Collects every bad setting, so that one start-up error names them all. */
 export class SettingsReader {
   readonly problems: string[] = [];
@@ -18,9 +28,10 @@ export class SettingsReader {
     const value = this.env[name] ?? fallback;
     try {
       const { protocol } = new URL(value);
-      if (!protocols.includes(protocol)) this.problems.push(`${name} must use ${protocols.join(' or ')}: ${value}`);
+      if (!protocols.includes(protocol)) this.problems.push(`${name} must use ${protocols.join(' or ')}: ${redactedUrl(value)}`);
     } catch {
-      this.problems.push(`${name} is not a URL: ${value}`);
+      // The start-up error goes to the logs: never with the password the URL may carry.
+      this.problems.push(`${name} is not a URL: ${redactedUrl(value)}`);
     }
     return value;
   }
@@ -35,6 +46,17 @@ export class SettingsReader {
       return fallback;
     }
     return value;
+  }
+
+  /** `true` or `false` (also `1`/`0`, `yes`/`no`), or `fallback` when unset. */
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = raw.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false: ${raw}`);
+    return fallback;
   }
 
   /** Free text, or `fallback` when unset. */

@@ -4,7 +4,7 @@
  * subjects of transmission events, collectivités' registrations, readiness over NATS, and a service's
  * database pool opened with its schemas migrated.
  */
-export { readServiceConfig, readServiceSettings, SettingsReader, type ServiceConfig } from './config.js';
+export { readServiceConfig, readServiceSettings, redactedUrl, SettingsReader, type ServiceConfig } from './config.js';
 export {
   decodeTransmissionEvent,
   TRANSMISSION_CATEGORY,
@@ -34,6 +34,16 @@ export {
 } from './collectivites.js';
 export { askHealth, PLATFORM_SERVICES, serveHealth, type HealthReport, type HealthWarning, type ReadinessCheck, type ReadinessDetail } from './health.js';
 export { openDatabase, type OpenDatabaseOptions } from './database.js';
+export { stopOnSignals, type Stoppable, type StopOnSignalsOptions } from './shutdown.js';
+export {
+  addressRange,
+  ipv4Range,
+  isPublicAddress,
+  resolvedAddressProblem,
+  WEBHOOK_ADDRESS_NOT_ALLOWED,
+  webhookHostProblem,
+  type AddressRange,
+} from './webhook-address.js';
 export {
   activeWebhooks,
   anyActiveWebhook,

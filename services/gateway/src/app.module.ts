@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { MessagingModule } from '@relais/messaging';
 import { ActesController } from './actes/actes.controller.js';
 import { IdempotencyRepository } from './actes/idempotency.repository.js';
@@ -11,18 +11,22 @@ import { ArchiveImportController } from './archive-import/archive-import.control
 import { AuditController } from './audit/audit.controller.js';
 import { AuditReader } from './audit/audit.reader.js';
 import { AdminBootstrapService } from './auth/admin-bootstrap.service.js';
+import { AuthFailureLimiter } from './auth/auth-failures.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { ClassificationController } from './classification/classification.controller.js';
 import { ClassificationHandler } from './classification/classification.handler.js';
 import type { Clock } from './auth/rate-limiter.js';
 import { TokenRepository } from './auth/token.repository.js';
 import type { GatewayConfig } from './config.js';
+import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
+import { DeadLettersHandler } from './dead-letters/dead-letters.handler.js';
 import { DocumentsController } from './documents/documents.controller.js';
 import { ApiExceptionFilter } from './errors/api-exception.filter.js';
 import { ExchangesController } from './exchanges/exchanges.controller.js';
 import { ReplyHandler } from './exchanges/reply.handler.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
+import { DatabasePressureGuard, WorkloadGuard } from './load/load-shedding.guard.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
@@ -40,6 +44,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { DashboardController } from './web/dashboard.controller.js';
 import { LiveController } from './web/live/live.controller.js';
 import { StatsFeed } from './web/live/stats-feed.js';
+import { HttpDrain } from './shutdown/http-drain.js';
 import { SessionRepository } from './web/session.repository.js';
 import { SigninController } from './web/signin.controller.js';
 import { WebAssets } from './web/web-assets.js';
@@ -62,6 +67,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        // The OpenAPI document reads the guard's roles of every route from the controllers it finds.
+        DiscoveryModule,
         MessagingModule.forRoot({
           natsUrl: config.natsUrl,
           namespace: config.namespace,
@@ -87,6 +94,7 @@ export class AppModule {
         MetricsController,
         OpenApiController,
         WebhooksController,
+        DeadLettersController,
         ShredPersonalDataController,
         SigninController,
         DashboardController,
@@ -97,6 +105,7 @@ export class AppModule {
         { provide: CLOCK, useValue: overrides.clock ?? systemClock },
         ...platformProviders,
         TokenRepository,
+        AuthFailureLimiter,
         AdminBootstrapService,
         IdempotencyRepository,
         SubmitActeHandler,
@@ -112,6 +121,12 @@ export class AppModule {
         SessionRepository,
         WebAssets,
         StatsFeed,
+        DeadLettersHandler,
+        HttpDrain,
+        // Global guards run in this order: load is shed before the token is looked up in the
+        // database, so that a refusal under overload costs no query.
+        { provide: APP_GUARD, useClass: DatabasePressureGuard },
+        { provide: APP_GUARD, useClass: WorkloadGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { routingTablePath } from '@relais/routing';
 import { readServiceSettings, SettingsReader, type ServiceConfig } from '@relais/service-kit';
+import { readLimits, type GatewayLimits } from './load/limits.js';
 
 /** The gateway's settings, read and checked once at start-up. */
 export interface GatewayConfig extends ServiceConfig {
@@ -21,6 +22,13 @@ export interface GatewayConfig extends ServiceConfig {
   /** Requests a token may send at once after a pause (`RELAIS_RATE_LIMIT_BURST`). */
   readonly rateLimitBurst: number;
   /**
+   * Refused tokens (unknown, revoked or expired, on the API or in the sign-in form) one client address
+   * may present at once before it is answered 429 (`RELAIS_AUTH_FAILURE_BURST`, default 20)…
+   */
+  readonly authFailureBurst?: number;
+  /** …and in the long run, per minute (`RELAIS_AUTH_FAILURES_PER_MINUTE`, default 30). */
+  readonly authFailuresPerMinute?: number;
+  /**
    * The platform's default classification, every collectivité's until its préfecture sends a 7-2
    * (`RELAIS_DEFAULT_CLASSIFICATION_FILE`, the validator's setting: JSON or a 7-2 XML).
    */
@@ -30,6 +38,14 @@ export interface GatewayConfig extends ServiceConfig {
    * transmission windows on the dashboard; the gateway runs without it.
    */
   readonly routingFile: string;
+  /** Bounds on request sizes and on work taken on at once (`load/limits.ts`, docs/limits.md). */
+  readonly limits: GatewayLimits;
+  /**
+   * Whether a webhook may name a loopback, private or otherwise non-public address
+   * (`RELAIS_WEBHOOK_ALLOW_PRIVATE`, false): only for receivers on the same machine or network, in
+   * development and tests. The notifier has the same setting for its deliveries.
+   */
+  readonly allowPrivateWebhooks: boolean;
 }
 
 /** The platform's default classification: the codes of the 7-2 sample every new collectivité starts with (API.md). */
@@ -58,9 +74,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const pesMaxUploadBytes = settings.integer('RELAIS_PES_MAX_UPLOAD_BYTES', DEFAULT_PES_MAX_UPLOAD_BYTES, 1, 2 ** 40);
   const rateLimitPerSecond = settings.integer('RELAIS_RATE_LIMIT_PER_SECOND', 20, 1, 1_000_000);
   const rateLimitBurst = settings.integer('RELAIS_RATE_LIMIT_BURST', 100, 1, 1_000_000);
+  const authFailureBurst = settings.integer('RELAIS_AUTH_FAILURE_BURST', 20, 1, 1_000_000);
+  const authFailuresPerMinute = settings.integer('RELAIS_AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000);
   const classificationFile = resolve(cwd, settings.text('RELAIS_DEFAULT_CLASSIFICATION_FILE', DEFAULT_CLASSIFICATION_FILE));
   if (!existsSync(classificationFile)) settings.problem(`RELAIS_DEFAULT_CLASSIFICATION_FILE does not exist: ${classificationFile}`);
   const routingFile = routingTablePath(env, cwd);
+  const limits = readLimits(settings);
+  const allowPrivateWebhooks = settings.boolean('RELAIS_WEBHOOK_ALLOW_PRIVATE', false);
   settings.done();
   return {
     ...service,
@@ -71,7 +91,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     pesMaxUploadBytes,
     rateLimitPerSecond,
     rateLimitBurst,
+    authFailureBurst,
+    authFailuresPerMinute,
     classificationFile,
     routingFile,
+    limits,
+    allowPrivateWebhooks,
   };
 }

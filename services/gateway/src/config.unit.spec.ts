@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_CLASSIFICATION_FILE, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PES_MAX_UPLOAD_BYTES, readConfig } from './config.js';
+import { DEFAULT_LIMITS } from './load/limits.js';
 
 describe('readConfig', () => {
   it('has API.md’s defaults, the token file under the working directory', () => {
@@ -14,8 +15,12 @@ describe('readConfig', () => {
       pesMaxUploadBytes: DEFAULT_PES_MAX_UPLOAD_BYTES,
       rateLimitPerSecond: 20,
       rateLimitBurst: 100,
+      authFailureBurst: 20,
+      authFailuresPerMinute: 30,
       classificationFile: DEFAULT_CLASSIFICATION_FILE,
       routingFile: '/srv/relais/config/routing.json',
+      limits: DEFAULT_LIMITS,
+      allowPrivateWebhooks: false,
     });
     expect(DEFAULT_CLASSIFICATION_FILE).toMatch(/config\/classification-default\.json$/);
     expect(DEFAULT_MAX_UPLOAD_BYTES).toBe(150 * 1024 * 1024);
@@ -31,9 +36,13 @@ describe('readConfig', () => {
         RELAIS_MAX_UPLOAD_BYTES: '1048576',
         RELAIS_PES_MAX_UPLOAD_BYTES: '2097152',
         RELAIS_NAMESPACE: 'staging',
+        RELAIS_MAX_JSON_BYTES: '4096',
+        RELAIS_MAX_CONCURRENT_UPLOADS: '3',
+        RELAIS_DB_POOL_SIZE: '7',
       },
       '/srv',
     );
+    expect(config.limits).toEqual({ ...DEFAULT_LIMITS, maxJsonBytes: 4096, maxConcurrentUploads: 3, dbPoolSize: 7 });
     expect(config).toEqual(
       expect.objectContaining({ port: 8080, adminToken: 'a-long-enough-admin-token', adminTokenFile: '/srv/secrets/admin', maxUploadBytes: 1048576, pesMaxUploadBytes: 2097152, namespace: 'staging' }),
     );
@@ -45,6 +54,9 @@ describe('readConfig', () => {
     );
     expect(() => readConfig({ RELAIS_MAX_UPLOAD_BYTES: '0' })).toThrow(/RELAIS_MAX_UPLOAD_BYTES/);
     expect(() => readConfig({ RELAIS_PES_MAX_UPLOAD_BYTES: 'lots' })).toThrow(/RELAIS_PES_MAX_UPLOAD_BYTES/);
+    expect(() => readConfig({ RELAIS_MAX_CONCURRENT_UPLOADS: '0', RELAIS_DB_ACQUIRE_TIMEOUT_MS: '10' })).toThrow(
+      /RELAIS_MAX_CONCURRENT_UPLOADS[\s\S]*RELAIS_DB_ACQUIRE_TIMEOUT_MS/,
+    );
     expect(() => readConfig({ RELAIS_DEFAULT_CLASSIFICATION_FILE: 'nowhere/classification.json' }, '/srv')).toThrow(
       /RELAIS_DEFAULT_CLASSIFICATION_FILE does not exist: \/srv\/nowhere\/classification\.json/,
     );

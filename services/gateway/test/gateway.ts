@@ -11,6 +11,7 @@ import { createGateway } from '../src/app.factory.js';
 import type { Clock } from '../src/auth/rate-limiter.js';
 import type { Role } from '../src/auth/token.js';
 import { DEFAULT_CLASSIFICATION_FILE, type GatewayConfig } from '../src/config.js';
+import { DEFAULT_LIMITS } from '../src/load/limits.js';
 
 /** A gateway on a free port, over its own database and NATS namespace. */
 export interface TestGateway {
@@ -41,17 +42,32 @@ export interface StartOptions {
   readonly ns?: TestNamespace;
 }
 
-/** Collects log lines so tests can check what was said, and what was not. */
+/**
+ * Collects log lines, at every level and with every argument (an error's stack, a context), so tests
+ * can check what was said, and what was not.
+ */
 class CapturingLogger implements LoggerService {
   constructor(private readonly lines: string[]) {}
-  log(message: unknown): void {
-    this.lines.push(String(message));
+  private capture(message: unknown, params: unknown[]): void {
+    this.lines.push([message, ...params].map((part) => (part instanceof Error ? (part.stack ?? part.message) : String(part))).join(' '));
   }
-  error(message: unknown): void {
-    this.lines.push(String(message));
+  log(message: unknown, ...params: unknown[]): void {
+    this.capture(message, params);
   }
-  warn(message: unknown): void {
-    this.lines.push(String(message));
+  error(message: unknown, ...params: unknown[]): void {
+    this.capture(message, params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.capture(message, params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.capture(message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.capture(message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.capture(message, params);
   }
 }
 
@@ -81,6 +97,8 @@ export async function startGateway(options: StartOptions = {}): Promise<TestGate
     rateLimitBurst: 100,
     classificationFile: DEFAULT_CLASSIFICATION_FILE,
     routingFile: join(dir, 'no-routing-table.json'),
+    limits: DEFAULT_LIMITS,
+    allowPrivateWebhooks: false,
     ...options.settings,
   };
   const logs: string[] = [];

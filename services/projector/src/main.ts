@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { stopOnSignals } from '@relais/service-kit';
 import { AppModule } from './app.module.js';
 import { readConfig } from './config.js';
 
 process.title = 'relais-projector';
 const app = await NestFactory.createApplicationContext(AppModule.forConfig(readConfig()));
-app.enableShutdownHooks();
+stopOnSignals(app);

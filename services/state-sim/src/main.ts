@@ -8,7 +8,9 @@ import { readConfig } from './config.js';
 process.title = 'relais-state-sim';
 const config = readConfig();
 const app = await NestFactory.create(AppModule.forConfig(config));
-app.enableShutdownHooks();
+// The simulator plays the State, outside Relais: Nest's own hooks, exiting 0 once closed (not
+// re-raising the signal, which would read as a crash).
+app.enableShutdownHooks([], { useProcessExit: true });
 await app.listen(config.port);
 if (config.tls !== undefined) {
   // The same routes over HTTPS for clients with a certificate of the configured CA: @ctes as the ministry runs it.

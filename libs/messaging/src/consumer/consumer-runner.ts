@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { describeError } from '../errors.js';
 import { consoleLogger, type MessagingLogger } from '../logger.js';
 import { JetStreamPublisher } from '../publish.js';
+import { shutdownBudgetFromEnv } from '../shutdown-budget.js';
 import { MessagingNames, StreamNames, type StreamName, type SubjectPattern } from '../subjects.js';
 import { consumerConfig, DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_ACK_PENDING, ensureConsumer } from './consumer-config.js';
 import type { MessageDecoder, MessageHandler } from './message-context.js';
@@ -41,16 +42,33 @@ export interface ConsumerRunnerOptions<T> {
   readonly logger?: MessagingLogger;
 }
 
+/** Options of {@link ConsumerRunner.stop}. */
+export interface StopOptions {
+  /**
+   * How long running handlers get to finish (default: the grace of `RELAIS_SHUTDOWN_TIMEOUT_MS`, see
+   * `shutdownBudgetFromEnv`).
+   */
+  readonly graceMs?: number;
+}
+
+/** What a stop did. */
+export interface StopOutcome {
+  /** Messages whose handler had not finished within the grace: handed back to the server (nak), never acked. */
+  readonly handedBack: number;
+}
+
 /** A running consumer. */
 export interface ConsumerRunner {
   readonly consumer: string;
   /** The durable name on the server. */
   readonly durable: string;
   /**
-   * Stops pulling, lets running handlers finish and their acks be confirmed, and hands messages
-   * pulled but not started back to the server (nak) so another instance takes them at once.
+   * Stops pulling, hands messages pulled but not started back to the server (nak) so another instance
+   * takes them at once, lets running handlers finish within the grace and their acks be confirmed.
+   * Handlers still running when the grace ends have their messages handed back too, and are never
+   * acked. Calling it again returns the same outcome.
    */
-  stop(): Promise<void>;
+  stop(options?: StopOptions): Promise<StopOutcome>;
 }
 
 /**
@@ -93,6 +111,11 @@ class Runner<T> implements ConsumerRunner {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly processor: MessageProcessor<T>;
   private stopping = false;
+  private stopped: Promise<StopOutcome> | undefined;
+  /** Set when the shutdown's grace ran out: the loop stops waiting for handlers, handed back by then. */
+  private graceOver = false;
+  /** Wakes the loop waiting for a handler to end (or for the grace to). */
+  private wake: (() => void) | undefined;
   private loop: Promise<void> = Promise.resolve();
   private messages: ConsumerMessages | undefined;
   /** A subscription being made to replace one whose consumer was deleted. */
@@ -122,21 +145,35 @@ class Runner<T> implements ConsumerRunner {
     this.processor.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.stopping) {
-      this.stopping = true;
-      await this.messages?.close();
-      await (await this.replacement?.catch(() => undefined))?.close();
-    }
+  stop(options: StopOptions = {}): Promise<StopOutcome> {
+    this.stopped ??= this.stopOnce(options.graceMs ?? shutdownBudgetFromEnv().graceMs);
+    return this.stopped;
+  }
+
+  private async stopOnce(graceMs: number): Promise<StopOutcome> {
+    this.stopping = true;
+    let handedBack = 0;
+    const grace = setTimeout(() => {
+      handedBack = this.processor.handBack();
+      this.graceOver = true;
+      this.wake?.();
+    }, graceMs);
+    // Closing ends the pull at once; the loop then hands back what was pulled but not started, and
+    // returns once the running handlers are done (or handed back).
+    await this.messages?.close();
+    await (await this.replacement?.catch(() => undefined))?.close();
     await this.loop;
+    clearTimeout(grace);
     this.processor.stop();
+    if (handedBack > 0) this.logger.warn(`Consumer ${this.durable}: ${handedBack.toString()} handler(s) not finished within ${graceMs.toString()} ms, handed back`);
     // On a closed connection the confirmations can only time out: nothing to wait for.
-    if (this.nc.isClosed()) return;
+    if (this.nc.isClosed()) return { handedBack };
     await this.processor.acksSettled();
-    // Plain acks (`fast`) are on the server once the flush's round trip is back.
+    // Plain acks (`fast`) and the naks are on the server once the flush's round trip is back.
     await this.nc.flush().catch((error: unknown) => {
       this.logger.warn(`Consumer ${this.durable}: acks not flushed: ${describeError(error)}`);
     });
+    return { handedBack };
   }
 
   private async run(first: ConsumerMessages): Promise<void> {
@@ -185,18 +222,31 @@ class Runner<T> implements ConsumerRunner {
           msg.nak();
           continue;
         }
-        if (this.concurrency === 1) {
-          await this.processor.process(msg);
-          continue;
-        }
-        const task = this.processor.process(msg).finally(() => this.inFlight.delete(task));
+        const task = this.processor.process(msg).finally(() => {
+          this.inFlight.delete(task);
+          this.wake?.();
+        });
         this.inFlight.add(task);
-        if (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+        await this.handlersBelow(this.concurrency);
       }
     } catch (error) {
       this.logger.error(`Consumer ${this.durable}: ${describeError(error)}`);
     }
-    await Promise.all(this.inFlight);
+    await this.handlersBelow(1);
+  }
+
+  /**
+   * Waits until fewer than `limit` handlers run, or the shutdown's grace is over (the handlers still
+   * running are handed back by then: nothing more to wait for). One waiter at a time, woken by each
+   * handler's end, so that no promise outlives the wait.
+   */
+  private async handlersBelow(limit: number): Promise<void> {
+    while (this.inFlight.size >= limit && !this.graceOver) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+    this.wake = undefined;
   }
 
   private async watchStatus(messages: ConsumerMessages): Promise<void> {

@@ -18,6 +18,10 @@ import { retryDelayMs, type RetryPolicy } from './retry-policy.js';
 export class MessageProcessor<T> {
   /** Messages whose handler is running, with when it started. */
   private readonly handling = new Map<JsMsg, number>();
+  /** Messages handed back at shutdown while their handler ran: whatever it ends with, they are not answered again. */
+  private readonly handedBack = new Set<JsMsg>();
+  /** Set once the shutdown's grace ran out: no handler starts any more. */
+  private closing = false;
   private readonly pendingAcks = new Set<Promise<void>>();
   private workingTimer: NodeJS.Timeout | undefined;
   private readonly consumer: string;
@@ -49,6 +53,25 @@ export class MessageProcessor<T> {
 
   stop(): void {
     clearInterval(this.workingTimer);
+  }
+
+  /**
+   * Hands every message whose handler is still running back to the server (nak without delay), so that
+   * another instance takes it at once rather than after the ack wait; their handlers' later outcome is
+   * ignored: no ack for work that did not finish in time, no second answer. A handler that commits
+   * after all is harmless: the instance that gets the message again finds it done (`handleOnce`).
+   * Returns how many were handed back.
+   */
+  handBack(): number {
+    this.closing = true;
+    const running = [...this.handling.keys()];
+    this.handling.clear();
+    for (const msg of running) {
+      this.handedBack.add(msg);
+      msg.nak();
+      this.logger.warn(`Consumer ${this.durable}: seq ${msg.info.streamSequence} handed back unfinished at shutdown`);
+    }
+    return running.length;
   }
 
   /** Resolves once every confirmation asked for so far has come back (or failed). */
@@ -87,16 +110,26 @@ export class MessageProcessor<T> {
       envelope,
       headers,
     };
+    if (this.closing) {
+      msg.nak();
+      return;
+    }
     this.handling.set(msg, Date.now());
     try {
       await this.options.handle(payload, context);
     } catch (error) {
-      await this.failed(msg, error);
+      if (!this.wasHandedBack(msg)) await this.failed(msg, error);
       return;
     } finally {
       this.handling.delete(msg);
     }
-    this.ack(msg);
+    if (!this.wasHandedBack(msg)) this.ack(msg);
+  }
+
+  private wasHandedBack(msg: JsMsg): boolean {
+    if (!this.handedBack.delete(msg)) return false;
+    this.logger.warn(`Consumer ${this.durable}: seq ${msg.info.streamSequence} ended after it was handed back: not answered`);
+    return true;
   }
 
   private async failed(msg: JsMsg, error: unknown): Promise<void> {

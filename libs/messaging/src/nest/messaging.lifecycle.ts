@@ -31,7 +31,8 @@ interface DiscoveredHandler {
  * Owns the module's runtime: at module init declares the streams (so that they exist before any
  * provider's bootstrap, including consumers an application starts itself), at bootstrap finds every `@JetStreamHandler` method
  * of the application's providers and controllers and starts its consumer; before shutdown stops them
- * (in-flight handlers finish, acks confirmed); at shutdown drains the NATS connection.
+ * (no more pulls, in-flight handlers finish within the shutdown's grace or are handed back, acks
+ * confirmed); at shutdown drains the NATS connection.
  */
 @Injectable()
 export class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {

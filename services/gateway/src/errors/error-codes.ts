@@ -9,6 +9,8 @@ export const GatewayErrorCode = {
   InvalidToken: 'AUTH.INVALID_TOKEN',
   Forbidden: 'AUTH.FORBIDDEN',
   RateLimited: 'AUTH.RATE_LIMITED',
+  /** Too many refused tokens from this client address (guessing, or a client stuck on a revoked token): retry after Retry-After. */
+  TooManyFailures: 'AUTH.TOO_MANY_FAILURES',
   NotMultipart: 'REQUEST.NOT_MULTIPART',
   MalformedMultipart: 'REQUEST.MALFORMED_MULTIPART',
   MissingMetadata: 'REQUEST.MISSING_METADATA',
@@ -22,6 +24,16 @@ export const GatewayErrorCode = {
   TooManyParts: 'REQUEST.TOO_MANY_PARTS',
   UploadTooLarge: 'REQUEST.UPLOAD_TOO_LARGE',
   BodyTooLarge: 'REQUEST.BODY_TOO_LARGE',
+  HeadersTooLarge: 'REQUEST.HEADERS_TOO_LARGE',
+  FileNameTooLong: 'REQUEST.FILE_NAME_TOO_LONG',
+  /** Every slot of an expensive kind of work is taken, or too many requests wait for the database: retry after Retry-After. */
+  Overloaded: 'SERVICE.OVERLOADED',
+  /** The database or the broker cannot be reached (or gave no connection in time): retry after Retry-After. */
+  Unavailable: 'SERVICE.UNAVAILABLE',
+  /** The gateway is stopping (SIGTERM): a new request is refused at once, with `Connection: close`. */
+  ShuttingDown: 'SERVICE.SHUTTING_DOWN',
+  DeadLetterNotFound: 'DEAD_LETTER.NOT_FOUND',
+  DeadLetterAlreadyRetried: 'DEAD_LETTER.ALREADY_RETRIED',
   InvalidJson: 'REQUEST.INVALID_JSON',
   InvalidBody: 'REQUEST.INVALID_BODY',
   InvalidQuery: 'REQUEST.INVALID_QUERY',

@@ -3,6 +3,7 @@
  * controllers (API.md: everything the gateway adds is described here).
  */
 import { classificationOpenApiPaths } from '../classification/classification.openapi.js';
+import { deadLettersOpenApiPaths } from '../dead-letters/dead-letters.openapi.js';
 import { documentsOpenApiPaths } from '../documents/documents.openapi.js';
 import { exchangeSchemas, exchangesOpenApiPaths } from '../exchanges/exchanges.openapi.js';
 import { metricsOpenApiPaths } from '../metrics/metrics.openapi.js';
@@ -23,7 +24,9 @@ const common = {
   '403': errorResponse(
     'The role may not make this call (AUTH.FORBIDDEN); a change asked with the session cookie from another origin (AUTH.CROSS_ORIGIN)',
   ),
-  '429': errorResponse('Past 20 requests per second with bursts of 100 for this token (AUTH.RATE_LIMITED); see Retry-After'),
+  '429': errorResponse(
+    'Past 20 requests per second with bursts of 100 for this token (AUTH.RATE_LIMITED); too many refused tokens from this address (AUTH.TOO_MANY_FAILURES); see Retry-After',
+  ),
 };
 
 const schemas = {
@@ -209,7 +212,9 @@ export const openApiDocument = {
     version: '1.0.0',
     description:
       'Carries collectivités’ actes to the préfecture (@ctes) and PES files to the DGFiP, recording every step as an event. ' +
-      'Every 4xx and 5xx answer has the body {errors: [{code, message, field?}]} with a stable code.',
+      'Every 4xx and 5xx answer has the body {errors: [{code, message, field?}]} with a stable code. ' +
+      'Any call may be answered 503 with Retry-After: SERVICE.OVERLOADED when the gateway has as many uploads or heavy queries in hand as it takes at once, or too many calls wait for the database; ' +
+      'SERVICE.UNAVAILABLE when the database or the broker cannot be reached; SERVICE.SHUTTING_DOWN (with Connection: close) when this gateway is stopping and takes no new request (docs/shutdown.md). A JSON or form body past its limit is 413 REQUEST.BODY_TOO_LARGE, headers past theirs 431 REQUEST.HEADERS_TOO_LARGE (docs/limits.md).',
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
@@ -444,6 +449,7 @@ export const openApiDocument = {
     ...webOpenApiPaths,
     ...metricsOpenApiPaths,
     ...personalDataOpenApiPaths,
+    ...deadLettersOpenApiPaths,
     '/api/v1/webhooks': {
       post: {
         summary:
@@ -467,6 +473,9 @@ export const openApiDocument = {
           '201': { description: 'Registered; the secret is never returned' },
           '400': errorResponse('REQUEST.INVALID_BODY'),
           '409': errorResponse('WEBHOOK.TOO_MANY'),
+          '422': errorResponse(
+            'WEBHOOK.ADDRESS_NOT_ALLOWED: the URL names localhost or a loopback, private, link-local or otherwise non-public address (however written: 2130706433, 0x7f.1, [::ffff:127.0.0.1]); a name is resolved and checked again at each delivery. Allowed only with RELAIS_WEBHOOK_ALLOW_PRIVATE=true',
+          ),
           ...common,
         },
       },

@@ -220,6 +220,16 @@ export class DeliveryOutbox {
     return rows[0]?.state;
   }
 
+  /**
+   * Deliveries whose attempt a stop cut short, their answer unknown: due again at once rather than when
+   * their lease runs out, so that another sender takes them now (the receiver may get one twice, under
+   * the same delivery id: at least once, never lost).
+   */
+  async release(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE id = ANY($1::uuid[]) AND state = 'pending'`, [ids]);
+  }
+
   /** Pending deliveries of removed webhooks are cancelled: nobody wants them any more. Resolves to how many. */
   async cancelRemoved(): Promise<number> {
     const result = await this.pool.query(

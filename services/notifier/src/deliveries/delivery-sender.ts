@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { shutdownBudgetFromEnv } from '@relais/messaging';
+import { WEBHOOK_ADDRESS_NOT_ALLOWED } from '@relais/service-kit';
 import type { NotifierConfig } from '../config.js';
 import { NotifierResources } from '../notifier.resources.js';
 import { NOTIFIER_CONFIG } from '../tokens.js';
 import { retryDelayMs } from './backoff.js';
 import type { ClaimedDelivery } from './delivery-outbox.js';
+import { postGuarded } from './guarded-post.js';
 import { shownBody } from './shown-body.js';
 import { deliveryHeaders } from './signing.js';
 
@@ -24,6 +27,8 @@ const CANCEL_SWEEP_MS = 30_000;
 export class DeliverySender implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeliverySender');
   private readonly inFlight = new Set<Promise<void>>();
+  /** Ids of the deliveries whose POST is in flight. */
+  private readonly sending = new Set<string>();
   private running = false;
   private loop: Promise<void> | undefined;
   private woken = false;
@@ -40,10 +45,27 @@ export class DeliverySender implements OnApplicationBootstrap, BeforeApplication
     this.loop = this.run();
   }
 
+  /**
+   * Claims no more; the POSTs in flight get the shutdown's grace to be answered and recorded. Those
+   * still waiting then are handed back (due again at once, for another sender) and left to end here.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     this.wake();
-    await this.loop;
+    const { graceMs } = shutdownBudgetFromEnv();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<false>((resolve) => {
+      timer = setTimeout(resolve, graceMs, false);
+    });
+    const finished = await Promise.race([this.loop?.then(() => true), graceOver]);
+    clearTimeout(timer);
+    if (finished === false && this.sending.size > 0) {
+      const ids = [...this.sending];
+      this.logger.warn(`${ids.length.toString()} delivery(ies) not answered within ${graceMs.toString()} ms: handed back`);
+      await this.resources.outbox.release(ids).catch((error: unknown) => {
+        this.logger.warn(`cannot hand the deliveries back, they are due again when their lease ends: ${String(error)}`);
+      });
+    }
   }
 
   /** Something may be due now (a delivery added, or one done): look at the outbox without waiting. */
@@ -107,7 +129,9 @@ export class DeliverySender implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    this.sending.add(delivery.id);
     const outcome = await this.post(delivery);
+    this.sending.delete(delivery.id);
     const { outbox } = this.resources;
     try {
       if (outcome.ok) {
@@ -133,25 +157,28 @@ export class DeliverySender implements OnApplicationBootstrap, BeforeApplication
 
   /**
    * One POST of the delivery's stored body, its personal fields opened, signed with its webhook's
-   * secret; redirects are not followed.
+   * secret; redirects are not followed. Only a public address is reached unless the settings allow
+   * others: a refused one fails the attempt with `WEBHOOK.ADDRESS_NOT_ALLOWED` and sends nothing.
    */
   private async post(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
     try {
       const body = await shownBody(this.resources.keys, delivery.body);
       const headers = deliveryHeaders({ deliveryId: delivery.id, eventType: delivery.eventType, secret: delivery.secret, body, now: new Date() });
-      const response = await fetch(delivery.url, {
-        method: 'POST',
+      const status = await postGuarded({
+        url: delivery.url,
         headers,
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.settings.requestTimeoutMs),
+        timeoutMs: this.settings.requestTimeoutMs,
+        allowPrivate: this.settings.allowPrivateAddresses,
       });
-      await response.body?.cancel().catch(() => undefined);
-      if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-      return { ok: false, error: `HTTP ${response.status}` };
+      if (status >= 200 && status < 300) return { ok: true, status };
+      return { ok: false, error: `HTTP ${status}` };
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      return { ok: false, error: `${error instanceof Error ? error.message : String(error)}${cause}` };
+      // A refusal with a stable code keeps it in front, where the outbox's `last_error` shows it.
+      const code = (error as { code?: unknown } | null)?.code;
+      const prefix = code === WEBHOOK_ADDRESS_NOT_ALLOWED ? `${code}: ` : '';
+      return { ok: false, error: `${prefix}${error instanceof Error ? error.message : String(error)}${cause}` };
     }
   }
 }
