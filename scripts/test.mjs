@@ -63,7 +63,9 @@ async function parallelSteps(title, commands) {
 }
 
 const report = join(mkdtempSync(join(tmpdir(), 'relais-test-')), 'jest.json');
-console.log('\n=== tests against PostgreSQL at', env.DATABASE_URL, 'and NATS at', env.NATS_URL);
+// CI logs are read by many: a URL's user and password never go there.
+const shown = (url) => String(url).replace(/\/\/.*@/s, '//***@');
+console.log('\n=== tests against PostgreSQL at', shown(env.DATABASE_URL), 'and NATS at', shown(env.NATS_URL));
 const jest = spawnSync(
   'node',
   ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--maxWorkers=2', '--json', `--outputFile=${report}`, ...process.argv.slice(2)],

@@ -10,6 +10,7 @@ export * from './gen/relais/transmission/v1/commands_pb.js';
 export * as v2 from './gen/relais/transmission/v2/events_pb.js';
 export * from './gen/relais/collectivite/v1/events_pb.js';
 export * from './gen/relais/pes/v1/events_pb.js';
+export * from './gen/relais/admin/v1/events_pb.js';
 export * from './schemas.js';
 /*
  * The runtime is re-exported so that every consumer works with the very version the code was

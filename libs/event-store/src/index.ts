@@ -28,6 +28,7 @@ export {
 export { migrate, runMigrations, type MigrationSet } from './migrations/migrate.js';
 export { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoints.js';
 export { withTransaction } from './transaction.js';
+export { appendInTransaction } from './append-in-transaction.js';
 export { processNextBatch, type AllEventsReader, type ProcessedBatch } from './process-batch.js';
 export { markProcessed } from './inbox.js';
 export { verifyHashChain, type BrokenReason, type ScanLimits, type VerifyOptions, type VerifyResult } from './verify.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { redactedUrl } from '@relais/service-kit';
 
 const SHA256_OID = '2.16.840.1.101.3.4.2.1';
 const TST_INFO_OID = '1.2.840.113549.1.9.16.1.4';
@@ -68,8 +69,10 @@ export async function requestTimestamp(url: string, digest: Buffer, timeoutMs = 
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    throw new TimestampError('AUDIT.TSA_UNREACHABLE', `${url}: ${String(error)}`);
+    // The sealer logs this message: never with the user and password the URL may carry (fetch's own
+    // error repeats the URL, so the whole message is redacted).
+    throw new TimestampError('AUDIT.TSA_UNREACHABLE', redactedUrl(`${url}: ${String(error)}`));
   }
-  if (!answer.ok) throw new TimestampError('AUDIT.TSA_UNREACHABLE', `${url} answered ${answer.status.toString()}`);
+  if (!answer.ok) throw new TimestampError('AUDIT.TSA_UNREACHABLE', `${redactedUrl(url)} answered ${answer.status.toString()}`);
   return readTimestampResponse(Buffer.from(await answer.arrayBuffer()), digest);
 }

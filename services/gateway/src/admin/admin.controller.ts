@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Delete, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { PostgresEventStore } from '@relais/event-store';
 import { loadCollectivite, registerCollectivite, type Collectivite } from '@relais/service-kit';
+import type pg from 'pg';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -8,6 +10,8 @@ import { TokenRepository, type IssuedToken } from '../auth/token.repository.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { bodyValidation } from '../errors/validation.pipe.js';
+import { PG_POOL } from '../tokens.js';
+import { withAdminAction } from './admin-actions.js';
 import { CreateCollectiviteDto } from './collectivite.dto.js';
 import { CreateTokenDto } from './token.dto.js';
 
@@ -20,6 +24,7 @@ export class AdminController {
   constructor(
     private readonly store: PostgresEventStore,
     private readonly tokens: TokenRepository,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
   ) {}
 
   @Post('collectivites')
@@ -41,7 +46,7 @@ export class AdminController {
 
   @Post('tokens')
   @HttpCode(201)
-  async issueToken(@Body(bodyValidation) body: CreateTokenDto): Promise<IssuedToken> {
+  async issueToken(@Body(bodyValidation) body: CreateTokenDto, @CurrentPrincipal() principal: Principal): Promise<IssuedToken> {
     if (body.role === 'collectivite') {
       if (body.siren === undefined) {
         throw ApiError.of(422, GatewayErrorCode.SirenRequired, 'A collectivite token needs the siren it acts for', 'siren');
@@ -56,14 +61,26 @@ export class AdminController {
     if (expiresAt !== undefined && expiresAt.getTime() <= Date.now()) {
       throw ApiError.of(422, GatewayErrorCode.ExpiryInPast, 'expiresAt must be in the future', 'expiresAt');
     }
-    return this.tokens.issue(body.role, body.siren, expiresAt);
+    const id = randomUUID();
+    // The token and the record of who issued it commit together; the secret is in neither.
+    const details = {
+      role: body.role,
+      ...(body.siren === undefined ? {} : { siren: body.siren }),
+      ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
+    };
+    return withAdminAction(this.pool, { action: 'token.issue', actor: actorOf(principal), target: `token:${id}`, details }, (client) =>
+      this.tokens.issue(body.role, body.siren, expiresAt, { id, db: client }),
+    );
   }
 
   @Delete('tokens/:id')
   @HttpCode(204)
-  async revokeToken(@Param('id') id: string): Promise<void> {
-    if (!UUID.test(id) || !(await this.tokens.revoke(id))) {
-      throw ApiError.of(404, GatewayErrorCode.TokenNotFound, `No token ${id}`);
-    }
+  async revokeToken(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    const missing = (): ApiError => ApiError.of(404, GatewayErrorCode.TokenNotFound, `No token ${id}`);
+    if (!UUID.test(id)) throw missing();
+    // Throwing inside rolls the record back: revoking no token leaves no event.
+    await withAdminAction(this.pool, { action: 'token.revoke', actor: actorOf(principal), target: `token:${id.toLowerCase()}` }, async (client) => {
+      if (!(await this.tokens.revoke(id, client))) throw missing();
+    });
   }
 }

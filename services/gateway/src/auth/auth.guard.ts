@@ -8,6 +8,7 @@ import { sessionIdOf } from '../web/cookies.js';
 import { isSafeMethod, isSameOrigin } from '../web/request-origin.js';
 import { SessionRepository, type SessionRefusal } from '../web/session.repository.js';
 import { WebErrorCode } from '../web/web-error-codes.js';
+import { AuthFailureLimiter } from './auth-failures.js';
 import type { AuthenticatedRequest, Principal } from './principal.js';
 import { RateLimiter, type Clock } from './rate-limiter.js';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
@@ -46,6 +47,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
+    private readonly failures: AuthFailureLimiter,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     @Inject(CLOCK) clock: Clock,
   ) {
@@ -76,11 +78,17 @@ export class AuthGuard implements CanActivate {
   private async authenticate(request: AuthenticatedRequest): Promise<Principal> {
     const credential = bearerToken(request.headers.authorization);
     if (credential.kind === 'none') return this.session(request);
+    const allowance = this.failures.allowed(request);
+    if (!allowance.allowed) throw AuthFailureLimiter.refusal(allowance);
     if (credential.kind === 'malformed') {
+      this.failures.failed(request);
       throw ApiError.of(401, GatewayErrorCode.InvalidToken, 'The Authorization header is not a bearer token');
     }
     const principal = await this.tokens.authenticate(credential.token);
-    if (typeof principal === 'string') throw ApiError.of(401, GatewayErrorCode.InvalidToken, refusals[principal]);
+    if (typeof principal === 'string') {
+      this.failures.failed(request);
+      throw ApiError.of(401, GatewayErrorCode.InvalidToken, refusals[principal]);
+    }
     return principal;
   }
 

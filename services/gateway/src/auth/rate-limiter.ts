@@ -26,6 +26,13 @@ export class RateLimiter {
     private readonly clock: Clock,
   ) {}
 
+  /** Whether `key`'s bucket holds a request's worth now, taking nothing from it. */
+  peek(key: string): RateDecision {
+    const bucket = this.refilled(this.buckets.get(key), this.clock.now().getTime());
+    if (bucket.tokens >= 1) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond)) };
+  }
+
   /** Takes one request's worth from `key`'s bucket, if there is one. */
   take(key: string): RateDecision {
     const now = this.clock.now().getTime();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { Queryable } from '@relais/event-store';
 import type pg from 'pg';
 import { PG_POOL } from '../tokens.js';
 import type { Principal } from './principal.js';
@@ -36,11 +37,18 @@ export class TokenRepository {
 
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
-  /** Makes a new token; the secret is returned here and never again. */
-  async issue(role: Role, siren: string | undefined, expiresAt: Date | undefined): Promise<IssuedToken> {
-    const id = randomUUID();
+  /**
+   * Makes a new token; the secret is returned here and never again. `id` is chosen by the caller when
+   * it records the issue under it; `db` is the caller's transaction when the record goes with it.
+   */
+  async issue(
+    role: Role,
+    siren: string | undefined,
+    expiresAt: Date | undefined,
+    { id = randomUUID(), db = this.pool }: { readonly id?: string; readonly db?: Queryable } = {},
+  ): Promise<IssuedToken> {
     const token = generateToken();
-    await this.pool.query(
+    await db.query(
       'INSERT INTO api_tokens (id, role, siren, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)',
       [id, role, siren ?? null, hashToken(token), expiresAt ?? null],
     );
@@ -57,10 +65,10 @@ export class TokenRepository {
    * Registers a token the operator chose or a file holds, as an administrator; a token already known
    * (even revoked: a revocation outlives restarts) is left as it is. Returns whether it was added.
    */
-  async registerAdmin(token: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+  async registerAdmin(token: string, { id = randomUUID(), db = this.pool }: { readonly id?: string; readonly db?: Queryable } = {}): Promise<boolean> {
+    const { rowCount } = await db.query(
       `INSERT INTO api_tokens (id, role, token_hash) VALUES ($1, 'admin', $2) ON CONFLICT (token_hash) DO NOTHING`,
-      [randomUUID(), hashToken(token)],
+      [id, hashToken(token)],
     );
     return rowCount === 1;
   }
@@ -83,8 +91,8 @@ export class TokenRepository {
   }
 
   /** Revokes a token; false when there is no such token. Revoking twice keeps the first date. */
-  async revoke(id: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+  async revoke(id: string, db: Queryable = this.pool): Promise<boolean> {
+    const { rowCount } = await db.query(
       'UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1',
       [id],
     );

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AuthFailureLimiter } from '../auth/auth-failures.js';
 import { Public } from '../auth/roles.decorator.js';
 import type { Role } from '../auth/token.js';
 import { TokenRepository, type TokenRefusal } from '../auth/token.repository.js';
@@ -42,6 +43,7 @@ export class SigninController {
   constructor(
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
+    private readonly failures: AuthFailureLimiter,
   ) {}
 
   @Get('signin')
@@ -67,8 +69,12 @@ export class SigninController {
       sendHtml(response, 401, signinPage({ next, error: { code: WebErrorCode.SigninTokenMissing, message: 'Paste your token to sign in.' } }));
       return;
     }
+    // Thrown, the refusal becomes the filter's page with its code and Retry-After.
+    const allowance = this.failures.allowed(request);
+    if (!allowance.allowed) throw AuthFailureLimiter.refusal(allowance);
     const principal = await this.tokens.authenticate(token);
     if (typeof principal === 'string') {
+      this.failures.failed(request);
       sendHtml(response, 401, signinPage({ next, error: { code: WebErrorCode.SigninTokenRefused, message: refusals[principal] } }));
       return;
     }
