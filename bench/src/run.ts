@@ -10,9 +10,10 @@ import { benchAudit } from './audit/audit.bench.js';
 import { benchDashboard } from './dashboard/dashboard.bench.js';
 import { benchEventStore } from './event-store.bench.js';
 import { benchMessaging } from './messaging.bench.js';
+import { benchOverload } from './overload/overload.bench.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only <group>` (eventStore, messaging, dashboard, audit) runs one group. */
+/** `--only <group>` (eventStore, messaging, dashboard, audit, overload) runs one group. */
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 const wanted = (group: string): boolean => only === undefined || only === group;
@@ -27,6 +28,7 @@ if (wanted('eventStore')) results['eventStore'] = await benchEventStore({ databa
 if (wanted('messaging')) results['messaging'] = await benchMessaging({ natsUrl, quick });
 if (wanted('dashboard')) results['dashboard'] = await benchDashboard({ databaseUrl, natsUrl, quick });
 if (wanted('audit')) results['audit'] = await benchAudit({ databaseUrl, quick });
+if (wanted('overload')) results['overload'] = await benchOverload({ databaseUrl, natsUrl, quick });
 
 const rows: [string, string, string][] = [['benchmark', 'figure', 'value']];
 for (const [group, figures] of Object.entries(results)) {

@@ -6,6 +6,12 @@ export interface OpenDatabaseOptions {
   readonly url: string;
   /** The most connections the pool opens at once. */
   readonly max: number;
+  /**
+   * Longest wait for a connection, a new one or one from the pool when every one is in use; past it
+   * the query fails ("timeout exceeded when trying to connect") instead of waiting without end.
+   * Unset: no bound (node-postgres's default).
+   */
+  readonly acquireTimeoutMs?: number;
   /** The `application_name` the server shows for the service's connections (`relais-router`…). */
   readonly applicationName?: string;
   /** Where a lost idle connection is reported. */
@@ -24,6 +30,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<pg.Poo
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max,
+    ...(options.acquireTimeoutMs === undefined ? {} : { connectionTimeoutMillis: options.acquireTimeoutMs }),
     ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
   });
   pool.on('error', (error) => {

@@ -4,6 +4,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
 import type { JsonResponse } from '../http.js';
+import { Expensive } from '../load/workload.decorator.js';
 import { SubmitActeHandler } from './submit-acte.handler.js';
 
 /** A collectivité's submissions (API.md, "Submitting"). */
@@ -14,6 +15,7 @@ export class ActesController {
 
   /** The answer's status comes from the handler: 202, or the first answer replayed under an Idempotency-Key. */
   @Post()
+  @Expensive('upload')
   async submit(
     @Req() request: IncomingMessage,
     @Res() response: JsonResponse,

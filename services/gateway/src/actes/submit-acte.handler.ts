@@ -14,9 +14,6 @@ import { readActeUpload } from './acte-upload.js';
 import { IdempotencyRepository, type StoredAnswer } from './idempotency.repository.js';
 import { submitIdempotently } from './idempotent-submission.js';
 
-const MAX_METADATA_BYTES = 64 * 1024;
-const MAX_FILES = 101;
-
 /** What `POST /api/v1/actes` answers on success. */
 export interface Accepted {
   readonly id: string;
@@ -56,8 +53,9 @@ export class SubmitActeHandler {
     if (siren === undefined) throw new Error('A collectivite principal without a siren');
     const upload = await readActeUpload(request, this.blobs, {
       maxUploadBytes: this.config.maxUploadBytes,
-      maxMetadataBytes: MAX_METADATA_BYTES,
-      maxFiles: MAX_FILES,
+      maxMetadataBytes: this.config.limits.maxMetadataBytes,
+      maxFiles: this.config.limits.maxFiles,
+      maxFileNameBytes: this.config.limits.maxFileNameBytes,
     });
     const metadata = metadataJson(upload.metadata);
     if (upload.document === undefined) {

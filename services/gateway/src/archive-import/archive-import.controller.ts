@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
 import type { GatewayConfig } from '../config.js';
 import type { JsonResponse } from '../http.js';
+import { Expensive } from '../load/workload.decorator.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { ArchiveImportHandler } from './archive-import.handler.js';
 
@@ -30,6 +31,7 @@ export class ArchiveImportController {
 
   /** 202 `{id, status}`, or the first answer replayed under an Idempotency-Key. */
   @Post()
+  @Expensive('upload')
   async import(
     @Req() request: IncomingMessage,
     @Res() response: JsonResponse,

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import type { TransmissionPage, TransmissionView } from '@relais/read-models';
 import { Roles } from '../auth/roles.decorator.js';
+import { Expensive } from '../load/workload.decorator.js';
 import { invalidQuery, queryInstant, queryText } from '../query-params.js';
 import { parseAuditSearch, type RawAuditSearch } from './audit-search.query.js';
 import { AuditReader, type AuditPage, type AuditVerification } from './audit.reader.js';
@@ -14,6 +15,7 @@ const POSITION = /^[0-9]{1,18}$/;
 /** The auditors' calls of API.md ("Auditing"): read-only, for auditors and administrators. */
 @Controller('api/v1/audit')
 @Roles('auditor', 'admin')
+@Expensive('query')
 export class AuditController {
   constructor(private readonly reader: AuditReader) {}
 

@@ -7,6 +7,8 @@ import { TransmissionQueryError } from '@relais/read-models';
 import { CollectiviteExistsError, CollectiviteNotFoundError } from '@relais/service-kit';
 import type { GatewayConfig } from '../config.js';
 import type { JsonResponse } from '../http.js';
+import { unavailable } from '../load/overload.js';
+import { unavailableDependency } from '../load/unavailable-dependency.js';
 import { GATEWAY_CONFIG } from '../tokens.js';
 import { ApiError } from './api-error.js';
 import { drainRequest } from './drain.js';
@@ -72,6 +74,11 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof BlobTooLargeError) {
     return { status: HttpStatus.PAYLOAD_TOO_LARGE, errors: [{ code: GatewayErrorCode.UploadTooLarge, message: error.message }] };
   }
+  const dependency = unavailableDependency(error);
+  if (dependency !== undefined) {
+    const refusal = unavailable(dependency);
+    return { status: refusal.status, errors: refusal.errors, headers: refusal.headers };
+  }
   if (isParseFailure(error)) {
     return { status: HttpStatus.BAD_REQUEST, errors: [{ code: GatewayErrorCode.InvalidJson, message: 'The body is not valid JSON' }] };
   }
@@ -98,8 +105,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<IncomingMessage>();
     const response = http.getResponse<JsonResponse>();
     const answer = errorAnswer(exception);
-    if (answer.status >= 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    // A refusal the gateway chose (503 SERVICE.OVERLOADED) is not a fault, and under overload a line
+    // each would add to the load; a dependency out of reach is one line, not a stack per request.
+    if (answer.status >= 500 && !(exception instanceof ApiError)) {
+      if (answer.errors[0]?.code === GatewayErrorCode.Unavailable) {
+        this.logger.warn(`${answer.errors[0].message}: ${exception instanceof Error ? exception.message : String(exception)}`);
+      } else {
+        this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      }
     }
     void drainRequest(request, this.config.maxUploadBytes).then((ended) => {
       // A file stream that broke after its first bytes: cut the connection so the client sees it.

@@ -4,6 +4,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
 import type { JsonResponse } from '../http.js';
+import { Expensive } from '../load/workload.decorator.js';
 import { ReplyHandler } from './reply.handler.js';
 
 /** A collectivité answering the préfecture's letters about one of its actes. */
@@ -14,6 +15,7 @@ export class ExchangesController {
 
   /** 202 `{id, exchange, code, status: "requested"}`, or the first answer replayed under an Idempotency-Key. */
   @Post(':id/exchanges/:number/replies')
+  @Expensive('upload')
   async reply(
     @Req() request: IncomingMessage,
     @Res() response: JsonResponse,

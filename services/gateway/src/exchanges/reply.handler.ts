@@ -68,6 +68,7 @@ export class ReplyHandler {
       maxUploadBytes: this.config.maxUploadBytes,
       maxMetadataBytes: MAX_METADATA_BYTES,
       maxFiles: MAX_DOCUMENTS,
+      maxFileNameBytes: this.config.limits.maxFileNameBytes,
       fileFields: { documents: 'many' },
       keepEnds: REPLY_DOCUMENT_WINDOW,
     });

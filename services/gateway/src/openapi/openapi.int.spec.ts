@@ -45,6 +45,8 @@ describe('GET /api/v1/openapi.json', () => {
         'POST /api/v1/admin/collectivites',
         'POST /api/v1/admin/tokens',
         'DELETE /api/v1/admin/tokens/{id}',
+        'GET /api/v1/admin/dead-letters',
+        'POST /api/v1/admin/dead-letters/{seq}/retry',
         'POST /api/v1/admin/transmissions/{id}/shred-personal-data',
         'POST /api/v1/actes',
         'POST /api/v1/actes/archive',

@@ -4,6 +4,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
 import type { JsonResponse } from '../http.js';
+import { Expensive } from '../load/workload.decorator.js';
 import { SubmitPesHandler } from './submit-pes.handler.js';
 
 /** A collectivité's PES files (API.md, "Submitting"). */
@@ -14,6 +15,7 @@ export class PesController {
   /** 202 `{id, status}`, or the first answer replayed under an Idempotency-Key. */
   @Post()
   @Roles('collectivite')
+  @Expensive('upload')
   async submit(
     @Req() request: IncomingMessage,
     @Res() response: JsonResponse,

@@ -34,7 +34,13 @@ export const platformProviders: Provider[] = [
     provide: PG_POOL,
     inject: [GATEWAY_CONFIG],
     useFactory: (config: GatewayConfig): Promise<pg.Pool> =>
-      openDatabase({ url: config.databaseUrl, max: 20, logger: new Logger('Gateway'), migrate: [migrateAll] }),
+      openDatabase({
+        url: config.databaseUrl,
+        max: config.limits.dbPoolSize,
+        acquireTimeoutMs: config.limits.dbAcquireTimeoutMs,
+        logger: new Logger('Gateway'),
+        migrate: [migrateAll],
+      }),
   },
   { provide: PostgresEventStore, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new PostgresEventStore(pool) },
   { provide: PostgresBlobStore, inject: [PG_POOL], useFactory: (pool: pg.Pool) => new PostgresBlobStore(pool) },

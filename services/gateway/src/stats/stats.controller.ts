@@ -19,6 +19,7 @@ import { RoutingTableSource } from '@relais/routing';
 import type pg from 'pg';
 import { Roles } from '../auth/roles.decorator.js';
 import type { GatewayConfig } from '../config.js';
+import { Expensive } from '../load/workload.decorator.js';
 import { GATEWAY_CONFIG, PG_POOL } from '../tokens.js';
 import { DEFAULT_SPAN_MS, parseDimension, parseLimit, parseSeriesQuery, parseStatsFilter, type RawStatsQuery } from './stats-query.js';
 
@@ -28,6 +29,7 @@ import { DEFAULT_SPAN_MS, parseDimension, parseLimit, parseSeriesQuery, parseSta
  */
 @Controller('api/v1/stats')
 @Roles('supervisor', 'admin')
+@Expensive('query')
 export class StatsController {
   private readonly routing: RoutingTableSource;
 

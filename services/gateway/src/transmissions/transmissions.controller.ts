@@ -5,6 +5,7 @@ import { TransmissionCommands } from '@relais/service-kit';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { Expensive } from '../load/workload.decorator.js';
 import { parseListQuery, type RawListQuery } from './list-query.js';
 import { attachmentDisposition, servedMediaType } from './transmission-files.js';
 import { isTransmissionId, notFound, TransmissionsReader, type EventItem } from './transmissions.reader.js';
@@ -20,6 +21,7 @@ export class TransmissionsController {
 
   @Get()
   @Roles('collectivite', 'supervisor', 'auditor')
+  @Expensive('query')
   list(@CurrentPrincipal() principal: Principal, @Query() query: RawListQuery): Promise<TransmissionPage> {
     return this.reader.list(principal, parseListQuery(query));
   }

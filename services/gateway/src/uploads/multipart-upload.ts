@@ -15,7 +15,11 @@ export interface UploadLimits {
   readonly maxMetadataBytes: number;
   /** File parts, all fields together. */
   readonly maxFiles: number;
+  /** A file part's name, in UTF-8 bytes (400 REQUEST.FILE_NAME_TOO_LONG past it; default 255). */
+  readonly maxFileNameBytes?: number;
 }
+
+const DEFAULT_MAX_FILE_NAME_BYTES = 255;
 
 /** The file parts a route takes, by field name: `single` ones may come once (a second is 400 REQUEST.DUPLICATE_PART). */
 export type FileFields = Readonly<Record<string, 'single' | 'many'>>;
@@ -153,6 +157,13 @@ export async function readMultipartUpload(request: IncomingMessage, blobs: BlobS
       // busboy also hands over a part without a filename when its type is application/octet-stream.
       const { filename } = info as { filename?: string };
       const fileName = filename ?? name;
+      // The name is kept in the log with the file: a bounded one keeps events small.
+      const maxNameBytes = options.maxFileNameBytes ?? DEFAULT_MAX_FILE_NAME_BYTES;
+      if (Buffer.byteLength(fileName) > maxNameBytes) {
+        stream.resume();
+        fail(bad(GatewayErrorCode.FileNameTooLong, `A file name may have at most ${maxNameBytes} bytes`, name));
+        return;
+      }
       const ends = new FileEnds(keepEnds);
       active.add(stream);
       pending.push(
