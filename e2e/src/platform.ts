@@ -68,6 +68,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       // Small streams: each platform reserves its streams' size on the shared NATS server.
       RELAIS_EVENTS_STREAM_MAX_BYTES: String(256 * 1024 * 1024),
       RELAIS_DLQ_STREAM_MAX_BYTES: String(64 * 1024 * 1024),
+      // The tests' webhook receivers listen on 127.0.0.1, which webhooks may not reach by default.
+      RELAIS_WEBHOOK_ALLOW_PRIVATE: 'true',
       ...options.env,
     },
   });

@@ -17,3 +17,17 @@ export {
 export { retourClassificationXml } from './classification.js';
 export { ackLatencyFromLog, STATUS_EVENT_TYPES, statusCountsFromLog, statusCountsOf, type StatusCounts } from './log-figures.js';
 export { waitUntilReadable } from './readable.js';
+export {
+  DEFAULT_FUZZ_RUNS,
+  DEFAULT_FUZZ_SEED,
+  fuzz,
+  fuzzRuns,
+  fuzzSeed,
+  hostileXmlFragments,
+  junkBytes,
+  mutatedBytes,
+  refusedWithCode,
+  xmlWithInjection,
+  type FuzzOptions,
+  type FuzzVolume,
+} from './fuzz.js';

@@ -14,6 +14,11 @@ export interface DeliverySettings {
   readonly pollIntervalMs: number;
   /** The most POSTs in flight at once (`NOTIFIER_CONCURRENCY`, 16); one per transmission and webhook at most. */
   readonly concurrency: number;
+  /**
+   * Whether a webhook may reach a loopback, private, link-local… address (`RELAIS_WEBHOOK_ALLOW_PRIVATE`,
+   * false): only for receivers on the same machine or network, in development and tests.
+   */
+  readonly allowPrivateAddresses: boolean;
 }
 
 /** The notifier's settings, read and checked once at start-up. */
@@ -29,6 +34,7 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   requestTimeoutMs: 10_000,
   pollIntervalMs: 1_000,
   concurrency: 16,
+  allowPrivateAddresses: false,
 };
 
 /** Reads the settings from the environment; throws one error naming every bad setting. */
@@ -43,6 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     requestTimeoutMs: settings.integer('NOTIFIER_TIMEOUT_MS', d.requestTimeoutMs, 100, 300_000),
     pollIntervalMs: settings.integer('NOTIFIER_POLL_MS', d.pollIntervalMs, 10, 60_000),
     concurrency: settings.integer('NOTIFIER_CONCURRENCY', d.concurrency, 1, 256),
+    allowPrivateAddresses: settings.boolean('RELAIS_WEBHOOK_ALLOW_PRIVATE', d.allowPrivateAddresses),
   };
   if (delivery.retryMaxMs < delivery.retryInitialMs) {
     settings.problem(`NOTIFIER_RETRY_MAX_MS (${delivery.retryMaxMs}) must not be below NOTIFIER_RETRY_INITIAL_MS (${delivery.retryInitialMs})`);

@@ -17,6 +17,12 @@ describe('the notifier’s settings', () => {
     expect(config.delivery).toEqual({ ...DEFAULT_DELIVERY, retryInitialMs: 100, retryMaxMs: 1_000, pollIntervalMs: 50, concurrency: 4 });
   });
 
+  it('reaches private addresses only when RELAIS_WEBHOOK_ALLOW_PRIVATE says so', () => {
+    expect(readConfig({}).delivery.allowPrivateAddresses).toBe(false);
+    expect(readConfig({ RELAIS_WEBHOOK_ALLOW_PRIVATE: 'true' }).delivery.allowPrivateAddresses).toBe(true);
+    expect(() => readConfig({ RELAIS_WEBHOOK_ALLOW_PRIVATE: 'maybe' })).toThrow(/RELAIS_WEBHOOK_ALLOW_PRIVATE must be true or false/);
+  });
+
   it('names every bad setting at once', () => {
     expect(() => readConfig({ NOTIFIER_RETRY_INITIAL_MS: 'soon', NOTIFIER_CONCURRENCY: '0', NATS_URL: 'http://x' })).toThrow(
       /NATS_URL must use nats: or tls:.*\n.*NOTIFIER_RETRY_INITIAL_MS.*\n.*NOTIFIER_CONCURRENCY/s,

@@ -61,9 +61,21 @@ export function parseActesXml(bytes: Uint8Array, options: ActesXmlOptions = {}):
     const valid = XMLValidator.validate(text);
     if (valid !== true) throw new ActesXmlError(ActesXmlErrorCode.Malformed, `not well-formed XML (${valid.err.msg}, line ${valid.err.line})`);
   }
-  const parsed: unknown = parserFor(options.isArray).parse(text);
+  const parsed = parseOrRefuse(parserFor(options.isArray), text);
   if (!isXmlElement(parsed)) throw new ActesXmlError(ActesXmlErrorCode.NoRoot, 'no root element');
   return parsed;
+}
+
+/**
+ * The validator passes a few things the parser then throws a bare `Error` on (a processing instruction
+ * whose target starts with a quote, `<?"x?>`, found by fuzzing): those are malformed too.
+ */
+function parseOrRefuse(parser: XMLParser, text: string): unknown {
+  try {
+    return parser.parse(text);
+  } catch (error) {
+    throw new ActesXmlError(ActesXmlErrorCode.Malformed, `not well-formed XML (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 function newParser(isArray?: (name: string) => boolean): XMLParser {

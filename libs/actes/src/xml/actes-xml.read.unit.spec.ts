@@ -54,6 +54,13 @@ describe('parseActesXml', () => {
     expect(error).toMatchObject({ code: ActesXmlErrorCode.Malformed, message: expect.stringMatching(/^not well-formed XML \(.+, line 2\)$/) });
   });
 
+  it('refuses with its code what the validator passes and the parser throws on (found by fuzzing)', () => {
+    // A processing instruction whose target starts with a quote: the parser threw a bare Error.
+    const error = thrown(() => parseActesXml(latin1('<?"x?><a/>')));
+    expect(error).toBeInstanceOf(ActesXmlError);
+    expect(error).toMatchObject({ code: ActesXmlErrorCode.Malformed, message: expect.stringMatching(/^not well-formed XML/) });
+  });
+
   it('leaves well-formedness to the lenient parser when asked', () => {
     const unclosed = latin1('<a><b>x</b><c/>');
     expect(thrown(() => parseActesXml(unclosed))).toMatchObject({ code: ActesXmlErrorCode.Malformed });

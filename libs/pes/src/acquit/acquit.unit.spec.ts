@@ -117,6 +117,8 @@ describe('parsePesAcquit', () => {
     expect(readError(() => parsePesAcquit(Buffer.from(doctype, 'latin1'))).location).toEqual({ line: 2 });
     const broken = readError(() => parsePesAcquit(Buffer.from(sample.replace('</Enveloppe>', '</Envelope>'), 'latin1')));
     expect([broken.code, broken.location?.line]).toEqual([PesErrorCode.MalformedXml, 16]);
+    // Found by fuzzing: the validator passes a processing instruction the parser throws a bare Error on.
+    expect(readError(() => parsePesAcquit(Buffer.from(sample.replace('?>\n', '?>\n<?"x?>'), 'latin1'))).code).toBe(PesErrorCode.MalformedXml);
     expect(readError(() => parsePesAcquit(Buffer.from(sample.replace('ISO-8859-1', 'UTF-16'), 'latin1'))).code).toBe(PesErrorCode.EncodingUnsupported);
     expect(parsePesAcquit(Buffer.from(sample.replace('ISO-8859-1', 'UTF-8'), 'utf8')).nomFic).toBe('HELIOS_SIMU_ALR2_1514384631_264491346.xml');
   });

@@ -45,7 +45,13 @@ export function parseSmallXml(bytes: Uint8Array): SmallXmlDocument {
   if (valid !== true) {
     throw new PesReadError(PesErrorCode.MalformedXml, `XML mal formé : ${valid.err.msg}`, { line: valid.err.line, column: valid.err.col });
   }
-  const parsed = parser.parse(text) as XmlElement;
+  let parsed: XmlElement;
+  try {
+    parsed = parser.parse(text) as XmlElement;
+  } catch (error) {
+    // The validator passes a few things the parser throws a bare Error on (`<?"x?>`, found by fuzzing).
+    throw new PesReadError(PesErrorCode.MalformedXml, `XML mal formé : ${error instanceof Error ? error.message : String(error)}`);
+  }
   const rootKey = Object.keys(parsed).find((key) => !key.startsWith('?'));
   const root = rootKey === undefined ? undefined : (parsed[rootKey] as unknown[])[0];
   if (rootKey === undefined || !isElement(root)) throw new PesReadError(PesErrorCode.MalformedXml, 'XML mal formé : aucun élément racine');

@@ -71,10 +71,47 @@ describe('a collectivité’s webhooks', () => {
   });
 
   it('accepts an http URL', async () => {
-    const created = await register({ url: 'http://127.0.0.1:8080/hook', secret: SECRET });
+    const created = await register({ url: 'http://erp.example.fr:8080/hook', secret: SECRET });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as WebhookView;
     expect((await gw.call(`/api/v1/webhooks/${id}`, { method: 'DELETE', token })).status).toBe(204);
+  });
+
+  it('refuses a loopback, private or link-local address, however written, with 422 WEBHOOK.ADDRESS_NOT_ALLOWED', async () => {
+    for (const url of [
+      'http://127.0.0.1:8080/hook',
+      'http://2130706433/hook',
+      'http://0x7f.1/hook',
+      'http://localhost:3000/hook',
+      'http://[::1]/hook',
+      'http://[::ffff:10.0.0.1]/hook',
+      'http://169.254.169.254/latest/meta-data/',
+      'https://192.168.1.10/hook',
+      'https://100.64.0.1/hook',
+    ]) {
+      const response = await register({ url, secret: SECRET });
+      expect({ url, status: response.status }).toEqual({ url, status: 422 });
+      expect(await response.json()).toEqual({ errors: [expect.objectContaining({ code: 'WEBHOOK.ADDRESS_NOT_ALLOWED', field: 'url' })] });
+    }
+    expect(await list()).toEqual([]);
+    expect(await activeWebhooks(gw.db.pool, siren)).toEqual([]);
+  });
+
+  it('accepts a loopback address when RELAIS_WEBHOOK_ALLOW_PRIVATE says so', async () => {
+    const open = await startGateway({ db: gw.db, ns: gw.ns, settings: { allowPrivateWebhooks: true } });
+    try {
+      const created = await open.call('/api/v1/webhooks', {
+        method: 'POST',
+        token,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: 'http://127.0.0.1:8080/hook', secret: SECRET }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as WebhookView;
+      expect((await gw.call(`/api/v1/webhooks/${id}`, { method: 'DELETE', token })).status).toBe(204);
+    } finally {
+      await open.close();
+    }
   });
 
   it('refuses a URL that is not http(s), a short secret and unknown fields with 400 naming the field', async () => {

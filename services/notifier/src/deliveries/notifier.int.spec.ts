@@ -190,7 +190,16 @@ describe('relais-notifier', () => {
       natsUrl: ns.natsUrl,
       namespace: ns.namespace,
       // "Down for a minute" in seconds: retries from 50 ms, never more than 400 ms apart.
-      delivery: { retryInitialMs: 50, retryMaxMs: 400, giveUpAfterMs: 86_400_000, requestTimeoutMs: 5_000, pollIntervalMs: 50, concurrency: 8 },
+      delivery: {
+        retryInitialMs: 50,
+        retryMaxMs: 400,
+        giveUpAfterMs: 86_400_000,
+        requestTimeoutMs: 5_000,
+        pollIntervalMs: 50,
+        concurrency: 8,
+        // The receiver listens on 127.0.0.1.
+        allowPrivateAddresses: true,
+      },
     };
     await startNotifier();
     outbox = new DeliveryOutbox(db.pool);
