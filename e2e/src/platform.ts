@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace } from '@relais/testing';
+import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace, type TestServers } from '@relais/testing';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -37,6 +37,11 @@ export interface Platform {
 export interface PlatformOptions {
   /** More environment for every service (a transmitter timeout, a simulator delay…). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The PostgreSQL and NATS servers to run on instead of the tests' shared ones: private servers that
+   * the fault-injection suite kills and restarts under load.
+   */
+  readonly servers?: TestServers;
 }
 
 /**
@@ -47,8 +52,8 @@ export interface PlatformOptions {
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const missing = readdirSync(join(root, 'services')).filter((name) => !existsSync(join(root, 'services', name, 'dist', 'main.js')));
   if (missing.length > 0) throw new Error(`Build the services first (npx nx run-many -t build): missing ${missing.join(', ')}`);
-  const db = await createTestDatabase('relais_e2e');
-  const ns = await createTestNamespace('e');
+  const db = await createTestDatabase('relais_e2e', options.servers);
+  const ns = await createTestNamespace('e', options.servers);
   const [port, simPort] = [await freePort(), await freePort()];
   const adminToken = `rls_e2e_${randomBytes(24).toString('base64url')}`;
   let log = '';

@@ -7,6 +7,9 @@ import type pg from 'pg';
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  const stopListening = onConnectionLost(client, (error) => {
+    broken = error;
+  });
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -18,6 +21,21 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
     });
     throw error;
   } finally {
+    stopListening();
     client.release(broken);
   }
+}
+
+/**
+ * Listens for the loss of a checked-out client's connection (PostgreSQL restarted or gone): node-postgres
+ * emits it as an `error` event on the client, which the pool listens to only while the client is idle,
+ * and an `error` event nobody listens to ends the process. The query in flight, if any, fails as well;
+ * `lost` notes the error so that the client is discarded on release. Returns the function that stops
+ * listening, to call before the release.
+ */
+export function onConnectionLost(client: pg.PoolClient, lost: (error: Error) => void): () => void {
+  client.on('error', lost);
+  return () => {
+    client.off('error', lost);
+  };
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { eventRowTypes } from './db.js';
 import { canonicalEventJson, chainHash, GENESIS_HASH, RECORDED_AT_SQL } from './hash.js';
+import { onConnectionLost } from './transaction.js';
 import type { JsonObject } from './types.js';
 
 /**
@@ -63,6 +64,8 @@ const LIMITS: ScanLimits = { page: 2_000, cache: 100_000 };
 export async function verifyHashChain(pool: pg.Pool, options: VerifyOptions = {}, limits: ScanLimits = LIMITS): Promise<VerifyResult> {
   const client = await pool.connect();
   let released = false;
+  // A lost connection fails the scan's query; the client is then discarded below.
+  const stopListening = onConnectionLost(client, () => undefined);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const scan = await scanChains(client, options, limits);
@@ -71,12 +74,16 @@ export async function verifyHashChain(pool: pg.Pool, options: VerifyOptions = {}
     const first = candidates.sort((a, b) => (a.position < b.position ? -1 : 1))[0];
     const firstBroken = first && (await refine(client, first));
     await client.query('COMMIT');
+    stopListening();
     client.release();
     released = true;
     return firstBroken ? { ok: false, checked: scan.checked, firstBroken } : { ok: true, checked: scan.checked };
   } finally {
     // After an error the session may still be inside the transaction: discard it rather than reuse it.
-    if (!released) client.release(true);
+    if (!released) {
+      stopListening();
+      client.release(true);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { testServers } from './servers.js';
+import { testServers, type TestServers } from './servers.js';
 
 /** A database made for one test file, dropped by `drop()`. */
 export interface TestDatabase {
@@ -16,10 +16,11 @@ export interface TestDatabase {
 /**
  * Creates an empty database with a unique name on the test server, so that test runs never collide.
  * Sessions on it time out when idle inside a transaction (the oldest open transaction of the whole
- * cluster holds back every `readAll` reader in every database).
+ * cluster holds back every `readAll` reader in every database). `servers`: another server than the
+ * tests' own (a private one a test may stop and restart).
  */
-export async function createTestDatabase(prefix = 'relais_test'): Promise<TestDatabase> {
-  const { databaseUrl } = await testServers();
+export async function createTestDatabase(prefix = 'relais_test', servers?: Pick<TestServers, 'databaseUrl'>): Promise<TestDatabase> {
+  const { databaseUrl } = servers ?? (await testServers());
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await withAdmin(databaseUrl, async (admin) => {
     await admin.query(`CREATE DATABASE "${name}"`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { testServers } from './servers.js';
+import { testServers, type TestServers } from './servers.js';
 
 /** A NATS namespace made for one test file: every stream the test makes starts with it. */
 export interface TestNamespace {
@@ -14,9 +14,9 @@ export interface TestNamespace {
   cleanup(): Promise<void>;
 }
 
-/** Creates a unique namespace on the test NATS server. */
-export async function createTestNamespace(prefix = 't'): Promise<TestNamespace> {
-  const { natsUrl } = await testServers();
+/** Creates a unique namespace on the test NATS server, or on `servers`' (a private one a test may restart). */
+export async function createTestNamespace(prefix = 't', servers?: Pick<TestServers, 'natsUrl'>): Promise<TestNamespace> {
+  const { natsUrl } = servers ?? (await testServers());
   const namespace = `${prefix}${randomBytes(5).toString('hex')}`;
   const nc = await connect({ servers: natsUrl });
   return {

@@ -41,6 +41,10 @@ export class AuditLoopService implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     const config = this.config;
     this.pool = new pg.Pool({ connectionString: config.databaseUrl, max: 3 });
+    // An idle connection lost (PostgreSQL restarted) is replaced by the pool; unheard, its 'error' event would end the process.
+    this.pool.on('error', (error) => {
+      this.logger.warn(`idle database connection lost: ${error.message}`);
+    });
     await migrate(this.pool);
     await migrateReadModels(this.pool);
     await migratePrivacy(this.pool);
@@ -92,6 +96,14 @@ export class AuditLoopService implements OnApplicationBootstrap, OnApplicationSh
     try {
       if (!this.leader) {
         const client = await pool.connect();
+        // The lock's session lost while held (PostgreSQL restarted) is reported on the client, which the
+        // pool no longer listens to: unheard, the event would end the process. Lead again next round.
+        client.on('error', (error) => {
+          if (this.leader !== client) return;
+          this.logger.warn(`the leader's session was lost: ${error.message}`);
+          this.leader = undefined;
+          client.release(error);
+        });
         const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS held', [LEADER_LOCK_KEY]);
         if (rows[0]?.held) {
           this.leader = client;

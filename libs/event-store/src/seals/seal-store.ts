@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { eventRowTypes, type Queryable } from '../db.js';
-import { withTransaction } from '../transaction.js';
+import { onConnectionLost, withTransaction } from '../transaction.js';
 import { GENESIS_DIGEST, type Seal, SealDigest } from './seal.js';
 
 /** Transaction advisory lock of the sealer: two sealers never write the same seal number. */
@@ -146,15 +146,21 @@ const PAGE = 20_000;
 export async function verifySeals(pool: pg.Pool, options: SealVerifyOptions = {}): Promise<SealVerifyResult> {
   const client = await pool.connect();
   let released = false;
+  // A lost connection fails the check's query; the client is then discarded below.
+  const stopListening = onConnectionLost(client, () => undefined);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const result = await checkSeals(client, options);
     await client.query('COMMIT');
+    stopListening();
     client.release();
     released = true;
     return result;
   } finally {
-    if (!released) client.release(true);
+    if (!released) {
+      stopListening();
+      client.release(true);
+    }
   }
 }
 

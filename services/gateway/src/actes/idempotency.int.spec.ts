@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { acteForm, acteMetadata, errorCodes, startGateway, type TestGateway } from '../../test/gateway.js';
+import { RESERVATION_LEASE_MS } from './idempotency.repository.js';
 
 let gw: TestGateway;
 let token: string;
+let siren: string;
 let otherToken: string;
 
 beforeAll(async () => {
   gw = await startGateway();
-  ({ token } = await gw.issueToken('collectivite', await gw.registerCollectivite()));
+  siren = await gw.registerCollectivite();
+  ({ token } = await gw.issueToken('collectivite', siren));
   ({ token: otherToken } = await gw.issueToken('collectivite', await gw.registerCollectivite()));
 });
 
@@ -51,6 +54,26 @@ describe('Idempotency-Key', () => {
     expect(await transmissionStreams()).toBe(before + 1);
     const replay = await submit('key-race');
     expect(((await replay.json()) as { id: string }).id).toBe([...ids][0]);
+  });
+
+  it('takes over, once its lease ran out, a key whose request died after recording the transmission: the retry gets the same id, nothing new', async () => {
+    const first = (await (await submit('key-crash')).json()) as { id: string };
+    const before = await transmissionStreams();
+    // What a process killed between the append and storing the answer leaves: the key reserved, never completed.
+    const leftBehind = (ageMs: number): Promise<unknown> =>
+      gw.db.pool.query(
+        `UPDATE idempotency_keys SET status = NULL, body = NULL, completed_at = NULL, owner = gen_random_uuid(),
+                reserved_at = now() - $3::integer * interval '1 millisecond' WHERE scope = $1 AND key = $2`,
+        [`siren:${siren}`, 'key-crash', ageMs],
+      );
+    await leftBehind(1_000);
+    const held = await submit('key-crash');
+    expect([held.status, await errorCodes(held)]).toEqual([409, ['IDEMPOTENCY.IN_PROGRESS']]);
+    await leftBehind(RESERVATION_LEASE_MS + 1_000);
+    const retry = await submit('key-crash');
+    expect(retry.status).toBe(202);
+    expect(((await retry.json()) as { id: string }).id).toBe(first.id);
+    expect(await transmissionStreams()).toBe(before);
   });
 
   it('scopes keys to the collectivité: another one using the same key gets its own transmission', async () => {

@@ -16,11 +16,17 @@ export type Reservation =
   | { readonly kind: 'in_progress' };
 
 /**
- * A reservation whose request never finished (its process died) is taken over after this long; the
- * request that takes over decides again under the same transmission id, so even a slow first request
- * still alive then cannot make a second transmission.
+ * A reservation is a lease: the request holding it renews it every {@link RESERVATION_RENEW_MS} while
+ * it works (a large upload may take minutes), and one not renewed for {@link RESERVATION_LEASE_MS}
+ * (its process died: a crash, a SIGKILL, the database gone before the key could be released) is taken
+ * over by the next request with the key. A client retrying after a crash so waits seconds, not the
+ * quarter of an hour a fixed abandonment delay made it wait (409 IDEMPOTENCY.IN_PROGRESS all along,
+ * found by the fault-injection suite). The request that takes over decides again under the same
+ * transmission id, so even a first request still alive (a process stalled past its lease) cannot make
+ * a second transmission.
  */
-const ABANDONED_AFTER = '15 minutes';
+export const RESERVATION_LEASE_MS = 20_000;
+export const RESERVATION_RENEW_MS = 5_000;
 
 /**
  * Idempotency keys: a key is reserved (primary key `(scope, key)`) before any work, so that of two
@@ -40,8 +46,8 @@ export class IdempotencyRepository {
       if (inserted.rowCount === 1) return { kind: 'reserved', owner };
       const takenOver = await this.pool.query(
         `UPDATE idempotency_keys SET owner = $3, reserved_at = now()
-          WHERE scope = $1 AND key = $2 AND completed_at IS NULL AND reserved_at < now() - $4::interval`,
-        [scope, key, owner, ABANDONED_AFTER],
+          WHERE scope = $1 AND key = $2 AND completed_at IS NULL AND reserved_at < now() - $4::integer * interval '1 millisecond'`,
+        [scope, key, owner, RESERVATION_LEASE_MS],
       );
       if (takenOver.rowCount === 1) return { kind: 'reserved', owner };
       const { rows } = await this.pool.query<{ status: number | null; body: unknown }>(
@@ -53,6 +59,15 @@ export class IdempotencyRepository {
       if (row === undefined) continue;
       return row.status === null ? { kind: 'in_progress' } : { kind: 'replay', answer: { status: row.status, body: row.body } };
     }
+  }
+
+  /** Renews the lease of a reservation still held by `owner` (see {@link RESERVATION_LEASE_MS}). */
+  async renew(scope: string, key: string, owner: string): Promise<void> {
+    await this.pool.query('UPDATE idempotency_keys SET reserved_at = now() WHERE scope = $1 AND key = $2 AND owner = $3 AND completed_at IS NULL', [
+      scope,
+      key,
+      owner,
+    ]);
   }
 
   /** Stores the answer of the request that holds the reservation. */

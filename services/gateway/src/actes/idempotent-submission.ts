@@ -6,7 +6,7 @@ import { ApiError } from '../errors/api-error.js';
 import { errorAnswer } from '../errors/api-exception.filter.js';
 import { drainRequest } from '../errors/drain.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
-import type { IdempotencyRepository, StoredAnswer } from './idempotency.repository.js';
+import { RESERVATION_RENEW_MS, type IdempotencyRepository, type StoredAnswer } from './idempotency.repository.js';
 
 /** `Idempotency-Key`: printable ASCII, as long as a UUID or a little more. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -61,6 +61,11 @@ export async function submitIdempotently(
   }
   const { owner } = reservation;
   const transmissionId = deterministicUuid(`gateway|${scope}|${idempotencyKey}`);
+  // The lease lasts as long as this process works on the request; a failed renewal is left to the next one.
+  const renewal = setInterval(() => {
+    keys.renew(scope, idempotencyKey, owner).catch(() => undefined);
+  }, RESERVATION_RENEW_MS);
+  renewal.unref();
   try {
     const answer = await submit(transmissionId, `idempotency:${scope}:${idempotencyKey}`);
     await keys.complete(scope, idempotencyKey, owner, answer);
@@ -70,6 +75,8 @@ export async function submitIdempotently(
     if (status >= 500) await keys.release(scope, idempotencyKey, owner);
     else await keys.complete(scope, idempotencyKey, owner, { status, body: { errors } });
     throw error;
+  } finally {
+    clearInterval(renewal);
   }
 }
 

@@ -50,6 +50,10 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 2 * PROJECTIONS.length });
+    // An idle connection lost (PostgreSQL restarted) is replaced by the pool; unheard, its 'error' event would end the process.
+    pool.on('error', (error) => {
+      this.logger.warn(`idle database connection lost: ${error.message}`);
+    });
     this.pool = pool;
     await migrate(pool);
     await migrateReadModels(pool);

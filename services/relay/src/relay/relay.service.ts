@@ -23,6 +23,10 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     const { databaseUrl, natsUrl, namespace } = this.config;
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    // An idle connection lost (PostgreSQL restarted) is replaced by the pool; unheard, its 'error' event would end the process.
+    this.pool.on('error', (error) => {
+      this.logger.warn(`idle database connection lost: ${error.message}`);
+    });
     await migrate(this.pool);
     await migrateMessaging(this.pool);
     this.nc = await connect({ servers: natsUrl, name: `relais-relay-${namespace}`, maxReconnectAttempts: -1 });

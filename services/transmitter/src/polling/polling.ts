@@ -19,6 +19,12 @@ export interface AdvisoryLock {
 export async function withAdvisoryLock(pool: pg.Pool, lock: AdvisoryLock, work: () => Promise<void>): Promise<boolean> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The lock's connection lost while `work` runs (PostgreSQL restarted) is reported on the client, which
+  // the pool does not listen to while it is checked out: unheard, the event would end the process.
+  const lost = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', lost);
   try {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [lock.classId, lock.name]);
     if (rows[0]?.locked !== true) return false;
@@ -32,6 +38,7 @@ export async function withAdvisoryLock(pool: pg.Pool, lock: AdvisoryLock, work: 
     broken = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
+    client.off('error', lost);
     client.release(broken);
   }
 }
