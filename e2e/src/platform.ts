@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, createTestNamespace, type TestDatabase, type TestNamespace, type TestServers } from '@relais/testing';
+import { createTestDatabase, createTestNamespace, freePort, type TestDatabase, type TestNamespace, type TestServers } from '@relais/testing';
+
+export { freePort };
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -146,20 +147,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   return platform;
 }
 
-/** A TCP port free at the time of asking. */
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        done(port);
-      });
-    });
-  });
-}
 
 /** Waits `ms`. */
 export function sleep(ms: number): Promise<void> {

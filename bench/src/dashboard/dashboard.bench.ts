@@ -11,13 +11,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { migrate } from '@relais/event-store';
 import { migrateReadModels } from '@relais/read-models';
 import type pg from 'pg';
+import { freePort } from '@relais/testing';
 import { withDatabase } from '../database.js';
 import { appendHistory } from './history.js';
 
@@ -166,18 +166,6 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
 
 /** Runs `call` `n` times after two warm-up calls; the median, 95th percentile and worst in ms. */
 async function timeCalls(n: number, call: () => Promise<void>): Promise<{ p50: number; p95: number; max: number }> {

@@ -27,7 +27,7 @@ export {
 } from './errors.js';
 export { migrate, runMigrations, type MigrationSet } from './migrations/migrate.js';
 export { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoints.js';
-export { withTransaction } from './transaction.js';
+export { onConnectionLost, withTransaction } from './transaction.js';
 export { appendInTransaction } from './append-in-transaction.js';
 export { processNextBatch, type AllEventsReader, type ProcessedBatch } from './process-batch.js';
 export { markProcessed } from './inbox.js';

@@ -31,3 +31,4 @@ export {
   type FuzzOptions,
   type FuzzVolume,
 } from './fuzz.js';
+export { freePort } from './ports.js';

@@ -4,8 +4,8 @@ import { migrate, PostgresEventStore } from '@relais/event-store';
 import { MessagingNames } from '@relais/messaging';
 import { migratePrivacy } from '@relais/privacy';
 import { migrateReadModels } from '@relais/read-models';
-import { type HealthWarning, serveHealth, TransmissionCommands } from '@relais/service-kit';
-import pg from 'pg';
+import { type HealthWarning, openDatabase, serveHealth, TransmissionCommands } from '@relais/service-kit';
+import type pg from 'pg';
 import type { AuditConfig } from './config.js';
 import { AUDIT_CONFIG } from './tokens.js';
 import { FileSealExport, JetStreamSealExport, type SealExport } from './seals/seal-exports.js';
@@ -40,14 +40,12 @@ export class AuditLoopService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     const config = this.config;
-    this.pool = new pg.Pool({ connectionString: config.databaseUrl, max: 3 });
-    // An idle connection lost (PostgreSQL restarted) is replaced by the pool; unheard, its 'error' event would end the process.
-    this.pool.on('error', (error) => {
-      this.logger.warn(`idle database connection lost: ${error.message}`);
+    this.pool = await openDatabase({
+      url: config.databaseUrl,
+      max: 3,
+      logger: this.logger,
+      migrate: [migrate, migrateReadModels, migratePrivacy],
     });
-    await migrate(this.pool);
-    await migrateReadModels(this.pool);
-    await migratePrivacy(this.pool);
     this.nc = await connect({ servers: config.natsUrl, name: `relais-audit-${config.namespace}`, maxReconnectAttempts: -1 });
     const exports: SealExport[] = [];
     if (config.exportFile !== undefined) exports.push(new FileSealExport(config.exportFile));

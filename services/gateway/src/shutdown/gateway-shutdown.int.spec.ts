@@ -79,10 +79,10 @@ describe('the gateway at shutdown', () => {
     return { gw, token };
   }
 
-  it('lets an upload in progress finish with 202 and its transmission recorded, and refuses new requests 503 SERVICE.SHUTTING_DOWN meanwhile', async () => {
-    const { gw, token } = await gateway();
+  /** Starts a 4 MiB acte upload whose body pauses until `resume()`, once its first chunk is staged. */
+  async function uploadInProgress(gw: TestGateway, token: string, numeroInterne: string): Promise<{ answer: Promise<Response>; resume: () => void }> {
     let resume: () => void = () => undefined;
-    const upload = pausedUpload('STOP_1', 4 * MIB, new Promise((resolve) => (resume = resolve)));
+    const upload = pausedUpload(numeroInterne, 4 * MIB, new Promise((resolve) => (resume = resolve)));
     const answer = gw.call('/api/v1/actes', {
       method: 'POST',
       token,
@@ -91,6 +91,12 @@ describe('the gateway at shutdown', () => {
       duplex: 'half',
     });
     while ((await stagedChunks(gw.db.pool)) === 0) await sleep(20);
+    return { answer, resume };
+  }
+
+  it('lets an upload in progress finish with 202 and its transmission recorded, and refuses new requests 503 SERVICE.SHUTTING_DOWN meanwhile', async () => {
+    const { gw, token } = await gateway();
+    const { answer, resume } = await uploadInProgress(gw, token, 'STOP_1');
 
     const stopped = stop(gw);
     const refused = await refusedWhileStopping(gw, token);
@@ -114,16 +120,7 @@ describe('the gateway at shutdown', () => {
     // A 1 s stop leaves the upload 0.5 s.
     process.env.RELAIS_SHUTDOWN_TIMEOUT_MS = '1000';
     const { gw, token } = await gateway();
-    let resume: () => void = () => undefined;
-    const upload = pausedUpload('STOP_2', 4 * MIB, new Promise((resolve) => (resume = resolve)));
-    const answer = gw.call('/api/v1/actes', {
-      method: 'POST',
-      token,
-      headers: { 'content-type': `multipart/form-data; boundary=${upload.boundary}` },
-      body: upload.body,
-      duplex: 'half',
-    });
-    while ((await stagedChunks(gw.db.pool)) === 0) await sleep(20);
+    const { answer, resume } = await uploadInProgress(gw, token, 'STOP_2');
 
     await stop(gw);
     await expect(answer).rejects.toThrow();

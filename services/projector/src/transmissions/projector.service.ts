@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { migrate, PostgresEventStore } from '@relais/event-store';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MessagingNames } from '@relais/messaging';
-import { serveHealth } from '@relais/service-kit';
-import pg from 'pg';
+import { openDatabase, serveHealth } from '@relais/service-kit';
+import type pg from 'pg';
 import type { ProjectorConfig } from '../config.js';
 import { migratePrivacy } from '@relais/privacy';
 import { migrateReadModels } from '@relais/read-models';
@@ -49,15 +49,13 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   constructor(@Inject(PROJECTOR_CONFIG) private readonly config: ProjectorConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const pool = new pg.Pool({ connectionString: this.config.databaseUrl, max: 2 * PROJECTIONS.length });
-    // An idle connection lost (PostgreSQL restarted) is replaced by the pool; unheard, its 'error' event would end the process.
-    pool.on('error', (error) => {
-      this.logger.warn(`idle database connection lost: ${error.message}`);
+    const pool = await openDatabase({
+      url: this.config.databaseUrl,
+      max: 2 * PROJECTIONS.length,
+      logger: this.logger,
+      migrate: [migrate, migrateReadModels, migratePrivacy],
     });
     this.pool = pool;
-    await migrate(pool);
-    await migrateReadModels(pool);
-    await migratePrivacy(pool);
     const store = new PostgresEventStore(pool);
     this.store = store;
     this.loops = PROJECTIONS.map((projection) => this.run(pool, store, projection));

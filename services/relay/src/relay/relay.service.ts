@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { migrate } from '@relais/event-store';
 import { createPostgresRelay, MessagingNames, migrateMessaging, type OutboxRelay, type RelayStatus } from '@relais/messaging';
-import { serveHealth } from '@relais/service-kit';
-import pg from 'pg';
+import { openDatabase, serveHealth } from '@relais/service-kit';
+import type pg from 'pg';
 import { RELAY_CONFIG } from '../tokens.js';
 import type { RelayConfig } from '../config.js';
 
@@ -22,13 +22,7 @@ export class RelayService implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     const { databaseUrl, natsUrl, namespace } = this.config;
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-    // An idle connection lost (PostgreSQL restarted) is replaced by the pool; unheard, its 'error' event would end the process.
-    this.pool.on('error', (error) => {
-      this.logger.warn(`idle database connection lost: ${error.message}`);
-    });
-    await migrate(this.pool);
-    await migrateMessaging(this.pool);
+    this.pool = await openDatabase({ url: databaseUrl, max: 4, logger: this.logger, migrate: [migrate, migrateMessaging] });
     this.nc = await connect({ servers: natsUrl, name: `relais-relay-${namespace}`, maxReconnectAttempts: -1 });
     this.relay = createPostgresRelay({
       pool: this.pool,

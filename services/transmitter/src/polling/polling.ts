@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { onConnectionLost } from '@relais/event-store';
 import type pg from 'pg';
 
 /** The class of the transmitter's advisory locks: "TRNS" as an int4. */
@@ -19,12 +20,10 @@ export interface AdvisoryLock {
 export async function withAdvisoryLock(pool: pg.Pool, lock: AdvisoryLock, work: () => Promise<void>): Promise<boolean> {
   const client = await pool.connect();
   let broken: Error | undefined;
-  // The lock's connection lost while `work` runs (PostgreSQL restarted) is reported on the client, which
-  // the pool does not listen to while it is checked out: unheard, the event would end the process.
-  const lost = (error: Error): void => {
+  // The lock's connection lost while `work` runs (PostgreSQL restarted): noted, the client is destroyed on release.
+  const stopListening = onConnectionLost(client, (error) => {
     broken = error;
-  };
-  client.on('error', lost);
+  });
   try {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [lock.classId, lock.name]);
     if (rows[0]?.locked !== true) return false;
@@ -38,7 +37,7 @@ export async function withAdvisoryLock(pool: pg.Pool, lock: AdvisoryLock, work: 
     broken = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
-    client.off('error', lost);
+    stopListening();
     client.release(broken);
   }
 }
