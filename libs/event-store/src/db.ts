@@ -61,7 +61,7 @@ function digits(text: string, at: number, count: number): number {
   return value;
 }
 
-function parseBytea(text: string): Buffer {
+export function parseBytea(text: string): Buffer {
   // hex output (the default since PostgreSQL 9.0): \x0a1b…
   return text.startsWith('\\x') ? Buffer.from(text.slice(2), 'hex') : defaultBytea(text);
 }
@@ -88,4 +88,12 @@ export const eventRowTypes: pg.CustomTypesConfig = {
         return identity;
     }
   }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * Every column as the text PostgreSQL sent: for a reader that hands rows to another thread before
+ * they are parsed (`storedEventFromText` parses them there, as `eventRowTypes` would).
+ */
+export const textRowTypes: pg.CustomTypesConfig = {
+  getTypeParser: (() => identity) as pg.CustomTypesConfig['getTypeParser'],
 };

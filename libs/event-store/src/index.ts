@@ -41,6 +41,8 @@ export {
   type HashedEvent,
 } from './hash.js';
 export type { Queryable } from './db.js';
+export { readAllText } from './read-all.js';
+export { storedEventFromText, type EventTextRow } from './stored-event.js';
 export {
   exportSeal,
   GENESIS_DIGEST,

@@ -77,4 +77,4 @@ export {
 export { projectTransmissionEvents, TRANSMISSIONS_CHECKPOINT } from './projections/transmissions.projection.js';
 export { decodeStatsInputs, projectStatsEvents } from './projections/stats.projection.js';
 export { PROJECTIONS, type Projection } from './projections/projections.js';
-export { replayProjections, type ProjectionReplay, type ReplayOptions, type ReplayProgress } from './projections/replay.js';
+export { defaultReplayWorkers, replayProjections, type ProjectionReplay, type ReplayOptions, type ReplayProgress } from './projections/replay.js';

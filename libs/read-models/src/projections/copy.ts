@@ -12,14 +12,28 @@ export type CopyValue = string | number | bigint | boolean | Date | null | undef
  * transaction.
  */
 export async function copyInto(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void> {
+  await copyLines(client, table, columns, lines(rows));
+}
+
+/** The same, from rows already in COPY's text form (fields tab-separated, no newline). */
+export async function copyLines(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<string>): Promise<void> {
   const target = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   await pipeline(Readable.from(chunks(rows)), target);
 }
 
-function* chunks(rows: Iterable<readonly CopyValue[]>): Generator<string> {
+function* lines(rows: Iterable<readonly CopyValue[]>): Generator<string> {
+  for (const row of rows) yield copyLine(row);
+}
+
+/** One row in COPY's text form (no newline). */
+export function copyLine(row: readonly CopyValue[]): string {
+  return row.map(field).join('\t');
+}
+
+function* chunks(rows: Iterable<string>): Generator<string> {
   let chunk = '';
   for (const row of rows) {
-    chunk += `${row.map(field).join('\t')}\n`;
+    chunk += `${row}\n`;
     if (chunk.length >= 1 << 20) {
       yield chunk;
       chunk = '';

@@ -1,9 +1,16 @@
-import { type Checkpoint, PostgresEventStore, type StoredEvent, withTransaction } from '@relais/event-store';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { type Checkpoint, type EventTextRow, PostgresEventStore, readAllText, type StoredEvent, withTransaction } from '@relais/event-store';
 import pg from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { STATS_CHANNEL } from '../stats/stats.queries.js';
 import { type Projection, PROJECTIONS } from './projections.js';
-import type { Rebuilder } from './transmissions.projection.js';
+import { copyLines } from './copy.js';
+import type { FromReplayWorker, ReplayWorkerData, ToReplayWorker } from './replay-messages.js';
+import { type PartitionWritten, ReplayPartition, splitRows } from './replay-partition.js';
+import { mergeShared, type SharedTable } from './shared-rows.js';
 
 /** What `replayProjections` reports as it goes. */
 export type ReplayProgress =
@@ -17,6 +24,13 @@ export interface ReplayOptions {
   readonly dryRun?: boolean;
   /** Events per page read (default 20,000). */
   readonly batch?: number;
+  /**
+   * Worker threads that parse and fold the log, each a share of its streams (default
+   * `defaultReplayWorkers()`); 0 or 1: all of it in this thread.
+   */
+  readonly workers?: number;
+  /** The compiled worker to run (default: replay-worker.js beside this module). */
+  readonly workerScript?: URL;
   /**
    * A live projection further behind the rebuilt one than this many positions is not caught up under
    * the lock (its projector is stopped or far behind): the rebuilt tables replace it without a
@@ -33,8 +47,10 @@ export interface ProjectionReplay {
   readonly events: number;
   /** Reading the log and folding it (shared by every projection of the run). */
   readonly foldMs: number;
-  /** Writing this projection's tables. */
+  /** From the end of the fold to this projection's tables written and indexed. */
   readonly writeMs: number;
+  /** Worker threads that folded the log (0: the calling thread). */
+  readonly workers: number;
   /** Per table: rows in the rebuilt table, and rows that differ from the live one (both ways). */
   readonly tables: readonly { readonly table: string; readonly rows: number; readonly differences: number }[];
   /** Both sides compared at this reading position (`transactionId:globalPosition`); null: not compared. */
@@ -51,7 +67,9 @@ export interface ProjectionReplay {
  * selected projection folds it in memory with the same pure functions the projector runs; then each
  * writes its tables once, in a schema of its own (its migrations run with that schema first in the
  * search_path), with its checkpoint there. Nothing else runs: no message is published, nothing sent
- * or notified; the log is only read.
+ * or notified; the log is only read. With `workers` (one per core by default), the parsing and the
+ * folding are shared out by stream to worker threads; each writes the rows of its streams, and the
+ * rows every stream adds to (the statistics' buckets) are added up here and written once.
  *
  * Then, per projection, in one transaction: the live tables and the live checkpoint's row are locked
  * against writers (readers go on reading), the side that is behind is brought to the other's position
@@ -73,42 +91,37 @@ export async function replayProjections(pool: pg.Pool, options: ReplayOptions = 
       await client.query('CREATE TABLE checkpoints (LIKE public.checkpoints INCLUDING ALL)');
       for (const projection of selected) await createTables(client, projection);
     });
-    // One pass over the log for every projection, the next page read while this one folds.
+    // Built once after the bulk load, sorted, instead of updated row by row.
+    const indexes = await withTransaction(rebuildPool, async (client) => {
+      const dropped: string[][] = [];
+      for (const projection of selected) dropped.push(await dropSecondaryIndexes(client, schema, projection.tables));
+      return dropped;
+    });
+    const workers = options.workers ?? defaultReplayWorkers();
     const started = Date.now();
-    const rebuilders = selected.map((p) => p.rebuilder());
-    const batch = options.batch ?? 20_000;
-    let events = 0;
-    let checkpoint: Checkpoint | null = null;
-    let next = store.readAll(null, batch);
-    for (;;) {
-      const read = await next;
-      if (read.events.length === 0) break;
-      next = store.readAll(read.checkpoint, batch);
-      for (const rebuilder of rebuilders) rebuilder.add(read.events);
-      checkpoint = read.checkpoint;
-      events += read.events.length;
-      options.onProgress?.({ phase: 'read', events });
-    }
-    const foldMs = Date.now() - started;
-    // Every projection writes at once, each on its own connection, its secondary indexes built after its rows.
+    const folded = workers >= 2 ? await foldInWorkers(rebuildPool, selected, schema, workers, options) : await foldHere(rebuildPool, selected, options);
+    const { events, checkpoint } = folded;
+    const foldMs = folded.foldedAt - started;
+    // Every projection's merged rows at once, each on its own connection, then its indexes and checkpoint.
     const written = await Promise.all(
       selected.map(async (projection, i) => {
         options.onProgress?.({ phase: 'write', projection: projection.name });
-        const writeStarted = Date.now();
         await withTransaction(rebuildPool, async (client) => {
-          const indexes = await dropSecondaryIndexes(client, schema, projection.tables);
-          await (rebuilders[i] as Rebuilder).write(client);
-          rebuilders[i] = EMPTY; // let the folded state go as soon as it is written
-          for (const definition of indexes) await client.query(definition);
+          const tables = folded.partitions[0]?.shared[i] ?? [];
+          for (let t = 0; t < tables.length; t++) {
+            const merged = mergeShared(folded.partitions.map((part) => part.shared[i]?.[t] as SharedTable));
+            await copyLines(client, merged.table, merged.columns, merged.lines);
+          }
+          for (const definition of indexes[i] ?? []) await client.query(definition);
           if (checkpoint) await saveCheckpoint(client, `${schema}.checkpoints`, projection.checkpoint, checkpoint);
         });
-        return Date.now() - writeStarted;
+        return Date.now() - folded.foldedAt;
       }),
     );
     const results: ProjectionReplay[] = [];
     for (const [i, projection] of selected.entries()) {
       const writeMs = written[i] ?? 0;
-      results.push(await switchOver(rebuildPool, store, projection, schema, `relais_retired_${projection.name}_${stamp}`, { events, foldMs, writeMs, checkpoint }, options));
+      results.push(await switchOver(rebuildPool, store, projection, schema, `relais_retired_${projection.name}_${stamp}`, { events, foldMs, writeMs, checkpoint, workers }, options));
     }
     return results;
   } finally {
@@ -119,7 +132,133 @@ export async function replayProjections(pool: pg.Pool, options: ReplayOptions = 
 }
 
 const SCHEMA_PREFIX = 'relais_replay_';
-const EMPTY: Rebuilder = { add: () => undefined, write: () => Promise.resolve(0) };
+
+/** What folding the log left: each partition's written share, and where the log was read up to. */
+interface Folded {
+  readonly events: number;
+  readonly checkpoint: Checkpoint | null;
+  /** When the last event was folded (the own rows may still be being written). */
+  readonly foldedAt: number;
+  readonly partitions: readonly PartitionWritten[];
+}
+
+/** One thread: the log read and folded here, page after page (the next page read while this one folds). */
+async function foldHere(pool: pg.Pool, selected: readonly Projection[], options: ReplayOptions): Promise<Folded> {
+  const partition = new ReplayPartition(selected);
+  let events = 0;
+  let checkpoint: Checkpoint | null = null;
+  const batch = options.batch ?? 20_000;
+  let next = readAllText(pool, null, batch);
+  for (;;) {
+    const read = await next;
+    if (read.rows.length === 0) break;
+    next = readAllText(pool, read.checkpoint, batch);
+    partition.addText(read.rows);
+    checkpoint = read.checkpoint;
+    events += read.rows.length;
+    options.onProgress?.({ phase: 'read', events });
+  }
+  const foldedAt = Date.now();
+  return { events, checkpoint, foldedAt, partitions: [await partition.write(pool)] };
+}
+
+/**
+ * `workers` threads: this one reads the log and deals each page out by stream (`splitRows`), every
+ * stream's events to the same worker, in order; each worker parses and folds its share, then writes its
+ * own rows on its own connections. A worker holds at most IN_FLIGHT pages unfolded, so a slow one
+ * slows the reading instead of filling the memory. Any failure stops every worker.
+ */
+async function foldInWorkers(pool: pg.Pool, selected: readonly Projection[], schema: string, workers: number, options: ReplayOptions): Promise<Folded> {
+  const data: ReplayWorkerData = { projections: selected.map((p) => p.name), connection: connectionOf(pool), schema };
+  const threads = Array.from({ length: workers }, () => new PartitionThread(options.workerScript ?? REPLAY_WORKER, data));
+  try {
+    let events = 0;
+    let checkpoint: Checkpoint | null = null;
+    const batch = options.batch ?? 20_000;
+    let next = readAllText(pool, null, batch);
+    for (;;) {
+      const read = await next;
+      if (read.rows.length === 0) break;
+      next = readAllText(pool, read.checkpoint, batch);
+      const pages = splitRows(read.rows, workers);
+      await Promise.all(threads.map((thread, i) => thread.fold(pages[i] ?? [])));
+      checkpoint = read.checkpoint;
+      events += read.rows.length;
+      options.onProgress?.({ phase: 'read', events });
+    }
+    await Promise.all(threads.map((thread) => thread.drained()));
+    const foldedAt = Date.now();
+    return { events, checkpoint, foldedAt, partitions: await Promise.all(threads.map((thread) => thread.write())) };
+  } finally {
+    await Promise.all(threads.map((thread) => thread.stop()));
+  }
+}
+
+/** Pages a worker may hold before it has folded them. */
+const IN_FLIGHT = 3;
+
+/** The compiled worker, beside this module (absent when the module runs from its TypeScript source). */
+const REPLAY_WORKER = new URL('./replay-worker.js', import.meta.url);
+
+/** Worker threads a replay uses by default: one per core up to 4, or none where the compiled worker is absent. */
+export function defaultReplayWorkers(): number {
+  return existsSync(fileURLToPath(REPLAY_WORKER)) ? Math.min(4, availableParallelism()) : 0;
+}
+
+/** A replay worker seen from the main thread. */
+class PartitionThread {
+  private readonly worker: Worker;
+  private unfolded = 0;
+  private readonly waiting: (() => void)[] = [];
+  private writtenWith?: (written: PartitionWritten) => void;
+  /** Settles with the worker's first failure (an error it reports, or its end). */
+  private readonly failure: Promise<never>;
+
+  constructor(script: URL, data: ReplayWorkerData) {
+    this.worker = new Worker(script, { workerData: data });
+    this.failure = new Promise<never>((_resolve, reject) => {
+      this.worker.on('message', (message: FromReplayWorker) => {
+        if (message.kind === 'folded') {
+          this.unfolded--;
+          this.waiting.shift()?.();
+        } else if (message.kind === 'written') this.writtenWith?.(message.written);
+        else reject(new Error(`replay worker failed: ${message.error}`));
+      });
+      this.worker.on('error', reject);
+      this.worker.on('exit', (code) => {
+        reject(new Error(`replay worker exited (code ${String(code)})`));
+      });
+    });
+    this.failure.catch(() => undefined);
+  }
+
+  /** Sends a page, once the worker holds fewer than IN_FLIGHT unfolded. */
+  async fold(rows: readonly EventTextRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    while (this.unfolded >= IN_FLIGHT) await Promise.race([new Promise<void>((resolve) => this.waiting.push(resolve)), this.failure]);
+    this.unfolded++;
+    const message: ToReplayWorker = { kind: 'rows', rows };
+    this.worker.postMessage(message);
+  }
+
+  /** Resolves when every page sent is folded. */
+  async drained(): Promise<void> {
+    while (this.unfolded > 0) await Promise.race([new Promise<void>((resolve) => this.waiting.push(resolve)), this.failure]);
+  }
+
+  write(): Promise<PartitionWritten> {
+    const written = new Promise<PartitionWritten>((resolve) => {
+      this.writtenWith = resolve;
+    });
+    const message: ToReplayWorker = { kind: 'write' };
+    this.worker.postMessage(message);
+    return Promise.race([written, this.failure]);
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
 
 /** Brings both sides to one position, compares them, and (unless a dry run) swaps the tables. */
 async function switchOver(
@@ -128,7 +267,7 @@ async function switchOver(
   projection: Projection,
   schema: string,
   retired: string,
-  rebuilt: { events: number; foldMs: number; writeMs: number; checkpoint: Checkpoint | null },
+  rebuilt: { events: number; foldMs: number; writeMs: number; checkpoint: Checkpoint | null; workers: number },
   options: ReplayOptions,
 ): Promise<ProjectionReplay> {
   let { checkpoint, events } = rebuilt;
@@ -162,7 +301,7 @@ async function switchOver(
     for (const table of projection.tables) tables.push(compare ? await compareTable(client, schema, table) : await countRows(client, schema, table));
     const identical = compare ? tables.every((t) => t.differences === 0) : null;
     const comparedAt = !compare ? null : checkpoint ? `${checkpoint.transactionId.toString()}:${checkpoint.globalPosition.toString()}` : 'start';
-    const result = { projection: projection.name, events, foldMs: rebuilt.foldMs, writeMs: rebuilt.writeMs, tables, comparedAt, identical };
+    const result = { projection: projection.name, events, foldMs: rebuilt.foldMs, writeMs: rebuilt.writeMs, workers: rebuilt.workers, tables, comparedAt, identical };
     if (options.dryRun) {
       await client.query('ROLLBACK');
       return { ...result, switched: false };

@@ -3,8 +3,10 @@ import type pg from 'pg';
 import { TRANSMISSION_TYPE_PREFIX, transmissionEventOf } from './decode.js';
 import { aggregateStats, foldStats } from '../stats/stats-fold.js';
 import { STATS_CHANNEL } from '../stats/stats.queries.js';
-import type { StatsCollectivite, StatsDeltas, StatsInput, StatsTransmission, Transition, WindowUse } from '../stats/stats-fold.js';
-import { copyInto } from './copy.js';
+import type { StatsCollectivite, StatsDeltas, StatsInput, StatsTransmission, Transition } from '../stats/stats-fold.js';
+import { copyInto, copyLine, copyLines } from './copy.js';
+import { StatsBuckets } from './stats-buckets.js';
+import { sharedTable } from './shared-rows.js';
 import type { Rebuilder } from './transmissions.projection.js';
 
 
@@ -46,8 +48,9 @@ export async function projectStatsEvents(client: pg.PoolClient, events: readonly
 export function statsRebuilder(): Rebuilder {
   const rows = new Map<string, StatsTransmission>();
   const places = new Map<string, StatsCollectivite>();
-  const transitions: Transition[] = [];
-  const windowUses: WindowUse[] = [];
+  // A transition never changes once made: kept as its COPY line, and counted into the buckets at once.
+  const transitionLines: string[] = [];
+  const buckets = new StatsBuckets();
   return {
     add(events) {
       const inputs = decodeStatsInputs(events);
@@ -61,11 +64,13 @@ export function statsRebuilder(): Rebuilder {
       const changes = foldStats(known, places, inputs);
       for (const [id, row] of changes.transmissions) rows.set(id, row);
       for (const [siren, place] of changes.collectivites) places.set(siren, place);
-      for (const transition of changes.transitions) transitions.push(transition);
-      for (const use of changes.windowUses) windowUses.push(use);
+      for (const t of changes.transitions) {
+        transitionLines.push(copyLine([t.transmissionId, t.outcome, t.at, t.kind, t.siren, t.departement, t.nature, t.latencyMs, t.reasons]));
+        buckets.addTransition(t);
+      }
+      for (const use of changes.windowUses) buckets.addWindowUse(use);
     },
-    async write(client) {
-      await writeCollectivites(client, places);
+    async writeOwn(client) {
       const all = [...rows.values()];
       await copyInto(
         client,
@@ -73,23 +78,15 @@ export function statsRebuilder(): Rebuilder {
         ['id', 'kind', 'siren', 'departement', 'nature', 'label', 'status', 'received_at', 'status_at', 'endpoint_id', 'size', 'reached', 'last_position'],
         all.map((r) => [r.id, r.kind, r.siren, r.departement, r.nature, r.label, r.status, r.receivedAt, r.statusAt, r.endpointId, r.size, r.reached, r.lastPosition]),
       );
-      await copyInto(
-        client,
-        'stats_transitions',
-        ['transmission_id', 'outcome', 'at', 'kind', 'siren', 'departement', 'nature', 'latency_ms', 'reasons'],
-        transitions.map((t) => [t.transmissionId, t.outcome, t.at, t.kind, t.siren, t.departement, t.nature, t.latencyMs, t.reasons]),
-      );
-      const deltas = aggregateStats(transitions, windowUses);
-      await copyInto(client, 'stats_counts', ['granularity', 'bucket', 'kind', 'outcome', 'n'], deltas.counts.map((d) => [d.granularity, d.bucket, d.kind, d.outcome, d.n]));
-      await copyInto(
-        client,
-        'stats_dimension_counts',
-        ['granularity', 'dimension', 'bucket', 'value', 'kind', 'outcome', 'n'],
-        deltas.dimensionCounts.map((d) => [d.granularity, d.dimension, d.bucket, d.value, d.kind, d.outcome, d.n]),
-      );
-      await copyInto(client, 'stats_latency', ['granularity', 'bucket', 'kind', 'metric', 'bin', 'n'], deltas.latency.map((d) => [d.granularity, d.bucket, d.kind, d.metric, d.bin, d.n]));
-      await copyInto(client, 'stats_window_use', ['endpoint_id', 'minute', 'bytes', 'sent', 'deferred'], deltas.windows.map((d) => [d.endpointId, d.minute, d.bytes, d.sent, d.deferred]));
-      return all.length + transitions.length;
+      await copyLines(client, 'stats_transitions', ['transmission_id', 'outcome', 'at', 'kind', 'siren', 'departement', 'nature', 'latency_ms', 'reasons'], transitionLines);
+      return all.length + transitionLines.length;
+    },
+    shared() {
+      return [
+        // Every partition reads every registration: the same rows in each.
+        sharedTable('stats_collectivites', { key: ['siren', 'departement', 'nom'], values: [] }, 'same', places, ([siren, c]) => [siren, c.departement, c.nom], () => []),
+        ...buckets.tables(),
+      ];
     },
   };
 }

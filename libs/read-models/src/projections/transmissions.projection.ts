@@ -3,6 +3,7 @@ import type { StoredEvent } from '@relais/event-store';
 import { PersonalDataKeys } from '@relais/privacy';
 import type pg from 'pg';
 import { copyInto } from './copy.js';
+import type { SharedTable } from './shared-rows.js';
 import { TRANSMISSION_TYPE_PREFIX, transmissionEventOf } from './decode.js';
 import { evolveTransmissionView, hasSealedFields, revealView, type TransmissionView } from '../transmissions/transmission-view.js';
 
@@ -46,11 +47,19 @@ async function revealed(
   return changed.map(({ view, position }) => ({ view: revealView(view, ring), position }));
 }
 
-/** Folds a whole log in memory, then writes each view once: the rebuild's bulk path (see replay.ts). */
+/**
+ * Folds a whole log, or the share of its streams a partition of a parallel replay reads, in memory;
+ * then writes each row once (the rebuild's bulk path, see replay.ts).
+ */
 export interface Rebuilder {
   add(events: readonly StoredEvent[]): void;
-  /** Writes everything folded so far through `client`; returns the rows written. */
-  write(client: pg.PoolClient): Promise<number>;
+  /**
+   * Writes, through `client`, the rows that belong to the streams folded here alone (no other partition
+   * holds them); returns how many.
+   */
+  writeOwn(client: pg.PoolClient): Promise<number>;
+  /** The rows every partition contributes to, merged across partitions before they are written. */
+  shared(): SharedTable[];
 }
 
 /** Views opened (their personal fields) and written per round when a rebuild writes. */
@@ -67,7 +76,7 @@ export function transmissionsRebuilder(): Rebuilder {
         if (next !== undefined) views.set(id, { view: next, position: stored.globalPosition });
       }
     },
-    async write(client) {
+    async writeOwn(client) {
       const all = [...views.values()];
       for (let i = 0; i < all.length; i += WRITE_CHUNK) {
         const chunk = await revealed(client, all.slice(i, i + WRITE_CHUNK));
@@ -80,6 +89,7 @@ export function transmissionsRebuilder(): Rebuilder {
       }
       return all.length;
     },
+    shared: () => [],
   };
 }
 

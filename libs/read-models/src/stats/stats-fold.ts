@@ -324,39 +324,58 @@ export interface StatsDeltas {
 const COUNT_GRANULARITIES: readonly Granularity[] = ['minute', 'hour', 'day', 'month'];
 const DIMENSION_GRANULARITIES: readonly Granularity[] = ['day', 'month'];
 
+/** Receives the bucket increments of a transition, one call per key it adds 1 to. */
+export interface IncrementVisitor {
+  count(granularity: Granularity, bucket: Date, kind: TransmissionKind, outcome: Outcome): void;
+  latency(granularity: Granularity, bucket: Date, kind: TransmissionKind, metric: LatencyMetric, bin: number): void;
+  dimension(granularity: Granularity, bucket: Date, kind: TransmissionKind, outcome: Outcome, dimension: Dimension, value: string): void;
+}
+
+/** Every bucket a transition counts in: the one definition `aggregateStats` and a replay's accumulator share. */
+export function visitIncrements(t: Transition, visit: IncrementVisitor): void {
+  for (const granularity of COUNT_GRANULARITIES) {
+    const bucket = bucketStart(granularity, t.at);
+    visit.count(granularity, bucket, t.kind, t.outcome);
+    if (t.latencyMs !== null) visit.latency(granularity, bucket, t.kind, t.outcome === 'sent' ? 'sent' : 'acknowledged', latencyBin(t.latencyMs));
+  }
+  for (const granularity of DIMENSION_GRANULARITIES) {
+    const bucket = bucketStart(granularity, t.at);
+    for (const dimension of DIMENSIONS) visit.dimension(granularity, bucket, t.kind, t.outcome, dimension, t[dimension]);
+  }
+}
+
+/** The minute a window use counts in. */
+export function windowMinute(use: WindowUse): Date {
+  return bucketStart('minute', use.at);
+}
+
 /** Adds a batch's transitions and window uses up into one increment per key. Pure. */
 export function aggregateStats(transitions: readonly Transition[], windowUses: readonly WindowUse[]): StatsDeltas {
   const counts = new Map<string, CountDelta>();
   const dimensionCounts = new Map<string, DimensionCountDelta>();
   const latency = new Map<string, LatencyDelta>();
   const windows = new Map<string, WindowDelta>();
-  // One object per key, counted up in place (a replay adds a year of transitions up at once).
+  // One object per key, counted up in place.
   const bump = <T extends { readonly n: number }>(map: Map<string, T>, key: string, fresh: () => T): void => {
     const current = map.get(key) as { n: number } | undefined;
     if (current === undefined) map.set(key, fresh());
     else current.n += 1;
   };
-  for (const t of transitions) {
-    for (const granularity of COUNT_GRANULARITIES) {
-      const bucket = bucketStart(granularity, t.at);
-      bump(counts, `${granularity}|${bucket.getTime()}|${t.kind}|${t.outcome}`, () => ({ granularity, bucket, kind: t.kind, outcome: t.outcome, n: 1 }));
-      if (t.latencyMs !== null) {
-        const metric: LatencyMetric = t.outcome === 'sent' ? 'sent' : 'acknowledged';
-        const bin = latencyBin(t.latencyMs);
-        bump(latency, `${granularity}|${bucket.getTime()}|${t.kind}|${metric}|${bin}`, () => ({ granularity, bucket, kind: t.kind, metric, bin, n: 1 }));
-      }
-    }
-    for (const granularity of DIMENSION_GRANULARITIES) {
-      const bucket = bucketStart(granularity, t.at);
-      for (const dimension of DIMENSIONS) {
-        const value = t[dimension];
-        const key = `${granularity}|${bucket.getTime()}|${t.kind}|${t.outcome}|${dimension}|${value}`;
-        bump(dimensionCounts, key, () => ({ granularity, bucket, kind: t.kind, outcome: t.outcome, dimension, value, n: 1 }));
-      }
-    }
-  }
+  const visitor: IncrementVisitor = {
+    count(granularity, bucket, kind, outcome) {
+      bump(counts, `${granularity}|${bucket.getTime()}|${kind}|${outcome}`, () => ({ granularity, bucket, kind, outcome, n: 1 }));
+    },
+    latency(granularity, bucket, kind, metric, bin) {
+      bump(latency, `${granularity}|${bucket.getTime()}|${kind}|${metric}|${bin}`, () => ({ granularity, bucket, kind, metric, bin, n: 1 }));
+    },
+    dimension(granularity, bucket, kind, outcome, dimension, value) {
+      const key = `${granularity}|${bucket.getTime()}|${kind}|${outcome}|${dimension}|${value}`;
+      bump(dimensionCounts, key, () => ({ granularity, bucket, kind, outcome, dimension, value, n: 1 }));
+    },
+  };
+  for (const t of transitions) visitIncrements(t, visitor);
   for (const use of windowUses) {
-    const minute = bucketStart('minute', use.at);
+    const minute = windowMinute(use);
     const key = `${use.endpointId}|${minute.getTime()}`;
     const current = windows.get(key);
     windows.set(
