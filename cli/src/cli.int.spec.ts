@@ -93,6 +93,9 @@ describe('the relais command', () => {
     const intact = await cli(['audit', 'verify', '--json', '--quiet']);
     expect(intact.code).toBe(0);
     expect(JSON.parse(intact.stdout)).toMatchObject({ ok: true, checked: 5 });
+    const split = await cli(['audit', 'verify', '--workers', '2', '--json', '--quiet']);
+    expect(split.code).toBe(0);
+    expect(JSON.parse(split.stdout)).toMatchObject({ ok: true, checked: 5, workers: 2 });
     const { rows } = await db.pool.query<{ position: string }>(`SELECT global_position::text AS position FROM events WHERE stream_id = 'transmission-t2'`);
     await db.pool.query('ALTER TABLE events DISABLE TRIGGER ALL');
     await db.pool.query(`UPDATE events SET data = jsonb_set(data, '{siren}', '"999999999"') WHERE stream_id = 'transmission-t2'`);
@@ -100,6 +103,12 @@ describe('the relais command', () => {
     const altered = await cli(['audit', 'verify', '--json', '--quiet']);
     expect(altered.code).toBe(1);
     expect(JSON.parse(altered.stdout)).toMatchObject({ ok: false, firstBroken: { position: rows[0]!.position, reason: 'hash_mismatch', streamId: 'transmission-t2' } });
+    // Split between 2 worker threads or in one, the answer is the same (chain and seals).
+    const [inOne, inTwo] = await Promise.all([cli(['audit', 'verify', '--workers', '0', '--json']), cli(['audit', 'verify', '--workers', '2', '--json'])]);
+    expect([inOne.code, inTwo.code]).toEqual([1, 1]);
+    const answer = (ran: Ran): unknown => ({ ...(JSON.parse(ran.stdout) as object), seconds: undefined });
+    expect(answer(inTwo)).toEqual({ ...(answer(inOne) as object), workers: 2 });
+    expect(answer(inOne)).toMatchObject({ ok: false, workers: 0, firstBroken: { position: rows[0]!.position } });
     const human = await cli(['audit', 'verify']);
     expect(human.stdout).toMatch(/ALTERED: first broken row at position \d+ \(hash_mismatch\)/);
     expect(human.stderr).toMatch(/verify \[[#.]+\] \d+\.\d% \d+\/5 /);

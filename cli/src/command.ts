@@ -4,7 +4,16 @@ import type { ExportFilter, ExportFormat } from './export.js';
 /** What the command line asked. */
 export type Command =
   | { readonly kind: 'help' }
-  | { readonly kind: 'verify'; readonly from?: bigint; readonly to?: bigint; readonly seals?: string; readonly json: boolean; readonly quiet: boolean }
+  | {
+      readonly kind: 'verify';
+      readonly from?: bigint;
+      readonly to?: bigint;
+      readonly seals?: string;
+      /** Worker threads recomputing the chain (default: the library's, one per core up to 4). */
+      readonly workers?: number;
+      readonly json: boolean;
+      readonly quiet: boolean;
+    }
   | { readonly kind: 'replay'; readonly only?: readonly string[]; readonly dryRun: boolean; readonly json: boolean; readonly quiet: boolean }
   | { readonly kind: 'export'; readonly format: ExportFormat; readonly out?: string; readonly filter: ExportFilter; readonly json: boolean; readonly quiet: boolean };
 
@@ -18,11 +27,13 @@ export const EXIT = { ok: 0, altered: 1, usage: 2, failed: 3 } as const;
 
 export const USAGE = `relais — the operators' and auditors' command line
 
-  npm run relais -- audit verify [--from <position>] [--to <position>] [--seals <file>] [--json] [--quiet]
+  npm run relais -- audit verify [--from <position>] [--to <position>] [--seals <file>] [--workers <n>] [--json] [--quiet]
       Recomputes the hash chain of the event log (all of it, or the positions from..to) and names the
       first row altered and why. A whole-log verify also recomputes every seal (docs/audit-seals.md),
       and with --seals checks the log against the seals exported to <file> by relais-audit, which
-      catches a chain rewritten with every hash recomputed.
+      catches a chain rewritten with every hash recomputed. The chain is recomputed by <n> worker
+      threads, each over a part of the log on its own connection (default: one per core, up to 4;
+      0: in one thread); the answer is the same.
   npm run relais -- audit replay [--only transmissions,stats] [--dry-run] [--json] [--quiet]
       Rebuilds every projection (or those named) from the first event into new tables, compares them
       with the live ones, then switches readers over in one transaction (--dry-run: compare only).
@@ -40,6 +51,7 @@ export const USAGE = `relais — the operators' and auditors' command line
 export const PROJECTIONS: readonly string[] = ['transmissions', 'stats'];
 
 const POSITION = /^[0-9]{1,18}$/;
+const WORKERS = /^[0-9]{1,2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Reads argv (after `node main.js`). Pure; throws UsageError. */
@@ -58,7 +70,7 @@ export function parseCommand(argv: readonly string[]): Command {
         to: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
-        ...(verb === 'verify' && { seals: { type: 'string' } }),
+        ...(verb === 'verify' && { seals: { type: 'string' }, workers: { type: 'string' } }),
         ...(verb === 'replay' && { only: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } }),
         ...(verb === 'export' && {
           format: { type: 'string', default: 'ndjson' },
@@ -88,11 +100,14 @@ export function parseCommand(argv: readonly string[]): Command {
     for (const [name, value] of [['from', from], ['to', to]] as const) {
       if (typeof value === 'string' && !POSITION.test(value)) throw new UsageError(`--${name} must be a global position (a whole number)`);
     }
+    const workers = values['workers'];
+    if (typeof workers === 'string' && !WORKERS.test(workers)) throw new UsageError('--workers must be a number of threads from 0 to 99');
     return {
       kind: 'verify',
       ...(typeof from === 'string' && { from: BigInt(from) }),
       ...(typeof to === 'string' && { to: BigInt(to) }),
       ...(typeof seals === 'string' && { seals }),
+      ...(typeof workers === 'string' && { workers: Number(workers) }),
       json,
       quiet,
     };

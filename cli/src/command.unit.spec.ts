@@ -5,6 +5,8 @@ describe('parseCommand', () => {
   it('reads verify with a range and the output switches', () => {
     expect(parseCommand(['audit', 'verify', '--from', '10', '--to', '20', '--json'])).toEqual({ kind: 'verify', from: 10n, to: 20n, json: true, quiet: false });
     expect(parseCommand(['audit', 'verify'])).toEqual({ kind: 'verify', json: false, quiet: false });
+    expect(parseCommand(['audit', 'verify', '--workers', '2'])).toEqual({ kind: 'verify', workers: 2, json: false, quiet: false });
+    expect(parseCommand(['audit', 'verify', '--workers', '0'])).toEqual({ kind: 'verify', workers: 0, json: false, quiet: false });
   });
 
   it('reads export with its filters, ndjson by default', () => {
@@ -33,6 +35,10 @@ describe('parseCommand', () => {
       ['stats'],
       ['audit', 'verify', '--from', 'start'],
       ['audit', 'verify', '--format', 'csv'],
+      ['audit', 'verify', '--workers', 'all'],
+      ['audit', 'verify', '--workers', '-1'],
+      ['audit', 'verify', '--workers', '100'],
+      ['audit', 'export', '--workers', '2'],
       ['audit', 'export', '--format', 'xml'],
       ['audit', 'export', '--siren', '123'],
       ['audit', 'export', '--from', 'yesterday'],

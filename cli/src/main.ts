@@ -20,6 +20,7 @@ async function run(command: Exclude<Command, { kind: 'help' }>): Promise<number>
         ...(command.from !== undefined && { from: command.from }),
         ...(command.to !== undefined && { to: command.to }),
         ...(command.seals !== undefined && { sealFile: command.seals }),
+        ...(command.workers !== undefined && { workers: command.workers }),
         quiet: command.quiet,
       });
       const seconds = (Date.now() - started) / 1000;

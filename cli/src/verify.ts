@@ -1,12 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { importSeal, type Seal, verifyHashChain, verifySeals, type SealVerifyResult, type VerifyResult } from '@relais/event-store';
+import {
+  defaultVerifyWorkers,
+  importSeal,
+  type Seal,
+  verifyHashChain,
+  verifySeals,
+  type SealVerifyResult,
+  type VerifyResult,
+} from '@relais/event-store';
 import type pg from 'pg';
 import { progress } from './progress.js';
 
-/** What `audit verify` found: the chain, and (whole-log runs) the seals. */
+/** What `audit verify` found: the chain, and (whole-log runs) the seals; and the worker threads it took. */
 export interface VerifyReport {
   readonly chain: VerifyResult;
   readonly seals?: SealVerifyResult;
+  /** Worker threads that recomputed the chain (0 or 1: the main thread alone). */
+  readonly workers: number;
 }
 
 /**
@@ -37,7 +47,7 @@ export async function readSealFile(path: string): Promise<Seal[]> {
 /** Recomputes the chain (with a progress bar), then the seals when the whole log is asked for. */
 export async function verifyLog(
   pool: pg.Pool,
-  options: { from?: bigint; to?: bigint; sealFile?: string; quiet: boolean },
+  options: { from?: bigint; to?: bigint; sealFile?: string; workers?: number; quiet: boolean },
 ): Promise<VerifyReport> {
   const exported = options.sealFile === undefined ? undefined : await readSealFile(options.sealFile);
   const { rows } = await pool.query<{ n: string }>(
@@ -47,16 +57,18 @@ export async function verifyLog(
   const total = Number(rows[0]?.n ?? 0);
   const bar = progress('verify', total, { quiet: options.quiet });
   let checkedSoFar = 0;
+  const workers = options.workers ?? defaultVerifyWorkers();
   const chain = await verifyHashChain(pool, {
     ...(options.from !== undefined && { fromPosition: options.from }),
     ...(options.to !== undefined && { toPosition: options.to }),
+    workers,
     onProgress: (checked) => {
       checkedSoFar = checked;
       bar.update(checked);
     },
   });
   bar.finish(Math.max(checkedSoFar, chain.checked));
-  if (options.from !== undefined || options.to !== undefined) return { chain };
+  if (options.from !== undefined || options.to !== undefined) return { chain, workers };
   const sealBar = progress('seals ', total, { quiet: options.quiet });
   let sealedSoFar = 0;
   const seals = await verifySeals(pool, {
@@ -67,18 +79,19 @@ export async function verifyLog(
     },
   });
   sealBar.finish(sealedSoFar);
-  return { chain, seals };
+  return { chain, seals, workers };
 }
 
 /** The report as JSON (bigints as strings). */
 export function verifyJson(report: VerifyReport, seconds: number): string {
-  const { chain, seals } = report;
+  const { chain, seals, workers } = report;
   const text = JSON.stringify(
     {
       ok: chain.ok && (seals?.ok ?? true),
       checked: chain.checked,
       ...(chain.firstBroken && { firstBroken: chain.firstBroken }),
       ...(seals && { seals }),
+      workers,
       seconds,
     },
     (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),

@@ -1,15 +1,17 @@
 /**
  * The auditors' operations over a year of synthetic history (issue 8's measure: about 1.5 million
  * events; a tenth in quick mode), on the same log in one run:
- * (a) verify: the whole hash chain recomputed (`verifyHashChain`, what `relais audit verify` runs);
+ * (a) verify: the whole hash chain recomputed (`verifyHashChain`, what `relais audit verify` runs), in
+ *     one thread and then shared out to worker threads (one per core, the default), side by side;
  * (b) seal: the year sealed every 10,000 events (`sealNext`, what relais-audit runs), then every seal
  *     recomputed (`verifySeals`);
  * (c) replay: every projection rebuilt from the first event (`replayProjections`, what `relais audit
- *     replay` runs) — first with no live projection to compare with, then again, compared row for row
- *     with the live tables the first one left, before switching.
+ *     replay` runs) — first in one thread (a dry run, with no live projection to compare with), then
+ *     shared out to worker threads (the default), then again, compared row for row with the live tables
+ *     the second one left, before switching.
  */
-import { migrate, sealNext, verifyHashChain, verifySeals } from '@relais/event-store';
-import { migrateReadModels, replayProjections } from '@relais/read-models';
+import { defaultVerifyWorkers, migrate, sealNext, verifyHashChain, verifySeals } from '@relais/event-store';
+import { defaultReplayWorkers, migrateReadModels, replayProjections } from '@relais/read-models';
 import { withDatabase } from '../database.js';
 import { appendHistory } from '../dashboard/history.js';
 
@@ -29,12 +31,16 @@ export async function benchAudit(opts: AuditBenchOptions): Promise<Record<string
     results['history.events'] = history.events;
     results['history.appendEventsPerSec'] = Math.round(history.events / history.seconds);
 
-    let started = Date.now();
-    const verified = await verifyHashChain(pool);
-    if (!verified.ok) throw new Error(`the synthetic year does not verify: ${json(verified.firstBroken)}`);
-    results['verify.eventsPerSec'] = Math.round(verified.checked / ((Date.now() - started) / 1000));
+    for (const workers of [0, defaultVerifyWorkers()]) {
+      const started = Date.now();
+      const verified = await verifyHashChain(pool, { workers });
+      if (!verified.ok) throw new Error(`the synthetic year does not verify: ${json(verified.firstBroken)}`);
+      results[workers === 0 ? 'verify.oneThread.eventsPerSec' : 'verify.eventsPerSec'] = Math.round(verified.checked / ((Date.now() - started) / 1000));
+    }
+    results['verify.workers'] = defaultVerifyWorkers();
+    results['verify.speedup'] = (results['verify.eventsPerSec'] ?? 0) / (results['verify.oneThread.eventsPerSec'] ?? 1);
 
-    started = Date.now();
+    let started = Date.now();
     let seals = 0;
     while (await sealNext(pool, { everyEvents: 10_000, everyMs: 0 })) seals++;
     results['seal.seals'] = seals;
@@ -45,9 +51,15 @@ export async function benchAudit(opts: AuditBenchOptions): Promise<Record<string
     results['verifySeals.eventsPerSec'] = Math.round(sealCheck.eventsSealed / ((Date.now() - started) / 1000));
 
     started = Date.now();
+    const alone = await replayProjections(pool, { catchUpLimit: 0, workers: 0, dryRun: true });
+    results['replay.oneThread.eventsPerSec'] = Math.round(history.events / ((Date.now() - started) / 1000));
+    results['replay.oneThread.foldSeconds'] = (alone[0]?.foldMs ?? 0) / 1000;
+    started = Date.now();
     const first = await replayProjections(pool, { catchUpLimit: 0 });
     const firstSeconds = (Date.now() - started) / 1000;
+    results['replay.workers'] = defaultReplayWorkers();
     results['replay.eventsPerSec'] = Math.round(history.events / firstSeconds);
+    results['replay.speedup'] = (results['replay.eventsPerSec'] ?? 0) / (results['replay.oneThread.eventsPerSec'] ?? 1);
     results['replay.foldSeconds'] = (first[0]?.foldMs ?? 0) / 1000;
     for (const r of first) results[`replay.${r.projection}.writeSeconds`] = r.writeMs / 1000;
 

@@ -31,7 +31,7 @@ export { onConnectionLost, withTransaction } from './transaction.js';
 export { appendInTransaction } from './append-in-transaction.js';
 export { processNextBatch, type AllEventsReader, type ProcessedBatch } from './process-batch.js';
 export { markProcessed } from './inbox.js';
-export { verifyHashChain, type BrokenReason, type ScanLimits, type VerifyOptions, type VerifyResult } from './verify.js';
+export { defaultVerifyWorkers, verifyHashChain, type BrokenReason, type ScanLimits, type VerifyOptions, type VerifyResult } from './verify.js';
 export {
   canonicalEventJson,
   eventHash,

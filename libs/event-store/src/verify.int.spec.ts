@@ -1,16 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TestDatabase } from '@relais/testing';
-import { migratedDatabase, newEvent } from '../test/helpers.js';
+import { existsSync } from 'node:fs';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { tolerateDrop, type TestDatabase } from '@relais/testing';
+import pg from 'pg';
+import { migratedDatabase, newEvent, rejectionOf } from '../test/helpers.js';
 import {
+  defaultVerifyWorkers,
   eventHash,
   formatRecordedAt,
   type JsonObject,
   PostgresEventStore,
+  type ScanLimits,
   type StoredEvent,
   verifyHashChain,
   type VerifyOptions,
   type VerifyResult,
 } from './index.js';
+import { combineRanges, splitPositions } from './verify.js';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
@@ -23,7 +30,16 @@ const payloads: JsonObject[] = [
   { float: 0.1, third: 1 / 3, exp: 1e21, list: [3, 2, 1] },
 ];
 
+/**
+ * The compiled worker: Jest runs this library from its TypeScript source, beside which there is no
+ * verify-worker.js to start. `npm test` builds first; run alone, build with `npx nx run event-store:build`.
+ */
+const compiledWorker = new URL('../dist/verify-worker.js', import.meta.url);
+
 beforeAll(async () => {
+  if (!existsSync(fileURLToPath(compiledWorker))) {
+    throw new Error(`${fileURLToPath(compiledWorker)} is missing: build first (npx nx run event-store:build --outputStyle=static)`);
+  }
   db = await migratedDatabase();
   store = new PostgresEventStore(db.pool);
   // Several streams, interleaved, each over several transactions.
@@ -46,13 +62,26 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** Pages of 5 rows, 2 chain ends in memory. */
+const TINY: ScanLimits = { page: 5, cache: 2 };
+
 /**
- * Verifies twice, with the default limits and with tiny ones (pages of 5 rows, 2 chain ends in
- * memory), so that paging, eviction and predecessor lookups are shown not to change any answer.
+ * Verifies in this thread with the default limits and with tiny ones, so that paging, eviction and
+ * predecessor lookups are shown not to change any answer.
+ */
+async function verifyInThread(options: VerifyOptions = {}): Promise<VerifyResult> {
+  const result = await verifyHashChain(db.pool, { ...options, workers: 0 });
+  expect(await verifyHashChain(db.pool, { ...options, workers: 0 }, TINY)).toEqual(result);
+  return result;
+}
+
+/**
+ * The same, then split between 2 worker threads (with tiny limits: each range pages, evicts and looks
+ * predecessors up in the other), which must give the same answer, count included.
  */
 async function verify(options: VerifyOptions = {}): Promise<VerifyResult> {
-  const result = await verifyHashChain(db.pool, options);
-  expect(await verifyHashChain(db.pool, options, { page: 5, cache: 2 })).toEqual(result);
+  const result = await verifyInThread(options);
+  expect(await verifyHashChain(db.pool, { ...options, workers: 2, workerScript: compiledWorker }, TINY)).toEqual(result);
   return result;
 }
 
@@ -89,7 +118,7 @@ async function tampered(tamper: () => Promise<void>, check: () => Promise<void>)
     await client.query('DROP TABLE saved, saved_streams');
     client.release();
   }
-  expect(await verify()).toEqual({ ok: true, checked: total });
+  expect(await verifyInThread()).toEqual({ ok: true, checked: total });
 }
 
 async function event(streamId: string, version: number): Promise<StoredEvent> {
@@ -268,5 +297,202 @@ describe('verifyHashChain', () => {
         expect(around).toMatchObject({ ok: false, checked: 3, firstBroken: { position: target.globalPosition, reason: 'hash_mismatch' } });
       },
     );
+  });
+});
+
+/** Where the second of 2 workers' ranges starts on the log as it is now. */
+async function secondRangeStart(): Promise<bigint> {
+  const { rows } = await db.pool.query<{ first: string; last: string }>(
+    'SELECT min(global_position)::text AS first, max(global_position)::text AS last FROM events',
+  );
+  const second = splitPositions(BigInt(rows[0]!.first), BigInt(rows[0]!.last), 2)[1];
+  if (!second) throw new Error('too few events to split');
+  return second.from;
+}
+
+/**
+ * A TCP proxy to the test server that cuts, as a lost connection would, the first connection through
+ * it that sends `marker` (a query's text); `allClosed` resolves once every connection through it has closed.
+ */
+async function cuttingProxy(url: string, marker: string): Promise<{ url: string; allClosed(): Promise<void>; close(): Promise<void> }> {
+  const target = new URL(url);
+  const open = new Set<Socket>();
+  let cut = false;
+  let whenEmpty: (() => void) | undefined;
+  const server = createServer((client) => {
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port || '5432') });
+    open.add(client);
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+    client.on('close', () => {
+      open.delete(client);
+      upstream.destroy();
+      if (open.size === 0) whenEmpty?.();
+    });
+    upstream.on('close', () => client.destroy());
+    client.on('data', (chunk: Buffer) => {
+      if (!cut && chunk.includes(marker)) {
+        cut = true;
+        client.destroy();
+        return;
+      }
+      upstream.write(chunk);
+    });
+    upstream.pipe(client);
+  });
+  const port = await new Promise<number>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : 0);
+    });
+  });
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(port);
+  return {
+    url: proxied.toString(),
+    allClosed: () =>
+      new Promise<void>((resolve) => {
+        if (open.size === 0) resolve();
+        else whenEmpty = resolve;
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+describe('verifyHashChain split among worker threads', () => {
+  const inWorkers = (workers: number, options: VerifyOptions = {}): VerifyOptions => ({ ...options, workers, workerScript: compiledWorker });
+
+  it('cuts the positions into even contiguous ranges, and combines their answers as one scan would', () => {
+    expect(splitPositions(1n, 24n, 2)).toEqual([{ from: 1n, to: 12n }, { from: 13n, to: 24n }]);
+    expect(splitPositions(5n, 14n, 3)).toEqual([{ from: 5n, to: 7n }, { from: 8n, to: 10n }, { from: 11n, to: 14n }]);
+    expect(splitPositions(7n, 8n, 4)).toEqual([{ from: 7n, to: 7n }, { from: 8n, to: 8n }]);
+    expect(splitPositions(9n, 8n, 2)).toEqual([]);
+    const broken = { position: 30n, reason: 'hash_mismatch' as const, streamId: 'a' };
+    const later = { position: 50n, reason: 'missing_event' as const, streamId: 'b' };
+    expect(combineRanges([{ checked: 10 }, { checked: 12 }])).toEqual({ checked: 22 });
+    // An earlier range still running could hold an earlier break; a later one cannot.
+    expect(combineRanges([{ checked: 10 }, undefined, { checked: 3, broken: later }])).toBeUndefined();
+    expect(combineRanges([{ checked: 10 }, { checked: 4, broken }, undefined])).toEqual({ checked: 14, broken });
+    expect(combineRanges([{ checked: 4, broken }, { checked: 7, broken: later }])).toEqual({ checked: 4, broken });
+  });
+
+  it('runs in the calling thread by default when the library runs from its source (under Jest)', () => {
+    expect(defaultVerifyWorkers()).toBe(0);
+  });
+
+  it('verifies an intact log, counting every event and telling the progress summed over the workers', async () => {
+    for (const workers of [2, 4]) {
+      const told: number[] = [];
+      const result = await verifyHashChain(db.pool, inWorkers(workers, { onProgress: (checked) => told.push(checked) }), TINY);
+      expect(result).toEqual({ ok: true, checked: total });
+      expect(told.at(-1)).toBe(total);
+      expect(told).toEqual([...told].sort((a, b) => a - b));
+    }
+  });
+
+  it('finds what was done in the second range as one thread does, the stream going on from the first', async () => {
+    const second = await secondRangeStart();
+    const [v4, v5, v6, v7] = await Promise.all([4, 5, 6, 7].map((version) => event('acte-1', version)));
+    // acte-1's versions straddle the split: the second worker looks its predecessors up in the first range.
+    expect(v4!.globalPosition).toBeLessThan(second);
+    expect(v5!.globalPosition).toBeGreaterThanOrEqual(second);
+    const edited = await event('acte-2', 6);
+    expect(edited.globalPosition).toBeGreaterThanOrEqual(second);
+    await tampered(
+      () => asSuperuser(`UPDATE events SET data = data || '{"montant": 1}' WHERE global_position = $1`, [String(edited.globalPosition)]),
+      async () => {
+        expect(await verify()).toMatchObject({ ok: false, firstBroken: { position: edited.globalPosition, reason: 'hash_mismatch', streamId: 'acte-2' } });
+      },
+    );
+    // The first row of the second range re-hashed from the first range's last: the next one breaks.
+    const forged = eventHash(v4!.hash, {
+      streamId: 'acte-1',
+      streamVersion: 5n,
+      eventId: v5!.eventId,
+      type: v5!.type,
+      data: { forged: true },
+      metadata: v5!.metadata,
+      recordedAt: formatRecordedAt(v5!.recordedAt),
+    });
+    await tampered(
+      () => asSuperuser(`UPDATE events SET data = '{"forged": true}', hash = $2 WHERE global_position = $1`, [String(v5!.globalPosition), forged]),
+      async () => {
+        expect((await verify()).firstBroken).toMatchObject({ position: v6!.globalPosition, reason: 'hash_mismatch', streamId: 'acte-1' });
+      },
+    );
+    // The first range's last row of the stream deleted, then the second range's first.
+    for (const [deleted, next] of [
+      [v4!, v5!],
+      [v5!, v6!],
+    ] as const) {
+      await tampered(
+        () => asSuperuser('DELETE FROM events WHERE global_position = $1', [String(deleted.globalPosition)]),
+        async () => {
+          expect((await verify()).firstBroken).toMatchObject({ position: next.globalPosition, reason: 'missing_event', streamId: 'acte-1' });
+        },
+      );
+    }
+    const swap = (a: number, b: number): string =>
+      `UPDATE events SET stream_version = 1000 WHERE stream_id = 'acte-1' AND stream_version = ${String(a)};
+       UPDATE events SET stream_version = ${String(a)} WHERE stream_id = 'acte-1' AND stream_version = ${String(b)};
+       UPDATE events SET stream_version = ${String(b)} WHERE stream_id = 'acte-1' AND stream_version = 1000`;
+    await tampered(
+      () => asSuperuser(swap(5, 7)),
+      async () => {
+        expect((await verify()).firstBroken).toMatchObject({ position: v5!.globalPosition, reason: 'out_of_order', streamId: 'acte-1' });
+      },
+    );
+    // v5 deleted and v6, v7 swapped: the row at v6's place (now v7) follows v4, in the first range.
+    // Its previous version (6) lies later in the log, but what is missing after v4 is v5: one thread
+    // holding v4 in memory says so, and so must the second worker, which never saw v4.
+    await tampered(
+      () => asSuperuser(`DELETE FROM events WHERE global_position = ${String(v5!.globalPosition)}; ${swap(6, 7)}`),
+      async () => {
+        expect((await verify()).firstBroken).toMatchObject({ position: v6!.globalPosition, reason: 'missing_event', streamId: 'acte-1' });
+        expect(v7!.globalPosition).toBeGreaterThan(v6!.globalPosition);
+      },
+    );
+  });
+
+  it('fails, without hanging, when a worker cannot start or ends without an answer', async () => {
+    const missing = await rejectionOf(verifyHashChain(db.pool, { workers: 2, workerScript: new URL('./no-such-worker.js', compiledWorker) }));
+    expect(String(missing)).toContain('no-such-worker.js is missing');
+    const throwing = await rejectionOf(verifyHashChain(db.pool, { workers: 2, workerScript: new URL('data:text/javascript,throw new Error("no scan here")') }));
+    expect(String(throwing)).toContain('no scan here');
+    const silent = await rejectionOf(verifyHashChain(db.pool, { workers: 2, workerScript: new URL('data:text/javascript,') }));
+    expect(String(silent)).toMatch(/ended \(exit code 0\) without an answer/);
+    // The first range fails while the second would never end: the failure comes, and the second thread
+    // is terminated before it does (the promise settles once every thread has ended).
+    const halfFailing = `const { workerData } = await import('node:worker_threads');
+      if (workerData.range.from === workerData.range.trustedFrom) throw new Error('the first range failed');
+      setInterval(() => undefined, 60_000);`;
+    const failed = await rejectionOf(verifyHashChain(db.pool, { workers: 2, workerScript: new URL(`data:text/javascript,${encodeURIComponent(halfFailing)}`) }));
+    expect(String(failed)).toContain('the first range failed');
+    // The main connection went back to the pool (or was discarded), none left checked out.
+    expect(db.pool.totalCount).toBe(db.pool.idleCount);
+  });
+
+  it('fails when a worker loses its connection, or the main thread its own, and ends every worker', async () => {
+    // The scan's page query is only a worker's; the heads' comparison only the main thread's.
+    for (const marker of ['ORDER BY global_position LIMIT', 'LEFT JOIN LATERAL']) {
+      const proxy = await cuttingProxy(db.url, marker);
+      const pool = tolerateDrop(new pg.Pool({ connectionString: proxy.url, max: 2 }));
+      try {
+        const error = await rejectionOf(verifyHashChain(pool, inWorkers(2), TINY));
+        expect(String(error)).toMatch(/Connection terminated/);
+        // Every connection through the proxy closes: the workers have ended, the main connection was discarded.
+        await proxy.allClosed();
+      } finally {
+        await pool.end();
+        await proxy.close();
+      }
+    }
+    expect(await verify()).toEqual({ ok: true, checked: total });
   });
 });
