@@ -14,7 +14,15 @@ export type Command =
       readonly json: boolean;
       readonly quiet: boolean;
     }
-  | { readonly kind: 'replay'; readonly only?: readonly string[]; readonly dryRun: boolean; readonly json: boolean; readonly quiet: boolean }
+  | {
+      readonly kind: 'replay';
+      readonly only?: readonly string[];
+      readonly dryRun: boolean;
+      /** Worker threads folding the log, each a share of its streams (default: the library's, one per core up to 4). */
+      readonly workers?: number;
+      readonly json: boolean;
+      readonly quiet: boolean;
+    }
   | { readonly kind: 'export'; readonly format: ExportFormat; readonly out?: string; readonly filter: ExportFilter; readonly json: boolean; readonly quiet: boolean };
 
 /** A command line that cannot be run: exit code 2, with this message. */
@@ -34,10 +42,11 @@ export const USAGE = `relais — the operators' and auditors' command line
       catches a chain rewritten with every hash recomputed. The chain is recomputed by <n> worker
       threads, each over a part of the log on its own connection (default: one per core, up to 4;
       0: in one thread); the answer is the same.
-  npm run relais -- audit replay [--only transmissions,stats] [--dry-run] [--json] [--quiet]
+  npm run relais -- audit replay [--only transmissions,stats] [--dry-run] [--workers <n>] [--json] [--quiet]
       Rebuilds every projection (or those named) from the first event into new tables, compares them
       with the live ones, then switches readers over in one transaction (--dry-run: compare only).
-      Never re-runs a side effect: nothing is sent, published or notified.
+      Never re-runs a side effect: nothing is sent, published or notified. The log is folded by <n>
+      worker threads, each a share of the streams (default: one per core, up to 4; 0: in one thread).
   npm run relais -- audit export [--format ndjson|csv] [--out <file>] [--transmission <id>]
                                  [--siren <siren>] [--from <ISO 8601>] [--to <ISO 8601>] [--json] [--quiet]
       Writes the log, or a part of it, with every hashed field and each row's hash and predecessor's,
@@ -71,7 +80,7 @@ export function parseCommand(argv: readonly string[]): Command {
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         ...(verb === 'verify' && { seals: { type: 'string' }, workers: { type: 'string' } }),
-        ...(verb === 'replay' && { only: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } }),
+        ...(verb === 'replay' && { only: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, workers: { type: 'string' } }),
         ...(verb === 'export' && {
           format: { type: 'string', default: 'ndjson' },
           out: { type: 'string' },
@@ -87,12 +96,14 @@ export function parseCommand(argv: readonly string[]): Command {
   const quiet = values['quiet'] === true;
   const from = values['from'];
   const to = values['to'];
+  const workers = values['workers'];
+  if (typeof workers === 'string' && !WORKERS.test(workers)) throw new UsageError('--workers must be a number of threads from 0 to 99');
   if (verb === 'replay') {
     if (from !== undefined || to !== undefined) throw new UsageError('audit replay always starts from the first event: no --from or --to');
     const only = values['only'];
     const names = typeof only === 'string' ? only.split(',').map((n) => n.trim()) : undefined;
     if (names?.some((n) => !PROJECTIONS.includes(n))) throw new UsageError(`--only takes projections among ${PROJECTIONS.join(', ')}`);
-    return { kind: 'replay', ...(names && { only: names }), dryRun: values['dry-run'] === true, json, quiet };
+    return { kind: 'replay', ...(names && { only: names }), dryRun: values['dry-run'] === true, ...(typeof workers === 'string' && { workers: Number(workers) }), json, quiet };
   }
   if (verb === 'verify') {
     const seals = values['seals'];
@@ -100,8 +111,6 @@ export function parseCommand(argv: readonly string[]): Command {
     for (const [name, value] of [['from', from], ['to', to]] as const) {
       if (typeof value === 'string' && !POSITION.test(value)) throw new UsageError(`--${name} must be a global position (a whole number)`);
     }
-    const workers = values['workers'];
-    if (typeof workers === 'string' && !WORKERS.test(workers)) throw new UsageError('--workers must be a number of threads from 0 to 99');
     return {
       kind: 'verify',
       ...(typeof from === 'string' && { from: BigInt(from) }),

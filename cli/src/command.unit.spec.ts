@@ -24,6 +24,7 @@ describe('parseCommand', () => {
     expect(parseCommand(['audit', 'verify', '--seals', 'seals.ndjson'])).toEqual({ kind: 'verify', seals: 'seals.ndjson', json: false, quiet: false });
     expect(parseCommand(['audit', 'replay'])).toEqual({ kind: 'replay', dryRun: false, json: false, quiet: false });
     expect(parseCommand(['audit', 'replay', '--only', 'stats', '--dry-run', '--json'])).toEqual({ kind: 'replay', only: ['stats'], dryRun: true, json: true, quiet: false });
+    expect(parseCommand(['audit', 'replay', '--workers', '0'])).toEqual({ kind: 'replay', dryRun: false, workers: 0, json: false, quiet: false });
   });
 
   it('refuses what it cannot run with a usage error', () => {
@@ -36,6 +37,7 @@ describe('parseCommand', () => {
       ['audit', 'verify', '--from', 'start'],
       ['audit', 'verify', '--format', 'csv'],
       ['audit', 'verify', '--workers', 'all'],
+      ['audit', 'replay', '--workers', 'two'],
       ['audit', 'verify', '--workers', '-1'],
       ['audit', 'verify', '--workers', '100'],
       ['audit', 'export', '--workers', '2'],

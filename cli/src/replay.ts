@@ -19,6 +19,7 @@ export async function replay(pool: pg.Pool, command: ReplayCommand): Promise<num
   const results = await replayProjections(pool, {
     ...(command.only && { only: command.only }),
     dryRun: command.dryRun,
+    ...(command.workers !== undefined && { workers: command.workers }),
     onProgress: (p) => {
       if (p.phase === 'read') {
         read = p.events;
@@ -33,10 +34,12 @@ export async function replay(pool: pg.Pool, command: ReplayCommand): Promise<num
   const events = Math.max(0, ...results.map((r) => r.events));
   const identical = results.every((r) => r.identical !== false);
   if (command.json) {
-    process.stdout.write(`${JSON.stringify({ ok: identical, dryRun: command.dryRun, projections: results, events, seconds, eventsPerSecond: rate(events, seconds) })}\n`);
+    const workers = results[0]?.workers ?? 0;
+    process.stdout.write(`${JSON.stringify({ ok: identical, dryRun: command.dryRun, workers, projections: results, events, seconds, eventsPerSecond: rate(events, seconds) })}\n`);
   } else {
     for (const r of results) process.stdout.write(describe(r, command.dryRun));
-    process.stdout.write(`${events.toLocaleString('en-US')} events replayed in ${seconds.toFixed(1)} s (${rate(events, seconds).toLocaleString('en-US')} events/s)\n`);
+    const threads = results[0]?.workers ? `${String(results[0].workers)} worker threads` : 'one thread';
+    process.stdout.write(`${events.toLocaleString('en-US')} events replayed in ${seconds.toFixed(1)} s (${rate(events, seconds).toLocaleString('en-US')} events/s, ${threads})\n`);
   }
   return identical ? EXIT.ok : EXIT.altered;
 }

@@ -102,15 +102,19 @@ describe('relais audit verify --seals', () => {
 describe('relais audit replay', () => {
   it('rebuilds the projections, reports them identical with --json, and leaves the log as it was', async () => {
     const { rows: before } = await db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM events');
-    const replayed = await cli(['audit', 'replay', '--json']);
+    const replayed = await cli(['audit', 'replay', '--json', '--workers', '2']);
     expect(replayed.code).toBe(0);
-    const report = JSON.parse(replayed.stdout) as { ok: boolean; projections: { projection: string; switched: boolean }[] };
+    const report = JSON.parse(replayed.stdout) as { ok: boolean; workers: number; projections: { projection: string; switched: boolean }[] };
     expect(report.ok).toBe(true);
+    expect(report.workers).toBe(2);
     expect(report.projections.map((p) => [p.projection, p.switched])).toEqual([
       ['transmissions', true],
       ['stats', true],
     ]);
     expect(replayed.stderr).toMatch(/replay transmissions/);
     expect((await db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM events')).rows).toEqual(before);
+    // In one thread, the same tables: compared with the ones the workers built, and identical.
+    const alone = await cli(['audit', 'replay', '--json', '--dry-run', '--workers', '0']);
+    expect(JSON.parse(alone.stdout)).toMatchObject({ ok: true, workers: 0, dryRun: true });
   });
 });

@@ -1,6 +1,6 @@
 import type { EventTextRow } from '@relais/event-store';
 import type pg from 'pg';
-import type { PartitionWritten } from './replay-partition.js';
+import type { SharedTable } from './shared-rows.js';
 
 /** What a replay worker is started with. */
 export interface ReplayWorkerData {
@@ -13,8 +13,9 @@ export interface ReplayWorkerData {
 /** Main thread → worker: a page of its partition's rows, in reading order; then the order to write. */
 export type ToReplayWorker = { readonly kind: 'rows'; readonly rows: readonly EventTextRow[] } | { readonly kind: 'write' };
 
-/** Worker → main thread: a page folded (the main thread sends more), its rows written, or why it failed. */
+/** Worker → main thread: a page folded (the main thread sends more), its shared rows, its own rows written, or why it failed. */
 export type FromReplayWorker =
   | { readonly kind: 'folded' }
-  | { readonly kind: 'written'; readonly written: PartitionWritten }
+  | { readonly kind: 'shared'; readonly shared: readonly (readonly SharedTable[])[] }
+  | { readonly kind: 'written' }
   | { readonly kind: 'failed'; readonly error: string };

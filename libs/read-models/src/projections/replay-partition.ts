@@ -5,14 +5,6 @@ import type { Projection } from './projections.js';
 import type { SharedTable } from './shared-rows.js';
 import type { Rebuilder } from './transmissions.projection.js';
 
-/** What a partition hands back once its own rows are written. */
-export interface PartitionWritten {
-  /** Per projection (in the order given), the rows it wrote alone. */
-  readonly own: readonly number[];
-  /** Per projection, the rows to merge with the other partitions' before writing. */
-  readonly shared: readonly (readonly SharedTable[])[];
-}
-
 /**
  * One share of a replay: the projections' rebuilders folding the events of some streams (all of them
  * when the replay runs in one thread). It runs the same in the main thread and in a worker thread.
@@ -33,15 +25,18 @@ export class ReplayPartition {
     for (const rebuilder of this.rebuilders) rebuilder.add(events);
   }
 
+  /** Per projection, the rows to merge with the other partitions' before writing (computed once the fold is over). */
+  shared(): SharedTable[][] {
+    return this.rebuilders.map((r) => r.shared());
+  }
+
   /**
    * Writes each projection's own rows, at once, each in a transaction on its own connection of `pool`
    * (its search_path naming the rebuild's schema), then gives up the folded state.
    */
-  async write(pool: pg.Pool): Promise<PartitionWritten> {
-    const own = await Promise.all(this.rebuilders.map((r) => withTransaction(pool, (client) => r.writeOwn(client))));
-    const shared = this.rebuilders.map((r) => r.shared());
+  async writeOwn(pool: pg.Pool): Promise<void> {
+    await Promise.all(this.rebuilders.map((r) => withTransaction(pool, (client) => r.writeOwn(client))));
     this.rebuilders = [];
-    return { own, shared };
   }
 }
 

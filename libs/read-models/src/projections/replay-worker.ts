@@ -37,9 +37,11 @@ async function write(): Promise<void> {
     send({ kind: 'failed', error: describe(error) });
   });
   try {
-    const written = await partition.write(pool);
-    const buffers = written.shared.flatMap((tables) => tables.map((t) => t.values.buffer as ArrayBuffer));
-    send({ kind: 'written', written }, buffers);
+    // The shared rows first: the main thread merges and writes them while this one writes its own.
+    const shared = partition.shared();
+    send({ kind: 'shared', shared }, shared.flatMap((tables) => tables.map((t) => t.values.buffer as ArrayBuffer)));
+    await partition.writeOwn(pool);
+    send({ kind: 'written' });
   } catch (error) {
     send({ kind: 'failed', error: describe(error) });
   } finally {
