@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { migrate } from '@relais/event-store';
 import { migrateReadModels } from '@relais/read-models';
 import type pg from 'pg';
-import { freePort } from '@relais/testing';
+import { freePort } from '@relais/testing/ports';
 import { withDatabase } from '../database.js';
 import { appendHistory } from './history.js';
 

@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@relais/testing';
+import { freePort } from '@relais/testing/ports';
 import { withDatabase } from '../database.js';
 
 export interface OverloadBenchOptions {
