@@ -6,6 +6,7 @@ import { IdempotencyRepository } from './actes/idempotency.repository.js';
 import { SubmitActeHandler } from './actes/submit-acte.handler.js';
 import { AnnulationController } from './annulation/annulation.controller.js';
 import { AnnulationHandler } from './annulation/annulation.handler.js';
+import { TokensController } from './auth/tokens.controller.js';
 import { AdminController } from './admin/admin.controller.js';
 import { ArchiveImportController } from './archive-import/archive-import.controller.js';
 import { AuditController } from './audit/audit.controller.js';
@@ -79,6 +80,7 @@ export class AppModule {
       ],
       controllers: [
         AdminController,
+        TokensController,
         ActesController,
         AnnulationController,
         ExchangesController,

@@ -274,6 +274,14 @@ export const REQUESTS: Readonly<Record<string, Builder>> = {
     return { method: 'POST', path: '/api/v1/admin/collectivites', ...json({ siren, nom: 'Matrice', departement: '021', arrondissement: '1', nature: '31' }) };
   },
   'POST /api/v1/admin/tokens': () => ({ method: 'POST', path: '/api/v1/admin/tokens', ...json({ role: 'auditor' }) }),
+  'GET /api/v1/admin/tokens': (f) => ({ method: 'GET', path: `/api/v1/admin/tokens?siren=${f.sirenA}` }),
+  'POST /api/v1/admin/tokens/{id}/rotate': async (f) => {
+    const { id } = await f.gw.issueToken('auditor');
+    return { method: 'POST', path: `/api/v1/admin/tokens/${id}/rotate`, ...json({ graceSeconds: 60 }) };
+  },
+  'GET /api/v1/tokens/current': () => ({ method: 'GET', path: '/api/v1/tokens/current' }),
+  // Each identity rotates its own token once; the old one works on for the default day, so later cells still pass.
+  'POST /api/v1/tokens/current/rotate': () => ({ method: 'POST', path: '/api/v1/tokens/current/rotate', ...json({}) }),
   'DELETE /api/v1/admin/tokens/{id}': async (f) => {
     const { id } = await f.gw.issueToken('auditor');
     return { method: 'DELETE', path: `/api/v1/admin/tokens/${id}` };

@@ -1,23 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Delete, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { PostgresEventStore } from '@relais/event-store';
 import { loadCollectivite, registerCollectivite, type Collectivite } from '@relais/service-kit';
 import type pg from 'pg';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { TokenRepository, type IssuedToken } from '../auth/token.repository.js';
+import { rotateToken } from '../auth/token-rotation.js';
+import { ROLES } from '../auth/token.js';
+import { TokenRepository, type IssuedToken, type RotatedToken, type TokenInfo } from '../auth/token.repository.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { bodyValidation } from '../errors/validation.pipe.js';
 import { PG_POOL } from '../tokens.js';
 import { withAdminAction } from './admin-actions.js';
 import { CreateCollectiviteDto } from './collectivite.dto.js';
-import { CreateTokenDto } from './token.dto.js';
+import { invalidQuery, queryOneOf, queryText } from '../query-params.js';
+import { CreateTokenDto, RotateTokenDto } from './token.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The most tokens one list answers (a collectivité has a handful; the whole platform, a few thousand). */
+const MAX_TOKENS = 1_000;
 
-/** The administrator's calls: registering collectivités, issuing and revoking tokens. */
+/** The administrator's calls: registering collectivités; issuing, listing, rotating and revoking tokens. */
 @Controller('api/v1/admin')
 @Roles('admin')
 export class AdminController {
@@ -67,10 +72,32 @@ export class AdminController {
       role: body.role,
       ...(body.siren === undefined ? {} : { siren: body.siren }),
       ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
+      ...(body.label === undefined ? {} : { label: body.label }),
     };
     return withAdminAction(this.pool, { action: 'token.issue', actor: actorOf(principal), target: `token:${id}`, details }, (client) =>
-      this.tokens.issue(body.role, body.siren, expiresAt, { id, db: client }),
+      this.tokens.issue(body.role, body.siren, expiresAt, { id, db: client, ...(body.label === undefined ? {} : { label: body.label }) }),
     );
+  }
+
+  /** Tokens, newest first (a collectivité's with `siren`), with their state and last use; never their secrets. */
+  @Get('tokens')
+  async listTokens(@Query() query: Record<string, unknown>): Promise<{ items: TokenInfo[] }> {
+    const siren = queryText('siren', query['siren']);
+    if (siren !== undefined && !/^[0-9]{9}$/.test(siren)) throw invalidQuery('siren', 'siren must be 9 digits');
+    const role = queryOneOf('role', query['role'], ROLES);
+    const state = queryOneOf('state', query['state'], ['active', 'expired', 'revoked'] as const);
+    const limitText = queryText('limit', query['limit']);
+    const limit = limitText === undefined ? MAX_TOKENS : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOKENS) throw invalidQuery('limit', `limit must be a whole number from 1 to ${String(MAX_TOKENS)}`);
+    return { items: await this.tokens.list({ ...(siren && { siren }), ...(role && { role }), ...(state && { state }), limit }) };
+  }
+
+  /** A new token for the same holder; the old one works on for `graceSeconds` (a day by default). */
+  @Post('tokens/:id/rotate')
+  @HttpCode(201)
+  rotateToken(@Param('id') id: string, @Body(bodyValidation) body: RotateTokenDto, @CurrentPrincipal() principal: Principal): Promise<RotatedToken> {
+    if (!UUID.test(id)) throw ApiError.of(404, GatewayErrorCode.TokenNotFound, `No token ${id}`);
+    return rotateToken(this.pool, this.tokens, id.toLowerCase(), actorOf(principal), body);
   }
 
   @Delete('tokens/:id')

@@ -12,7 +12,80 @@ export interface IssuedToken {
   readonly token: string;
   readonly role: Role;
   readonly siren?: string;
+  readonly label?: string;
   readonly expiresAt?: string;
+}
+
+/** Where a token stands in its life: usable, or why not. */
+export type TokenState = 'active' | 'expired' | 'revoked';
+
+/** A token as an administrator lists it: never its secret. */
+export interface TokenInfo {
+  readonly id: string;
+  readonly role: Role;
+  readonly siren?: string;
+  readonly label?: string;
+  readonly state: TokenState;
+  readonly createdAt: string;
+  readonly expiresAt?: string;
+  readonly revokedAt?: string;
+  /** To the minute at best: the use is written at most once a minute per token and gateway replica. */
+  readonly lastUsedAt?: string;
+  /** The token this one was rotated from, and the one it was rotated to. */
+  readonly replaces?: string;
+  readonly replacedBy?: string;
+}
+
+/** Which tokens to list. */
+export interface TokenFilter {
+  readonly siren?: string;
+  readonly role?: Role;
+  readonly state?: TokenState;
+  readonly limit: number;
+}
+
+/** A rotation's outcome: the new token (shown once), and until when the old one still works. */
+export interface RotatedToken extends IssuedToken {
+  readonly replaces: string;
+  readonly previousExpiresAt: string;
+}
+
+/** Why a token cannot be rotated. */
+export type RotationRefusal = 'not_found' | 'not_active' | 'already_rotated';
+
+interface InfoRow {
+  id: string;
+  role: Role;
+  siren: string | null;
+  label: string | null;
+  state: TokenState;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  replaces: string | null;
+  replaced_by: string | null;
+}
+
+const INFO_COLUMNS = `t.id, t.role, t.siren, t.label,
+  CASE WHEN t.revoked_at IS NOT NULL THEN 'revoked' WHEN t.expires_at IS NOT NULL AND t.expires_at <= now() THEN 'expired' ELSE 'active' END AS state,
+  t.created_at, t.expires_at, t.revoked_at, t.last_used_at, t.replaces,
+  (SELECT n.id FROM api_tokens n WHERE n.replaces = t.id) AS replaced_by`;
+
+function infoOf(row: InfoRow): TokenInfo {
+  return {
+    id: row.id,
+    role: row.role,
+    ...(row.siren === null ? {} : { siren: row.siren }),
+    ...(row.label === null ? {} : { label: row.label }),
+    state: row.state,
+    createdAt: row.created_at.toISOString(),
+    ...(row.expires_at === null ? {} : { expiresAt: row.expires_at.toISOString() }),
+    ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at.toISOString() }),
+    ...(row.last_used_at === null ? {} : { lastUsedAt: row.last_used_at.toISOString() }),
+    ...(row.replaces === null ? {} : { replaces: row.replaces }),
+    ...(row.replaced_by === null ? {} : { replacedBy: row.replaced_by }),
+  };
 }
 
 /** Why a presented token was refused. */
@@ -45,20 +118,66 @@ export class TokenRepository {
     role: Role,
     siren: string | undefined,
     expiresAt: Date | undefined,
-    { id = randomUUID(), db = this.pool }: { readonly id?: string; readonly db?: Queryable } = {},
+    { id = randomUUID(), db = this.pool, label, replaces }: { readonly id?: string; readonly db?: Queryable; readonly label?: string; readonly replaces?: string } = {},
   ): Promise<IssuedToken> {
     const token = generateToken();
     await db.query(
-      'INSERT INTO api_tokens (id, role, siren, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)',
-      [id, role, siren ?? null, hashToken(token), expiresAt ?? null],
+      'INSERT INTO api_tokens (id, role, siren, token_hash, expires_at, label, replaces) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [id, role, siren ?? null, hashToken(token), expiresAt ?? null, label ?? null, replaces ?? null],
     );
     return {
       id,
       token,
       role,
       ...(siren === undefined ? {} : { siren }),
+      ...(label === undefined ? {} : { label }),
       ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
     };
+  }
+
+  /** Tokens, newest first, filtered; never their secrets. */
+  async list(filter: TokenFilter): Promise<TokenInfo[]> {
+    const { rows } = await this.pool.query<InfoRow>(
+      `SELECT * FROM (SELECT ${INFO_COLUMNS} FROM api_tokens t
+                       WHERE ($1::text IS NULL OR t.siren = $1) AND ($2::text IS NULL OR t.role = $2)) listed
+        WHERE $3::text IS NULL OR state = $3
+        ORDER BY created_at DESC, id LIMIT $4`,
+      [filter.siren ?? null, filter.role ?? null, filter.state ?? null, filter.limit],
+    );
+    return rows.map(infoOf);
+  }
+
+  /** One token as the list shows it, or undefined. */
+  async describe(id: string): Promise<TokenInfo | undefined> {
+    const { rows } = await this.pool.query<InfoRow>(`SELECT ${INFO_COLUMNS} FROM api_tokens t WHERE t.id = $1`, [id]);
+    const row = rows[0];
+    return row === undefined ? undefined : infoOf(row);
+  }
+
+  /**
+   * Rotation without downtime: a new token with the same role, collectivité and label, and the old one
+   * still working for `graceMs` (then expired, as if it had been issued so; never later than it would
+   * have expired anyway). Both rows change in the caller's transaction `db`, the old one locked first,
+   * so two rotations of one token cannot both succeed.
+   */
+  async rotate(
+    id: string,
+    graceMs: number,
+    expiresAt: Date | undefined,
+    { newId = randomUUID(), db }: { readonly newId?: string; readonly db: Queryable },
+  ): Promise<RotatedToken | RotationRefusal> {
+    const { rows } = await db.query<InfoRow>(`SELECT ${INFO_COLUMNS} FROM api_tokens t WHERE t.id = $1 FOR UPDATE OF t`, [id]);
+    const old = rows[0];
+    if (old === undefined) return 'not_found';
+    if (old.state !== 'active') return 'not_active';
+    if (old.replaced_by !== null) return 'already_rotated';
+    const { rows: updated } = await db.query<{ expires_at: Date }>(
+      `UPDATE api_tokens SET expires_at = least(coalesce(expires_at, 'infinity'), now() + $2 * interval '1 millisecond')
+        WHERE id = $1 RETURNING expires_at`,
+      [id, graceMs],
+    );
+    const issued = await this.issue(old.role, old.siren ?? undefined, expiresAt, { id: newId, db, ...(old.label === null ? {} : { label: old.label }), replaces: id });
+    return { ...issued, replaces: id, previousExpiresAt: (updated[0]?.expires_at ?? new Date()).toISOString() };
   }
 
   /**

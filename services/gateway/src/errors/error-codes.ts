@@ -50,6 +50,8 @@ export const GatewayErrorCode = {
   SirenRequired: 'TOKEN.SIREN_REQUIRED',
   SirenNotAllowed: 'TOKEN.SIREN_NOT_ALLOWED',
   ExpiryInPast: 'TOKEN.EXPIRY_IN_PAST',
+  TokenNotActive: 'TOKEN.NOT_ACTIVE',
+  TokenAlreadyRotated: 'TOKEN.ALREADY_ROTATED',
   FileNotFound: 'FILE.NOT_FOUND',
   PesRetourNotFound: 'PES_RETOUR.NOT_FOUND',
   RouteNotFound: 'ROUTE.NOT_FOUND',

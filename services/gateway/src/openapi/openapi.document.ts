@@ -81,6 +81,46 @@ const schemas = {
       role: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] },
       siren: { type: 'string', pattern: '^[0-9]{9}$', description: 'Required for (and only for) the collectivite role; a registered SIREN' },
       expiresAt: { type: 'string', format: 'date-time' },
+      label: { type: 'string', minLength: 1, maxLength: 100, description: 'What the token is for, shown in the list' },
+    },
+  },
+  RotateToken: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      graceSeconds: { type: 'integer', minimum: 0, maximum: 2_592_000, description: 'How long the old token keeps working (default 86,400: a day; 0: it stops at once)' },
+      expiresAt: { type: 'string', format: 'date-time', description: 'When the new token expires (default: never)' },
+    },
+  },
+  RotatedToken: {
+    type: 'object',
+    required: ['id', 'token', 'role', 'replaces', 'previousExpiresAt'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      token: { type: 'string', description: 'The new bearer secret; shown once' },
+      role: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] },
+      siren: { type: 'string' },
+      label: { type: 'string' },
+      expiresAt: { type: 'string', format: 'date-time' },
+      replaces: { type: 'string', format: 'uuid', description: 'The token rotated' },
+      previousExpiresAt: { type: 'string', format: 'date-time', description: 'Until when the rotated token still works' },
+    },
+  },
+  TokenInfo: {
+    type: 'object',
+    required: ['id', 'role', 'state', 'createdAt'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      role: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] },
+      siren: { type: 'string' },
+      label: { type: 'string' },
+      state: { enum: ['active', 'expired', 'revoked'] },
+      createdAt: { type: 'string', format: 'date-time' },
+      expiresAt: { type: 'string', format: 'date-time' },
+      revokedAt: { type: 'string', format: 'date-time' },
+      lastUsedAt: { type: 'string', format: 'date-time', description: 'To the minute: a use is written at most once a minute' },
+      replaces: { type: 'string', format: 'uuid' },
+      replacedBy: { type: 'string', format: 'uuid' },
     },
   },
   IssuedToken: {
@@ -91,6 +131,7 @@ const schemas = {
       token: { type: 'string', description: 'The bearer secret; shown once, only its SHA-256 is kept' },
       role: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] },
       siren: { type: 'string' },
+      label: { type: 'string' },
       expiresAt: { type: 'string', format: 'date-time' },
     },
   },
@@ -247,6 +288,21 @@ export const openApiDocument = {
       },
     },
     '/api/v1/admin/tokens': {
+      get: {
+        summary: 'List tokens, newest first, with their state and last use; never their secrets (admin)',
+        'x-roles': ['admin'],
+        parameters: [
+          { name: 'siren', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9]{9}$' }, description: "A collectivité's tokens" },
+          { name: 'role', in: 'query', required: false, schema: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] } },
+          { name: 'state', in: 'query', required: false, schema: { enum: ['active', 'expired', 'revoked'] } },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 } },
+        ],
+        responses: {
+          '200': json('The tokens', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('TokenInfo') } } }),
+          '400': errorResponse('A parameter is malformed (REQUEST.INVALID_QUERY)'),
+          ...common,
+        },
+      },
       post: {
         summary: 'Issue a token (admin)',
         'x-roles': ['admin'],
@@ -255,6 +311,41 @@ export const openApiDocument = {
           '201': json('Issued; the token is shown this once', ref('IssuedToken')),
           '400': errorResponse('A field is malformed (REQUEST.INVALID_BODY)'),
           '422': errorResponse('TOKEN.SIREN_REQUIRED, TOKEN.SIREN_NOT_ALLOWED, COLLECTIVITE.NOT_FOUND, TOKEN.EXPIRY_IN_PAST'),
+          ...common,
+        },
+      },
+    },
+    '/api/v1/admin/tokens/{id}/rotate': {
+      post: {
+        summary: 'Rotate a token without downtime: a new one for the same holder, the old one working on for graceSeconds (admin)',
+        'x-roles': ['admin'],
+        parameters: [idParam],
+        requestBody: { required: false, content: { 'application/json': { schema: ref('RotateToken') } } },
+        responses: {
+          '201': json('Rotated; the new token is shown this once', ref('RotatedToken')),
+          '404': errorResponse('No such token (TOKEN.NOT_FOUND)'),
+          '409': errorResponse('The token is revoked or expired (TOKEN.NOT_ACTIVE), or was already rotated (TOKEN.ALREADY_ROTATED)'),
+          '422': errorResponse('TOKEN.EXPIRY_IN_PAST'),
+          ...common,
+        },
+      },
+    },
+    '/api/v1/tokens/current': {
+      get: {
+        summary: 'The presented token: its state, expiry and last use (any role)',
+        'x-roles': ['admin', 'collectivite', 'supervisor', 'auditor'],
+        responses: { '200': json('The token, never its secret', ref('TokenInfo')), ...common },
+      },
+    },
+    '/api/v1/tokens/current/rotate': {
+      post: {
+        summary: 'Rotate the presented token without downtime (any role)',
+        'x-roles': ['admin', 'collectivite', 'supervisor', 'auditor'],
+        requestBody: { required: false, content: { 'application/json': { schema: ref('RotateToken') } } },
+        responses: {
+          '201': json('Rotated; the new token is shown this once', ref('RotatedToken')),
+          '409': errorResponse('The token was already rotated (TOKEN.ALREADY_ROTATED)'),
+          '422': errorResponse('TOKEN.EXPIRY_IN_PAST'),
           ...common,
         },
       },
