@@ -97,3 +97,32 @@ export const eventRowTypes: pg.CustomTypesConfig = {
 export const textRowTypes: pg.CustomTypesConfig = {
   getTypeParser: (() => identity) as pg.CustomTypesConfig['getTypeParser'],
 };
+
+/**
+ * The pool's connection settings, for a connection of its own (a worker thread's, a second pool's) to
+ * the same server as the same user with the same session options. pg-pool keeps the password out of enumeration (so that it never shows
+ * in a log): it is read by name. A password given as a function is called here: functions do not
+ * cross to a thread.
+ */
+export async function connectionSettingsOf(pool: pg.Pool): Promise<pg.ClientConfig> {
+  const o = pool.options;
+  return {
+    connectionString: o.connectionString,
+    host: o.host,
+    port: o.port,
+    user: o.user,
+    password: typeof o.password === 'function' ? await o.password() : o.password,
+    database: o.database,
+    ssl: o.ssl,
+    options: o.options,
+    application_name: o.application_name,
+    client_encoding: o.client_encoding,
+    statement_timeout: o.statement_timeout,
+    query_timeout: o.query_timeout,
+    lock_timeout: o.lock_timeout,
+    idle_in_transaction_session_timeout: o.idle_in_transaction_session_timeout,
+    connectionTimeoutMillis: o.connectionTimeoutMillis,
+    keepAlive: o.keepAlive,
+    keepAliveInitialDelayMillis: o.keepAliveInitialDelayMillis,
+  };
+}

@@ -40,7 +40,7 @@ export {
   RECORDED_AT_SQL,
   type HashedEvent,
 } from './hash.js';
-export type { Queryable } from './db.js';
+export { connectionSettingsOf, type Queryable } from './db.js';
 export { readAllText } from './read-all.js';
 export { storedEventFromText, type EventTextRow } from './stored-event.js';
 export {

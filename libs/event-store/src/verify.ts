@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
-import { eventRowTypes } from './db.js';
+import { connectionSettingsOf, eventRowTypes } from './db.js';
 import { canonicalEventJson, chainHash, GENESIS_HASH, RECORDED_AT_SQL } from './hash.js';
 import { onConnectionLost } from './transaction.js';
 import type { JsonObject } from './types.js';
@@ -173,7 +173,7 @@ async function scanInWorkers(
   });
   const [first, last] = rows[0] ?? [null, null];
   if (snapshot === undefined || first === null || last === null) return [{ checked: 0 }, whole ? await checkHeads(client) : undefined];
-  const connection = await connectionOf(pool);
+  const connection = await connectionSettingsOf(pool);
   // Nothing lies between the verification's start and `first`: every range trusts what precedes `first`.
   const jobs = splitPositions(first, last, settings.workers).map(
     (part): VerifyWorkerData => ({ connection, snapshot, range: { ...part, trustedFrom: first }, limits: settings.limits }),
@@ -318,34 +318,6 @@ function runWorkers(
   });
 }
 
-/**
- * The pool's connection settings, for a worker's own connection to the same server as the same user
- * with the same session options. pg-pool keeps the password out of enumeration (so that it never shows
- * in a log): it is read by name. A password given as a function is called here: functions do not
- * cross to a thread.
- */
-async function connectionOf(pool: pg.Pool): Promise<pg.ClientConfig> {
-  const o = pool.options;
-  return {
-    connectionString: o.connectionString,
-    host: o.host,
-    port: o.port,
-    user: o.user,
-    password: typeof o.password === 'function' ? await o.password() : o.password,
-    database: o.database,
-    ssl: o.ssl,
-    options: o.options,
-    application_name: o.application_name,
-    client_encoding: o.client_encoding,
-    statement_timeout: o.statement_timeout,
-    query_timeout: o.query_timeout,
-    lock_timeout: o.lock_timeout,
-    idle_in_transaction_session_timeout: o.idle_in_transaction_session_timeout,
-    connectionTimeoutMillis: o.connectionTimeoutMillis,
-    keepAlive: o.keepAlive,
-    keepAliveInitialDelayMillis: o.keepAliveInitialDelayMillis,
-  };
-}
 
 /**
  * Opens, on a worker's connection, a read-only transaction that sees exactly what the verification's

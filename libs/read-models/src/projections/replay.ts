@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type Checkpoint, type EventTextRow, PostgresEventStore, readAllText, type StoredEvent, withTransaction } from '@relais/event-store';
+import { type Checkpoint, connectionSettingsOf, type EventTextRow, PostgresEventStore, readAllText, type StoredEvent, withTransaction } from '@relais/event-store';
 import pg from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { STATS_CHANNEL } from '../stats/stats.queries.js';
@@ -84,7 +84,7 @@ export async function replayProjections(pool: pg.Pool, options: ReplayOptions = 
   const stamp = new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 17);
   const schema = `${SCHEMA_PREFIX}${stamp}`;
   await pool.query(`CREATE SCHEMA ${schema}`);
-  const rebuildPool = new pg.Pool({ ...connectionOf(pool), max: 4, options: `-c search_path=${schema},public` });
+  const rebuildPool = new pg.Pool({ ...(await connectionSettingsOf(pool)), max: 4, options: `-c search_path=${schema},public` });
   const store = new PostgresEventStore(rebuildPool);
   try {
     await withTransaction(rebuildPool, async (client) => {
@@ -150,26 +150,40 @@ interface Folded {
   readonly foldedAt: number;
 }
 
-/** One thread: the log read and folded here, page after page (the next page read while this one folds). */
-async function foldHere(pool: pg.Pool, selected: readonly Projection[], writeShared: WriteShared, options: ReplayOptions): Promise<Folded> {
-  const partition = new ReplayPartition(selected);
+/**
+ * The whole log, page after page in reading order, each page handed to `fold` (the next one read while
+ * it folds); where the reading ended.
+ */
+async function readLog(pool: pg.Pool, fold: (rows: EventTextRow[]) => Promise<void> | void, options: ReplayOptions): Promise<Omit<Folded, 'foldedAt'>> {
   let events = 0;
   let checkpoint: Checkpoint | null = null;
   const batch = options.batch ?? 20_000;
   let next = readAllText(pool, null, batch);
   for (;;) {
     const read = await next;
-    if (read.rows.length === 0) break;
+    if (read.rows.length === 0) return { events, checkpoint };
     next = readAllText(pool, read.checkpoint, batch);
-    partition.addText(read.rows);
+    await fold(read.rows);
     checkpoint = read.checkpoint;
     events += read.rows.length;
     options.onProgress?.({ phase: 'read', events });
   }
+}
+
+/** One thread: the log folded here. */
+async function foldHere(pool: pg.Pool, selected: readonly Projection[], writeShared: WriteShared, options: ReplayOptions): Promise<Folded> {
+  const partition = new ReplayPartition(selected);
+  const read = await readLog(
+    pool,
+    (rows) => {
+      partition.addText(rows);
+    },
+    options,
+  );
   const foldedAt = Date.now();
   const shared = partition.shared();
   await Promise.all([writeShared([shared]), partition.writeOwn(pool)]);
-  return { events, checkpoint, foldedAt };
+  return { ...read, foldedAt };
 }
 
 /**
@@ -187,29 +201,23 @@ async function foldInWorkers(
   writeShared: WriteShared,
   options: ReplayOptions,
 ): Promise<Folded> {
-  const data: ReplayWorkerData = { projections: selected.map((p) => p.name), connection: connectionOf(pool), schema };
+  const data: ReplayWorkerData = { projections: selected.map((p) => p.name), connection: await connectionSettingsOf(pool), schema };
   const threads = Array.from({ length: workers }, () => new PartitionThread(options.workerScript ?? REPLAY_WORKER, data));
   try {
-    let events = 0;
-    let checkpoint: Checkpoint | null = null;
-    const batch = options.batch ?? 20_000;
-    let next = readAllText(pool, null, batch);
-    for (;;) {
-      const read = await next;
-      if (read.rows.length === 0) break;
-      next = readAllText(pool, read.checkpoint, batch);
-      const pages = splitRows(read.rows, workers);
-      await Promise.all(threads.map((thread, i) => thread.fold(pages[i] ?? [])));
-      checkpoint = read.checkpoint;
-      events += read.rows.length;
-      options.onProgress?.({ phase: 'read', events });
-    }
+    const read = await readLog(
+      pool,
+      async (rows) => {
+        const pages = splitRows(rows, workers);
+        await Promise.all(threads.map((thread, i) => thread.fold(pages[i] ?? [])));
+      },
+      options,
+    );
     await Promise.all(threads.map((thread) => thread.drained()));
     const foldedAt = Date.now();
     const writing = threads.map((thread) => thread.write());
     const shared = await Promise.all(writing.map((w) => w.shared));
     await Promise.all([writeShared(shared), ...writing.map((w) => w.own)]);
-    return { events, checkpoint, foldedAt };
+    return { ...read, foldedAt };
   } finally {
     await Promise.all(threads.map((thread) => thread.stop()));
   }
@@ -445,11 +453,4 @@ function before(a: Checkpoint | null, b: Checkpoint | null): boolean {
   if (b === null) return false;
   if (a === null) return true;
   return a.transactionId < b.transactionId || (a.transactionId === b.transactionId && a.globalPosition < b.globalPosition);
-}
-
-
-/** The connection settings of a pool (its password is not enumerable, hence the explicit copy). */
-function connectionOf(pool: pg.Pool): pg.PoolConfig {
-  const o = pool.options;
-  return { connectionString: o.connectionString, host: o.host, port: o.port, user: o.user, password: o.password, database: o.database, ssl: o.ssl };
 }
