@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MessagingModule, type MessagingModuleOptions } from '@relais/messaging';
+import { StuckAlertService } from './alerts/stuck-alert.service.js';
 import type { NotifierConfig } from './config.js';
 import { DeliverySender } from './deliveries/delivery-sender.js';
 import { NotificationController } from './deliveries/notification.controller.js';
@@ -36,6 +37,7 @@ export class AppModule {
         PesRetourNotificationHandler,
         PesRetourNotificationController,
         NotifierReadiness,
+        StuckAlertService,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { readServiceSettings, SettingsReader, type ServiceConfig } from '@relais/service-kit';
+import type { StuckAlertSettings } from './alerts/stuck-alerter.js';
 
 /** How deliveries to webhooks are made and retried. */
 export interface DeliverySettings {
@@ -21,9 +22,32 @@ export interface DeliverySettings {
   readonly allowPrivateAddresses: boolean;
 }
 
+/** E-mail to the supervisors about stuck transmissions: off unless an SMTP server and recipients are set. */
+export interface StuckAlertConfig extends StuckAlertSettings {
+  /** `RELAIS_SMTP_URL`: `smtp://host:port` (or `smtps://`, with `user:password@`). */
+  readonly smtpUrl: string;
+}
+
 /** The notifier's settings, read and checked once at start-up. */
 export interface NotifierConfig extends ServiceConfig {
   readonly delivery: DeliverySettings;
+  /** Undefined: no e-mail alerts (RELAIS_SMTP_URL or RELAIS_STUCK_ALERT_TO unset). */
+  readonly stuckAlerts?: StuckAlertConfig;
+}
+
+const ADDRESS = /^[^\s@<>,;]+@[^\s@<>,;]+$/;
+
+/** The alerts' settings; undefined when no SMTP server or no recipient is configured. */
+function readStuckAlerts(settings: SettingsReader): StuckAlertConfig | undefined {
+  const smtp = settings.text('RELAIS_SMTP_URL');
+  const to = (settings.text('RELAIS_STUCK_ALERT_TO') ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const from = settings.text('RELAIS_MAIL_FROM', 'relais@localhost');
+  const afterMs = settings.integer('RELAIS_STUCK_AFTER_MINUTES', 48 * 60, 1, 90 * 24 * 60) * 60_000;
+  const scanMs = settings.integer('RELAIS_STUCK_SCAN_MS', 60_000, 100, 3_600_000);
+  for (const address of [...to, from]) if (!ADDRESS.test(address)) settings.problem(`${address} is not an e-mail address (RELAIS_STUCK_ALERT_TO, RELAIS_MAIL_FROM)`);
+  if (smtp !== undefined && !/^smtps?:\/\//.test(smtp)) settings.problem('RELAIS_SMTP_URL must be smtp://host:port or smtps://host:port');
+  if (smtp === undefined || to.length === 0) return undefined;
+  return { smtpUrl: smtp, to, from, afterMs, scanMs };
 }
 
 /** The defaults of {@link DeliverySettings}. */
@@ -54,6 +78,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
   if (delivery.retryMaxMs < delivery.retryInitialMs) {
     settings.problem(`NOTIFIER_RETRY_MAX_MS (${delivery.retryMaxMs}) must not be below NOTIFIER_RETRY_INITIAL_MS (${delivery.retryInitialMs})`);
   }
+  const stuckAlerts = readStuckAlerts(settings);
   settings.done();
-  return { ...service, delivery };
+  return { ...service, delivery, ...(stuckAlerts && { stuckAlerts }) };
 }

@@ -29,4 +29,19 @@ describe('the notifier’s settings', () => {
     );
     expect(() => readConfig({ NOTIFIER_RETRY_INITIAL_MS: '5000', NOTIFIER_RETRY_MAX_MS: '1000' })).toThrow(/must not be below NOTIFIER_RETRY_INITIAL_MS/);
   });
+
+  it('alerts supervisors about stuck transmissions only with an SMTP server and recipients, after 48 hours by default', () => {
+    expect(readConfig({ RELAIS_SMTP_URL: 'smtp://127.0.0.1:25' }).stuckAlerts).toBeUndefined();
+    expect(readConfig({ RELAIS_STUCK_ALERT_TO: 'supervision@gip.example.org' }).stuckAlerts).toBeUndefined();
+    expect(readConfig({ RELAIS_SMTP_URL: 'smtp://127.0.0.1:25', RELAIS_STUCK_ALERT_TO: 'a@gip.example.org, b@gip.example.org' }).stuckAlerts).toEqual({
+      smtpUrl: 'smtp://127.0.0.1:25',
+      to: ['a@gip.example.org', 'b@gip.example.org'],
+      from: 'relais@localhost',
+      afterMs: 48 * 3_600_000,
+      scanMs: 60_000,
+    });
+    expect(() => readConfig({ RELAIS_SMTP_URL: 'http://mail', RELAIS_STUCK_ALERT_TO: 'not-an-address', RELAIS_STUCK_AFTER_MINUTES: '0' })).toThrow(
+      /RELAIS_STUCK_AFTER_MINUTES.*\n.*not-an-address is not an e-mail address.*\n.*RELAIS_SMTP_URL must be smtp/s,
+    );
+  });
 });
