@@ -7,6 +7,9 @@ import { SubmitActeHandler } from './actes/submit-acte.handler.js';
 import { AnnulationController } from './annulation/annulation.controller.js';
 import { AnnulationHandler } from './annulation/annulation.handler.js';
 import { TokensController } from './auth/tokens.controller.js';
+import { CollectiviteAdminController, UsersAdminController } from './users/users.controller.js';
+import { UserRepository } from './users/user.repository.js';
+import { UsersService } from './users/users.service.js';
 import { AdminController } from './admin/admin.controller.js';
 import { ArchiveImportController } from './archive-import/archive-import.controller.js';
 import { AuditController } from './audit/audit.controller.js';
@@ -81,6 +84,8 @@ export class AppModule {
       controllers: [
         AdminController,
         TokensController,
+        UsersAdminController,
+        CollectiviteAdminController,
         ActesController,
         AnnulationController,
         ExchangesController,
@@ -107,6 +112,8 @@ export class AppModule {
         { provide: CLOCK, useValue: overrides.clock ?? systemClock },
         ...platformProviders,
         TokenRepository,
+        UserRepository,
+        UsersService,
         AuthFailureLimiter,
         AdminBootstrapService,
         IdempotencyRepository,

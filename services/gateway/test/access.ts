@@ -146,6 +146,18 @@ export class AccessFixtures {
     return cookie;
   }
 
+  /** A new user of collectivité A, made by the administrator; its id. */
+  async user(): Promise<string> {
+    const response = await this.gw.call('/api/v1/admin/users', {
+      method: 'POST',
+      token: this.gw.adminToken,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `agent-${String(this.nextNumber())}-${String(process.pid)}@mairie.example.org`, name: 'Agent', role: 'collectivite', siren: this.sirenA }),
+    });
+    if (response.status !== 201) throw new Error(`creating a user: ${response.status}`);
+    return ((await response.json()) as { id: string }).id;
+  }
+
   async revoke(id: string): Promise<void> {
     const response = await this.gw.call(`/api/v1/admin/tokens/${id}`, { method: 'DELETE', token: this.gw.adminToken });
     if (response.status !== 204) throw new Error(`revoking: ${response.status}`);
@@ -274,6 +286,25 @@ export const REQUESTS: Readonly<Record<string, Builder>> = {
     return { method: 'POST', path: '/api/v1/admin/collectivites', ...json({ siren, nom: 'Matrice', departement: '021', arrondissement: '1', nature: '31' }) };
   },
   'POST /api/v1/admin/tokens': () => ({ method: 'POST', path: '/api/v1/admin/tokens', ...json({ role: 'auditor' }) }),
+  'POST /api/v1/admin/users': (f) => ({
+    method: 'POST',
+    path: '/api/v1/admin/users',
+    ...json({ email: `matrix-${String(f.nextNumber())}-${String(process.pid)}@mairie.example.org`, name: 'Matrice', role: 'collectivite', siren: f.sirenA }),
+  }),
+  'GET /api/v1/admin/users': (f) => ({ method: 'GET', path: `/api/v1/admin/users?siren=${f.sirenA}` }),
+  'DELETE /api/v1/admin/users/{id}': async (f) => ({ method: 'DELETE', path: `/api/v1/admin/users/${await f.user()}` }),
+  'POST /api/v1/admin/users/{id}/tokens': async (f) => ({ method: 'POST', path: `/api/v1/admin/users/${await f.user()}/tokens`, ...json({}) }),
+  // No identity of the matrix administers a collectivité (collectivité A and B are plain tokens): every cell is refused.
+  'GET /api/v1/collectivite/users': () => ({ method: 'GET', path: '/api/v1/collectivite/users' }),
+  'POST /api/v1/collectivite/users': (f) => ({
+    method: 'POST',
+    path: '/api/v1/collectivite/users',
+    ...json({ email: `refused-${String(f.nextNumber())}@mairie.example.org`, name: 'Refusé' }),
+  }),
+  'DELETE /api/v1/collectivite/users/{id}': async (f) => ({ method: 'DELETE', path: `/api/v1/collectivite/users/${await f.user()}` }),
+  'POST /api/v1/collectivite/users/{id}/tokens': async (f) => ({ method: 'POST', path: `/api/v1/collectivite/users/${await f.user()}/tokens`, ...json({}) }),
+  'GET /api/v1/collectivite/tokens': () => ({ method: 'GET', path: '/api/v1/collectivite/tokens' }),
+  'DELETE /api/v1/collectivite/tokens/{id}': async (f) => ({ method: 'DELETE', path: `/api/v1/collectivite/tokens/${(await f.gw.issueToken('collectivite', f.sirenA)).id}` }),
   'GET /api/v1/admin/tokens': (f) => ({ method: 'GET', path: `/api/v1/admin/tokens?siren=${f.sirenA}` }),
   'POST /api/v1/admin/tokens/{id}/rotate': async (f) => {
     const { id } = await f.gw.issueToken('auditor');

@@ -7,6 +7,10 @@ export interface Principal {
   readonly role: Role;
   /** Set for (and only for) the collectivite role. */
   readonly siren: string | undefined;
+  /** The named user the token was issued to, if any. */
+  readonly userId?: string;
+  /** A user administering the users and tokens of their collectivité. */
+  readonly collectiviteAdmin?: boolean;
 }
 
 /** A request once the guard has authenticated it. */

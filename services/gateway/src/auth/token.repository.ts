@@ -14,6 +14,8 @@ export interface IssuedToken {
   readonly siren?: string;
   readonly label?: string;
   readonly expiresAt?: string;
+  /** The named user it was issued to. */
+  readonly userId?: string;
 }
 
 /** Where a token stands in its life: usable, or why not. */
@@ -34,6 +36,7 @@ export interface TokenInfo {
   /** The token this one was rotated from, and the one it was rotated to. */
   readonly replaces?: string;
   readonly replacedBy?: string;
+  readonly userId?: string;
 }
 
 /** Which tokens to list. */
@@ -65,11 +68,12 @@ interface InfoRow {
   last_used_at: Date | null;
   replaces: string | null;
   replaced_by: string | null;
+  user_id: string | null;
 }
 
 const INFO_COLUMNS = `t.id, t.role, t.siren, t.label,
   CASE WHEN t.revoked_at IS NOT NULL THEN 'revoked' WHEN t.expires_at IS NOT NULL AND t.expires_at <= now() THEN 'expired' ELSE 'active' END AS state,
-  t.created_at, t.expires_at, t.revoked_at, t.last_used_at, t.replaces,
+  t.created_at, t.expires_at, t.revoked_at, t.last_used_at, t.replaces, t.user_id,
   (SELECT n.id FROM api_tokens n WHERE n.replaces = t.id) AS replaced_by`;
 
 function infoOf(row: InfoRow): TokenInfo {
@@ -85,7 +89,13 @@ function infoOf(row: InfoRow): TokenInfo {
     ...(row.last_used_at === null ? {} : { lastUsedAt: row.last_used_at.toISOString() }),
     ...(row.replaces === null ? {} : { replaces: row.replaces }),
     ...(row.replaced_by === null ? {} : { replacedBy: row.replaced_by }),
+    ...(row.user_id === null ? {} : { userId: row.user_id }),
   };
+}
+
+/** What a principal says of the named user behind its token. */
+export function principalUser(userId: string | null, collectiviteAdmin: boolean | null): { userId?: string; collectiviteAdmin?: boolean } {
+  return userId === null ? {} : { userId, collectiviteAdmin: collectiviteAdmin === true };
 }
 
 /** Why a presented token was refused. */
@@ -98,6 +108,8 @@ interface TokenRow {
   token_hash: Buffer;
   revoked: boolean;
   expired: boolean;
+  user_id: string | null;
+  collectivite_admin: boolean | null;
 }
 
 /** How often, at most, a token's `last_used_at` is written: a write per request would double the load. */
@@ -118,18 +130,25 @@ export class TokenRepository {
     role: Role,
     siren: string | undefined,
     expiresAt: Date | undefined,
-    { id = randomUUID(), db = this.pool, label, replaces }: { readonly id?: string; readonly db?: Queryable; readonly label?: string; readonly replaces?: string } = {},
+    {
+      id = randomUUID(),
+      db = this.pool,
+      label,
+      replaces,
+      userId,
+    }: { readonly id?: string; readonly db?: Queryable; readonly label?: string; readonly replaces?: string; readonly userId?: string } = {},
   ): Promise<IssuedToken> {
     const token = generateToken();
     await db.query(
-      'INSERT INTO api_tokens (id, role, siren, token_hash, expires_at, label, replaces) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [id, role, siren ?? null, hashToken(token), expiresAt ?? null, label ?? null, replaces ?? null],
+      'INSERT INTO api_tokens (id, role, siren, token_hash, expires_at, label, replaces, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [id, role, siren ?? null, hashToken(token), expiresAt ?? null, label ?? null, replaces ?? null, userId ?? null],
     );
     return {
       id,
       token,
       role,
       ...(siren === undefined ? {} : { siren }),
+      ...(userId === undefined ? {} : { userId }),
       ...(label === undefined ? {} : { label }),
       ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
     };
@@ -176,7 +195,13 @@ export class TokenRepository {
         WHERE id = $1 RETURNING expires_at`,
       [id, graceMs],
     );
-    const issued = await this.issue(old.role, old.siren ?? undefined, expiresAt, { id: newId, db, ...(old.label === null ? {} : { label: old.label }), replaces: id });
+    const issued = await this.issue(old.role, old.siren ?? undefined, expiresAt, {
+      id: newId,
+      db,
+      replaces: id,
+      ...(old.label === null ? {} : { label: old.label }),
+      ...(old.user_id === null ? {} : { userId: old.user_id }),
+    });
     return { ...issued, replaces: id, previousExpiresAt: (updated[0]?.expires_at ?? new Date()).toISOString() };
   }
 
@@ -196,9 +221,9 @@ export class TokenRepository {
   async authenticate(token: string): Promise<Principal | TokenRefusal> {
     const hash = hashToken(token);
     const { rows } = await this.pool.query<TokenRow>(
-      `SELECT id, role, siren, token_hash, revoked_at IS NOT NULL AS revoked,
-              (expires_at IS NOT NULL AND expires_at <= now()) AS expired
-         FROM api_tokens WHERE token_hash = $1`,
+      `SELECT t.id, t.role, t.siren, t.token_hash, t.revoked_at IS NOT NULL AS revoked,
+              (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired, t.user_id, u.collectivite_admin
+         FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`,
       [hash],
     );
     const row = rows[0];
@@ -206,7 +231,7 @@ export class TokenRepository {
     if (row.revoked) return 'revoked';
     if (row.expired) return 'expired';
     this.touch(row.id);
-    return { tokenId: row.id, role: row.role, siren: row.siren ?? undefined };
+    return { tokenId: row.id, role: row.role, siren: row.siren ?? undefined, ...principalUser(row.user_id, row.collectivite_admin) };
   }
 
   /** Revokes a token; false when there is no such token. Revoking twice keeps the first date. */

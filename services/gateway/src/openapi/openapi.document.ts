@@ -84,6 +84,43 @@ const schemas = {
       label: { type: 'string', minLength: 1, maxLength: 100, description: 'What the token is for, shown in the list' },
     },
   },
+  NewUser: {
+    type: 'object',
+    required: ['email', 'name', 'role'],
+    additionalProperties: false,
+    properties: {
+      email: { type: 'string', description: 'Kept in lower case; never written to the event log' },
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      role: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] },
+      siren: { type: 'string', pattern: '^[0-9]{9}$', description: 'Required for (and only for) the collectivite role' },
+      collectiviteAdmin: { type: 'boolean', description: 'Administers the users and tokens of their collectivité' },
+    },
+  },
+  NewCollectiviteUser: {
+    type: 'object',
+    required: ['email', 'name'],
+    additionalProperties: false,
+    properties: { email: { type: 'string' }, name: { type: 'string', minLength: 1, maxLength: 200 }, collectiviteAdmin: { type: 'boolean' } },
+  },
+  User: {
+    type: 'object',
+    required: ['id', 'email', 'name', 'role', 'collectiviteAdmin', 'createdAt'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] },
+      siren: { type: 'string' },
+      collectiviteAdmin: { type: 'boolean' },
+      createdAt: { type: 'string', format: 'date-time' },
+      disabledAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  NewUserToken: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { expiresAt: { type: 'string', format: 'date-time' }, label: { type: 'string', minLength: 1, maxLength: 100 } },
+  },
   RotateToken: {
     type: 'object',
     additionalProperties: false,
@@ -313,6 +350,98 @@ export const openApiDocument = {
           '422': errorResponse('TOKEN.SIREN_REQUIRED, TOKEN.SIREN_NOT_ALLOWED, COLLECTIVITE.NOT_FOUND, TOKEN.EXPIRY_IN_PAST'),
           ...common,
         },
+      },
+    },
+    '/api/v1/admin/users': {
+      post: {
+        summary: 'Create a named user (admin)',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('NewUser') } } },
+        responses: {
+          '201': json('Created', ref('User')),
+          '400': errorResponse('A field is malformed (REQUEST.INVALID_BODY)'),
+          '409': errorResponse('The address is taken (USER.EMAIL_TAKEN)'),
+          '422': errorResponse('TOKEN.SIREN_REQUIRED, TOKEN.SIREN_NOT_ALLOWED, COLLECTIVITE.NOT_FOUND'),
+          ...common,
+        },
+      },
+      get: {
+        summary: 'List users by address, a collectivité’s with siren (admin)',
+        parameters: [{ name: 'siren', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9]{9}$' } }],
+        responses: { '200': json('The users', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('User') } } }), ...common },
+      },
+    },
+    '/api/v1/admin/users/{id}': {
+      delete: {
+        summary: 'Disable a user and revoke their tokens at once (admin)',
+        parameters: [idParam],
+        responses: { '204': { description: 'Disabled' }, '404': errorResponse('No such user (USER.NOT_FOUND)'), ...common },
+      },
+    },
+    '/api/v1/admin/users/{id}/tokens': {
+      post: {
+        summary: 'Issue a token to a user, with their role and collectivité (admin)',
+        parameters: [idParam],
+        requestBody: { required: false, content: { 'application/json': { schema: ref('NewUserToken') } } },
+        responses: {
+          '201': json('Issued; the token is shown this once', ref('IssuedToken')),
+          '404': errorResponse('No such user (USER.NOT_FOUND)'),
+          '409': errorResponse('The user is disabled (USER.DISABLED)'),
+          '422': errorResponse('TOKEN.EXPIRY_IN_PAST'),
+          ...common,
+        },
+      },
+    },
+    '/api/v1/collectivite/users': {
+      get: {
+        summary: 'The collectivité’s users (its administrators)',
+        responses: {
+          '200': json('The users', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('User') } } }),
+          ...common,
+          '403': errorResponse('Not an administrator of the collectivité (AUTH.NOT_COLLECTIVITE_ADMIN)'),
+        },
+      },
+      post: {
+        summary: 'Create a user of the collectivité (its administrators)',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('NewCollectiviteUser') } } },
+        responses: {
+          '201': json('Created', ref('User')),
+          '409': errorResponse('The address is taken (USER.EMAIL_TAKEN)'),
+          ...common,
+          '403': errorResponse('Not an administrator of the collectivité (AUTH.NOT_COLLECTIVITE_ADMIN)'),
+        },
+      },
+    },
+    '/api/v1/collectivite/users/{id}': {
+      delete: {
+        summary: 'Disable a user of the collectivité and revoke their tokens (its administrators)',
+        parameters: [idParam],
+        responses: { '204': { description: 'Disabled' }, '404': errorResponse('No such user in the collectivité (USER.NOT_FOUND)'), ...common },
+      },
+    },
+    '/api/v1/collectivite/users/{id}/tokens': {
+      post: {
+        summary: 'Issue a token to a user of the collectivité (its administrators)',
+        parameters: [idParam],
+        requestBody: { required: false, content: { 'application/json': { schema: ref('NewUserToken') } } },
+        responses: {
+          '201': json('Issued; the token is shown this once', ref('IssuedToken')),
+          '404': errorResponse('No such user in the collectivité (USER.NOT_FOUND)'),
+          '409': errorResponse('The user is disabled (USER.DISABLED)'),
+          ...common,
+        },
+      },
+    },
+    '/api/v1/collectivite/tokens': {
+      get: {
+        summary: 'The collectivité’s tokens with their state and last use, never their secrets (its administrators)',
+        responses: { '200': json('The tokens', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('TokenInfo') } } }), ...common },
+      },
+    },
+    '/api/v1/collectivite/tokens/{id}': {
+      delete: {
+        summary: 'Revoke a token of the collectivité at once (its administrators)',
+        parameters: [idParam],
+        responses: { '204': { description: 'Revoked' }, '404': errorResponse('No such token in the collectivité (TOKEN.NOT_FOUND)'), ...common },
       },
     },
     '/api/v1/admin/tokens/{id}/rotate': {

@@ -33,6 +33,8 @@ export interface AccessRule {
   /** Open without a token (`@Public()`): the guard lets everyone through, the handler decides. */
   readonly public?: true;
   readonly expect: Readonly<Record<Identity, Expected>>;
+  /** Roles the guard lets in although every cell of theirs is refused by the handler (a collectivité's own administrators' routes). */
+  readonly guardAdmits?: readonly Role[];
 }
 
 /**
@@ -70,6 +72,15 @@ const FOLLOWING: readonly Role[] = ['collectivite', 'supervisor', 'auditor'];
 const SUPERVISING: readonly Role[] = ['supervisor', 'admin'];
 const AUDITING: readonly Role[] = ['auditor', 'admin'];
 const EVERY_ROLE: readonly Role[] = ['admin', 'collectivite', 'supervisor', 'auditor'];
+/** The routes of a collectivité's own administrators. */
+const COLLECTIVITE_ADMIN_ROUTES = [
+  'GET /api/v1/collectivite/users',
+  'POST /api/v1/collectivite/users',
+  'DELETE /api/v1/collectivite/users/{id}',
+  'POST /api/v1/collectivite/users/{id}/tokens',
+  'GET /api/v1/collectivite/tokens',
+  'DELETE /api/v1/collectivite/tokens/{id}',
+] as const;
 /** Collectivité B asking for one of A's transmissions, files or retours: as if it did not exist. */
 const HIDDEN_FROM_B = { collectiviteB: 404 } as const;
 
@@ -86,6 +97,12 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   api('POST /api/v1/admin/tokens', 201, ['admin']),
   api('DELETE /api/v1/admin/tokens/{id}', 204, ['admin']),
   api('GET /api/v1/admin/tokens', 200, ['admin']),
+  api('POST /api/v1/admin/users', 201, ['admin']),
+  api('GET /api/v1/admin/users', 200, ['admin']),
+  api('DELETE /api/v1/admin/users/{id}', 204, ['admin']),
+  api('POST /api/v1/admin/users/{id}/tokens', 201, ['admin']),
+  // A collectivité's administrators only: the matrix's collectivité tokens are no user's, so 403 (token-life-cycle and users specs cover the rest).
+  ...COLLECTIVITE_ADMIN_ROUTES.map((route): AccessRule => ({ ...api(route, 403, ['collectivite']), guardAdmits: ['collectivite'] })),
   api('POST /api/v1/admin/tokens/{id}/rotate', 201, ['admin']),
   api('GET /api/v1/tokens/current', 200, EVERY_ROLE),
   api('POST /api/v1/tokens/current/rotate', 201, EVERY_ROLE),
@@ -175,7 +192,7 @@ export const MATRIX_SIZE = ACCESS_TABLE.length * IDENTITIES.length;
  * not refused 401 or 403 (collectivité B's 404 is the handler hiding A's data, after the guard let it in).
  */
 export function rolesAllowed(rule: AccessRule): Role[] {
-  const roles = new Set<Role>();
+  const roles = new Set<Role>(rule.guardAdmits ?? []);
   for (const identity of IDENTITIES) {
     const role = ROLE_OF[identity];
     const expected = rule.expect[identity];

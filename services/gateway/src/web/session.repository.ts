@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import type { Principal } from '../auth/principal.js';
 import { isRole } from '../auth/token.js';
+import { principalUser } from '../auth/token.repository.js';
 import { PG_POOL } from '../tokens.js';
 import { cookieLifetimeSeconds, judgeSession, SESSION_LIFETIME, type SessionEnd, type SessionLifetime } from './session-lifetime.js';
 
@@ -24,6 +25,8 @@ interface SessionRow {
   revoked: boolean;
   token_expires_at: Date | null;
   now: Date;
+  user_id: string | null;
+  collectivite_admin: boolean | null;
 }
 
 /** What is stored of a session id: its SHA-256. */
@@ -61,8 +64,8 @@ export class SessionRepository {
     const hash = hashSessionId(id);
     const { rows } = await this.pool.query<SessionRow>(
       `SELECT s.token_id, t.role, t.siren, s.created_at, s.last_seen_at, t.revoked_at IS NOT NULL AS revoked,
-              t.expires_at AS token_expires_at, now() AS now
-         FROM web_sessions s JOIN api_tokens t ON t.id = s.token_id
+              t.expires_at AS token_expires_at, now() AS now, t.user_id, u.collectivite_admin
+         FROM web_sessions s JOIN api_tokens t ON t.id = s.token_id LEFT JOIN users u ON u.id = t.user_id
         WHERE s.id_hash = $1`,
       [hash],
     );
@@ -78,7 +81,7 @@ export class SessionRepository {
       return verdict.reason;
     }
     if (verdict.touch) await this.pool.query('UPDATE web_sessions SET last_seen_at = now() WHERE id_hash = $1', [hash]);
-    return { tokenId: row.token_id, role: row.role, siren: row.siren ?? undefined };
+    return { tokenId: row.token_id, role: row.role, siren: row.siren ?? undefined, ...principalUser(row.user_id, row.collectivite_admin) };
   }
 
   /** Ends a session (signing out); nothing happens for an unknown id. */

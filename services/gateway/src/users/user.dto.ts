@@ -1,0 +1,45 @@
+import { SIREN_REGEX } from '@relais/actes';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ROLES, type Role } from '../auth/token.js';
+
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+
+/** `POST /api/v1/collectivite/users`: an agent (or administrator) of the caller's collectivité. */
+export class CreateCollectiviteUserDto {
+  @IsString()
+  @Length(3, 254, { message: 'email must be an e-mail address' })
+  @Matches(EMAIL, { message: 'email must be an e-mail address' })
+  email!: string;
+
+  @IsString()
+  @Length(1, 200, { message: 'name must be 1 to 200 characters' })
+  name!: string;
+
+  /** Administers the collectivité's users and tokens too. */
+  @IsOptional()
+  @IsBoolean({ message: 'collectiviteAdmin must be true or false' })
+  collectiviteAdmin?: boolean;
+}
+
+/** `POST /api/v1/admin/users`: anyone, with their role (and collectivité, for that role). */
+export class CreateUserDto extends CreateCollectiviteUserDto {
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role!: Role;
+
+  @IsOptional()
+  @IsString()
+  @Matches(SIREN_REGEX, { message: 'siren must be 9 digits' })
+  siren?: string;
+}
+
+/** `POST …/users/{id}/tokens`: a token for the user, with the user's role and collectivité. */
+export class CreateUserTokenDto {
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 instant' })
+  expiresAt?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 100, { message: 'label must be 1 to 100 characters' })
+  label?: string;
+}

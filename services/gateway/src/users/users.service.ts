@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { PostgresEventStore } from '@relais/event-store';
+import { loadCollectivite } from '@relais/service-kit';
+import type pg from 'pg';
+import { withAdminAction } from '../admin/admin-actions.js';
+import { TokenRepository, type IssuedToken } from '../auth/token.repository.js';
+import { ApiError } from '../errors/api-error.js';
+import { GatewayErrorCode } from '../errors/error-codes.js';
+import { PG_POOL } from '../tokens.js';
+import type { CreateUserTokenDto } from './user.dto.js';
+import { type NewUser, UserRepository, type UserInfo } from './user.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Named users and their tokens, for the platform's administrators (scope: every collectivité) and a
+ * collectivité's own administrators (scope: their SIREN; anyone else's user or token answers 404, as
+ * if it did not exist). Each change commits with its AdminActionRecorded, which names `user:<id>` and
+ * never the address or the name (personal data stay out of the log).
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly users: UserRepository,
+    private readonly tokens: TokenRepository,
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+  ) {}
+
+  async create(actor: string, user: NewUser): Promise<UserInfo> {
+    if (user.role === 'collectivite') {
+      if (user.siren === undefined) throw ApiError.of(422, GatewayErrorCode.SirenRequired, 'A collectivité user needs the siren they act for', 'siren');
+      if ((await loadCollectivite(this.store, user.siren)) === undefined) {
+        throw ApiError.of(422, GatewayErrorCode.CollectiviteNotFound, `No collectivité ${user.siren} is registered`, 'siren');
+      }
+    } else {
+      if (user.siren !== undefined) throw ApiError.of(422, GatewayErrorCode.SirenNotAllowed, `A ${user.role} user is not bound to a siren`, 'siren');
+      if (user.collectiviteAdmin) throw ApiError.of(422, GatewayErrorCode.SirenRequired, 'Only a collectivité user administers a collectivité', 'collectiviteAdmin');
+    }
+    const id = randomUUID();
+    const details = { role: user.role, ...(user.siren === undefined ? {} : { siren: user.siren }), collectiviteAdmin: user.collectiviteAdmin };
+    return withAdminAction(this.pool, { action: 'user.create', actor, target: `user:${id}`, details }, async (client) => {
+      const created = await this.users.create(user, { id, db: client });
+      if (created === undefined) throw ApiError.of(409, GatewayErrorCode.UserEmailTaken, 'A user already has this address', 'email');
+      return created;
+    });
+  }
+
+  list(siren?: string): Promise<UserInfo[]> {
+    return this.users.list(siren === undefined ? {} : { siren });
+  }
+
+  /** Disables the user and revokes their tokens at once. */
+  async disable(actor: string, id: string, siren?: string): Promise<void> {
+    if (!UUID.test(id)) throw notFound(id);
+    await withAdminAction(this.pool, { action: 'user.disable', actor, target: `user:${id.toLowerCase()}` }, async (client) => {
+      if (!(await this.users.disable(id, siren, client))) throw notFound(id);
+    });
+  }
+
+  /** A token for the user, with their role and collectivité. */
+  async issueToken(actor: string, userId: string, body: CreateUserTokenDto, siren?: string): Promise<IssuedToken> {
+    const user = UUID.test(userId) ? await this.users.find(userId, siren) : undefined;
+    if (user === undefined) throw notFound(userId);
+    if (user.disabledAt !== undefined) throw ApiError.of(409, GatewayErrorCode.UserDisabled, `User ${userId} is disabled`);
+    const expiresAt = body.expiresAt === undefined ? undefined : new Date(body.expiresAt);
+    if (expiresAt !== undefined && expiresAt.getTime() <= Date.now()) throw ApiError.of(422, GatewayErrorCode.ExpiryInPast, 'expiresAt must be in the future', 'expiresAt');
+    const id = randomUUID();
+    const details = {
+      role: user.role,
+      ...(user.siren === undefined ? {} : { siren: user.siren }),
+      user: user.id,
+      ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
+      ...(body.label === undefined ? {} : { label: body.label }),
+    };
+    return withAdminAction(this.pool, { action: 'token.issue', actor, target: `token:${id}`, details }, (client) =>
+      this.tokens.issue(user.role, user.siren, expiresAt, { id, db: client, userId: user.id, ...(body.label === undefined ? {} : { label: body.label }) }),
+    );
+  }
+
+  /** Revokes a token of the collectivité `siren`: another's answers 404. */
+  async revokeToken(actor: string, tokenId: string, siren: string): Promise<void> {
+    const missing = (): ApiError => ApiError.of(404, GatewayErrorCode.TokenNotFound, `No token ${tokenId}`);
+    const token = UUID.test(tokenId) ? await this.tokens.describe(tokenId.toLowerCase()) : undefined;
+    if (token?.siren !== siren) throw missing();
+    await withAdminAction(this.pool, { action: 'token.revoke', actor, target: `token:${token.id}` }, async (client) => {
+      if (!(await this.tokens.revoke(token.id, client))) throw missing();
+    });
+  }
+}
+
+function notFound(id: string): ApiError {
+  return ApiError.of(404, GatewayErrorCode.UserNotFound, `No user ${id}`);
+}
