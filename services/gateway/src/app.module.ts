@@ -7,6 +7,7 @@ import { SubmitActeHandler } from './actes/submit-acte.handler.js';
 import { AnnulationController } from './annulation/annulation.controller.js';
 import { AnnulationHandler } from './annulation/annulation.handler.js';
 import { TokensController } from './auth/tokens.controller.js';
+import { OidcController } from './oidc/oidc.controller.js';
 import { CollectiviteAdminController, UsersAdminController } from './users/users.controller.js';
 import { UserRepository } from './users/user.repository.js';
 import { UsersService } from './users/users.service.js';
@@ -104,6 +105,7 @@ export class AppModule {
         DeadLettersController,
         ShredPersonalDataController,
         SigninController,
+        OidcController,
         DashboardController,
         LiveController,
       ],

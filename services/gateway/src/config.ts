@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { routingTablePath } from '@relais/routing';
 import { readServiceSettings, SettingsReader, type ServiceConfig } from '@relais/service-kit';
 import { readLimits, type GatewayLimits } from './load/limits.js';
+import { readOidcSettings, type OidcSettings } from './oidc/oidc-settings.js';
 
 /** The gateway's settings, read and checked once at start-up. */
 export interface GatewayConfig extends ServiceConfig {
@@ -46,6 +47,8 @@ export interface GatewayConfig extends ServiceConfig {
    * development and tests. The notifier has the same setting for its deliveries.
    */
   readonly allowPrivateWebhooks: boolean;
+  /** Single sign-on (`RELAIS_OIDC_*`); undefined: sign-in with a token only. */
+  readonly oidc?: OidcSettings;
 }
 
 /** The platform's default classification: the codes of the 7-2 sample every new collectivité starts with (API.md). */
@@ -81,6 +84,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const routingFile = routingTablePath(env, cwd);
   const limits = readLimits(settings);
   const allowPrivateWebhooks = settings.boolean('RELAIS_WEBHOOK_ALLOW_PRIVATE', false);
+  const oidc = readOidcSettings(settings);
   settings.done();
   return {
     ...service,
@@ -97,5 +101,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     routingFile,
     limits,
     allowPrivateWebhooks,
+    ...(oidc && { oidc }),
   };
 }

@@ -61,4 +61,25 @@ describe('readConfig', () => {
       /RELAIS_DEFAULT_CLASSIFICATION_FILE does not exist: \/srv\/nowhere\/classification\.json/,
     );
   });
+
+  it('signs in through OpenID Connect only when the provider and the client are all given, over HTTPS but on loopback', () => {
+    expect(readConfig({}, '/srv').oidc).toBeUndefined();
+    const env = {
+      RELAIS_OIDC_ISSUER: 'https://auth.agentconnect.gouv.fr/api/v2',
+      RELAIS_OIDC_CLIENT_ID: 'relais',
+      RELAIS_OIDC_CLIENT_SECRET: 'secret',
+      RELAIS_OIDC_REDIRECT_URI: 'https://relais.example.org/signin/oidc/callback',
+    };
+    expect(readConfig(env, '/srv').oidc).toEqual({
+      issuer: 'https://auth.agentconnect.gouv.fr/api/v2',
+      clientId: 'relais',
+      clientSecret: 'secret',
+      redirectUri: 'https://relais.example.org/signin/oidc/callback',
+      name: 'ProConnect',
+    });
+    expect(readConfig({ ...env, RELAIS_OIDC_ISSUER: 'http://127.0.0.1:9000' }, '/srv').oidc?.issuer).toBe('http://127.0.0.1:9000');
+    expect(() => readConfig({ RELAIS_OIDC_ISSUER: 'http://idp.example.org' }, '/srv')).toThrow(
+      /RELAIS_OIDC_CLIENT_ID is required.*\n.*RELAIS_OIDC_CLIENT_SECRET is required.*\n.*RELAIS_OIDC_REDIRECT_URI is required.*\n.*RELAIS_OIDC_ISSUER must be an https:\/\/ URL/s,
+    );
+  });
 });

@@ -305,6 +305,8 @@ export const REQUESTS: Readonly<Record<string, Builder>> = {
   'POST /api/v1/collectivite/users/{id}/tokens': async (f) => ({ method: 'POST', path: `/api/v1/collectivite/users/${await f.user()}/tokens`, ...json({}) }),
   'GET /api/v1/collectivite/tokens': () => ({ method: 'GET', path: '/api/v1/collectivite/tokens' }),
   'DELETE /api/v1/collectivite/tokens/{id}': async (f) => ({ method: 'DELETE', path: `/api/v1/collectivite/tokens/${(await f.gw.issueToken('collectivite', f.sirenA)).id}` }),
+  'GET /signin/oidc': () => ({ method: 'GET', path: '/signin/oidc' }),
+  'GET /signin/oidc/callback': () => ({ method: 'GET', path: '/signin/oidc/callback?code=x&state=y' }),
   'GET /api/v1/admin/tokens': (f) => ({ method: 'GET', path: `/api/v1/admin/tokens?siren=${f.sirenA}` }),
   'POST /api/v1/admin/tokens/{id}/rotate': async (f) => {
     const { id } = await f.gw.issueToken('auditor');

@@ -25,6 +25,8 @@ describe('GET /api/v1/openapi.json', () => {
         'GET /metrics',
         'GET /signin',
         'POST /signin',
+        'GET /signin/oidc',
+        'GET /signin/oidc/callback',
         'POST /signout',
         'GET /dashboard',
         'GET /audit',

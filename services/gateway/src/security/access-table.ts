@@ -147,6 +147,9 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   api('GET /api/v1/audit/transmissions/{id}/events', 200, AUDITING),
 
   open('GET /signin', 'session', 200),
+  // Single sign-on is not configured in the matrix's gateway (the oidc spec runs it against a provider).
+  open('GET /signin/oidc', 'session', 404),
+  open('GET /signin/oidc/callback', 'session', 404),
   {
     route: 'POST /signin',
     credential: 'form',

@@ -67,6 +67,8 @@ export interface SigninForm {
   readonly next: string;
   /** Why the last attempt failed, with its stable code. */
   readonly error?: { readonly code: string; readonly message: string };
+  /** The single sign-on provider's name, when one is configured: a link to sign in through it. */
+  readonly sso?: string;
 }
 
 /** The sign-in page: one field, `token`, posted to `/signin` with where to go next. */
@@ -84,7 +86,7 @@ ${error}<form method="post" action="/signin" class="signin" autocomplete="off">
 <input id="token" name="token" type="password" required spellcheck="false" autocapitalize="off" autofocus${form.error === undefined ? '' : ' aria-invalid="true"'}>
 <input type="hidden" name="next" value="${escapeHtml(form.next)}">
 <button type="submit">Sign in</button>
-</form>`,
+</form>${form.sso === undefined ? '' : `\n<p><a class="sso" href="/signin/oidc${form.next === '' ? '' : `?next=${encodeURIComponent(form.next)}`}">Sign in with ${escapeHtml(form.sso)}</a></p>`}`,
   );
 }
 

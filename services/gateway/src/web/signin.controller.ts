@@ -1,6 +1,8 @@
-import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthFailureLimiter } from '../auth/auth-failures.js';
+import type { GatewayConfig } from '../config.js';
+import { GATEWAY_CONFIG } from '../tokens.js';
 import { Public } from '../auth/roles.decorator.js';
 import type { Role } from '../auth/token.js';
 import { TokenRepository, type TokenRefusal } from '../auth/token.repository.js';
@@ -28,7 +30,7 @@ function field(body: unknown, name: keyof SigninBody): unknown {
 }
 
 /** Where a role lands when the form says nowhere else: its own page. */
-function homeOf(role: Role): string {
+export function homeOf(role: Role): string {
   return role === 'auditor' ? '/audit' : '/dashboard';
 }
 
@@ -40,16 +42,21 @@ function homeOf(role: Role): string {
 @Public()
 @UseFilters(WebPageFilter)
 export class SigninController {
+  private readonly sso: string | undefined;
+
   constructor(
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
     private readonly failures: AuthFailureLimiter,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.sso = config.oidc?.name;
+  }
 
   @Get('signin')
   form(@Query('next') next: unknown, @Res() response: ServerResponse): void {
     // No `next` (or another site's): the form leaves it empty, and the role decides once signed in.
-    sendHtml(response, 200, signinPage({ next: localPath(next, '') }));
+    sendHtml(response, 200, signinPage({ next: localPath(next, ''), ...this.ssoLink() }));
   }
 
   /**
@@ -66,7 +73,7 @@ export class SigninController {
     const raw = field(body, 'token');
     const token = typeof raw === 'string' ? raw.trim() : '';
     if (token === '') {
-      sendHtml(response, 401, signinPage({ next, error: { code: WebErrorCode.SigninTokenMissing, message: 'Paste your token to sign in.' } }));
+      sendHtml(response, 401, signinPage({ next, error: { code: WebErrorCode.SigninTokenMissing, message: 'Paste your token to sign in.' }, ...this.ssoLink() }));
       return;
     }
     // Thrown, the refusal becomes the filter's page with its code and Retry-After.
@@ -75,7 +82,7 @@ export class SigninController {
     const principal = await this.tokens.authenticate(token);
     if (typeof principal === 'string') {
       this.failures.failed(request);
-      sendHtml(response, 401, signinPage({ next, error: { code: WebErrorCode.SigninTokenRefused, message: refusals[principal] } }));
+      sendHtml(response, 401, signinPage({ next, error: { code: WebErrorCode.SigninTokenRefused, message: refusals[principal] }, ...this.ssoLink() }));
       return;
     }
     const previous = sessionIdOf(request.headers.cookie);
@@ -86,6 +93,10 @@ export class SigninController {
     response.setHeader('Location', next === '' ? homeOf(principal.role) : next);
     response.setHeader('Cache-Control', 'no-store');
     response.end();
+  }
+
+  private ssoLink(): { sso?: string } {
+    return this.sso === undefined ? {} : { sso: this.sso };
   }
 
   /** Ends this browser's session and forgets its cookie, then 303 to the sign-in form. */

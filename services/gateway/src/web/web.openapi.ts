@@ -49,6 +49,25 @@ export const webOpenApiPaths = {
       },
     },
   },
+  '/signin/oidc': {
+    get: {
+      summary: 'Single sign-on (OpenID Connect, authorization code with PKCE): to the provider, with a state cookie tying its answer to this browser',
+      parameters: [{ name: 'next', in: 'query', required: false, schema: { type: 'string' }, description: 'A path of this site, as for /signin' }],
+      responses: { '303': redirect('To the provider’s authorization endpoint'), '404': html('Single sign-on is not configured (SIGNIN.SSO_NOT_CONFIGURED)') },
+    },
+  },
+  '/signin/oidc/callback': {
+    get: {
+      summary: `The provider’s answer: the active named user with the address it vouches for gets a web session (${lifetime})`,
+      responses: {
+        '200': { ...html('Signed in: a page that goes on to `next` or the role’s page'), headers: sessionCookie },
+        '400': html('No sign-in of this browser matches the state, or it is older than 10 minutes (SIGNIN.SSO_STATE_MISMATCH)'),
+        '401': html('The provider refused, or its answer did not verify (SIGNIN.SSO_FAILED)'),
+        '403': html('No active user has that address (SIGNIN.SSO_UNKNOWN_USER)'),
+        '404': html('Single sign-on is not configured (SIGNIN.SSO_NOT_CONFIGURED)'),
+      },
+    },
+  },
   '/signout': {
     post: {
       summary: "Ends this browser's session and clears its cookie; must come from this site's page",
