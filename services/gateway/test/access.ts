@@ -426,6 +426,7 @@ export const REQUESTS: Readonly<Record<string, Builder>> = {
   },
   'GET /dashboard': () => ({ method: 'GET', path: '/dashboard' }),
   'GET /audit': () => ({ method: 'GET', path: '/audit' }),
+  'GET /app': () => ({ method: 'GET', path: '/app' }),
   'GET /dashboard/assets/{name}': () => ({ method: 'GET', path: '/dashboard/assets/relais.css' }),
   'GET /dashboard/live': () => ({ method: 'GET', path: '/dashboard/live' }),
 };

@@ -30,6 +30,7 @@ describe('GET /api/v1/openapi.json', () => {
         'POST /signout',
         'GET /dashboard',
         'GET /audit',
+        'GET /app',
         'GET /dashboard/assets/{name}',
         'GET /dashboard/live',
         'GET /api/v1/openapi.json',

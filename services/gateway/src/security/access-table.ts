@@ -158,8 +158,8 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
       none: 401,
       unknown: 401,
       revoked: 401,
-      collectiviteA: { status: 303, location: '/dashboard' },
-      collectiviteB: { status: 303, location: '/dashboard' },
+      collectiviteA: { status: 303, location: '/app' },
+      collectiviteB: { status: 303, location: '/app' },
       supervisor: { status: 303, location: '/dashboard' },
       auditor: { status: 303, location: '/audit' },
       admin: { status: 303, location: '/dashboard' },
@@ -173,6 +173,7 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   },
   page('GET /dashboard', '/dashboard', SUPERVISING),
   page('GET /audit', '/audit', AUDITING),
+  page('GET /app', '/app', ['collectivite']),
   open('GET /dashboard/assets/{name}', 'session', 200),
   {
     // The live stream answers as the API does (it is read by a script, not opened as a page).

@@ -31,6 +31,13 @@ export class DashboardController {
     sendHtml(response, 200, await this.assets.page('audit', principal.role));
   }
 
+  /** The collectivités' web app: submit an acte, follow the transmissions, download the stamped acte and the receipt. */
+  @Get('app')
+  @Roles('collectivite')
+  async app(@CurrentPrincipal() principal: Principal, @Res() response: ServerResponse): Promise<void> {
+    sendHtml(response, 200, await this.assets.page('app', principal.role));
+  }
+
   /** The pages' scripts, styles and Chart.js, public (the sign-in form uses the stylesheet), revalidated by ETag. */
   @Get('dashboard/assets/:name')
   @Public()

@@ -31,6 +31,7 @@ function field(body: unknown, name: keyof SigninBody): unknown {
 
 /** Where a role lands when the form says nowhere else: its own page. */
 export function homeOf(role: Role): string {
+  if (role === 'collectivite') return '/app';
   return role === 'auditor' ? '/audit' : '/dashboard';
 }
 

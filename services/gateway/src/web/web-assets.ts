@@ -18,6 +18,7 @@ const FILES: Readonly<Record<string, { readonly path: string; readonly type: str
   'relais.css': { path: join(WEB_ROOT, 'relais.css'), type: 'text/css; charset=utf-8' },
   'dashboard.js': { path: join(WEB_ROOT, 'dashboard.js'), type: JS },
   'audit.js': { path: join(WEB_ROOT, 'audit.js'), type: JS },
+  'app.js': { path: join(WEB_ROOT, 'app.js'), type: JS },
   'api.js': { path: join(WEB_ROOT, 'api.js'), type: JS },
   'format.js': { path: join(WEB_ROOT, 'format.js'), type: JS },
   'charts.js': { path: join(WEB_ROOT, 'charts.js'), type: JS },
@@ -40,6 +41,7 @@ export interface Asset {
 const PAGES = {
   dashboard: join(WEB_ROOT, 'dashboard.html'),
   audit: join(WEB_ROOT, 'audit.html'),
+  app: join(WEB_ROOT, 'app.html'),
 } as const;
 
 /** A page served from a template. */

@@ -27,7 +27,7 @@ export const webOpenApiPaths = {
           in: 'query',
           required: false,
           schema: { type: 'string' },
-          description: 'A path of this site; absent (or anything else): the page of the role signing in, /audit for an auditor, else /dashboard',
+          description: 'A path of this site; absent (or anything else): the page of the role signing in, /app for a collectivité, /audit for an auditor, else /dashboard',
         },
       ],
       responses: { '200': html('The form') },
@@ -43,7 +43,7 @@ export const webOpenApiPaths = {
         },
       },
       responses: {
-        '303': { ...redirect('Signed in: to `next` (a path of this site), else to the role’s page (/audit for an auditor, else /dashboard)'), headers: { Location: { schema: { type: 'string' } }, ...sessionCookie } },
+        '303': { ...redirect('Signed in: to `next` (a path of this site), else to the role’s page (/app for a collectivité, /audit for an auditor, else /dashboard)'), headers: { Location: { schema: { type: 'string' } }, ...sessionCookie } },
         '401': html('The form again, saying why (SIGNIN.TOKEN_MISSING, SIGNIN.TOKEN_REFUSED: unknown, revoked or expired)'),
         '403': html('Posted from another site (AUTH.CROSS_ORIGIN)'),
       },
@@ -79,6 +79,19 @@ export const webOpenApiPaths = {
       summary:
         'The supervisors’ live dashboard (HTML, ES modules and Chart.js from this site only, CSP script-src \'self\'), on the web session. Without one: 303 to /signin?next=/dashboard.',
       'x-roles': ['supervisor', 'admin'],
+      responses: {
+        '200': html('The page'),
+        '303': redirect('No session, or one that ended: to the sign-in form'),
+        '403': html('Signed in with another role (AUTH.FORBIDDEN), with a way to sign out'),
+        '429': html('Past the token’s rate (AUTH.RATE_LIMITED)'),
+      },
+    },
+  },
+  '/app': {
+    get: {
+      summary:
+        'The collectivités’ web app, in French (HTML and ES modules from this site only, CSP script-src \'self\'), on the web session: submits an acte with its annexes (each field checked where it is typed, a progress bar while the files go), lists the transmissions with filters, shows one’s history and, once acknowledged, the stamped acte and the receipt. Without a session: 303 to /signin?next=/app.',
+      'x-roles': ['collectivite'],
       responses: {
         '200': html('The page'),
         '303': redirect('No session, or one that ended: to the sign-in form'),
