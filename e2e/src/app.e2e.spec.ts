@@ -8,7 +8,7 @@ import { startPlatform, type Platform } from './platform.js';
 /*
  * Issue 10 in a real browser: a secrétaire de mairie signs in with her collectivité's token in Debian's
  * Chromium, submits an acte with an annex from the French form with the keyboard alone, follows it to
- * the préfecture's AR (the State simulator answers), and downloads the stamped acte; a bad numéro
+ * the préfecture's AR (the State simulator answers), downloads the stamped acte and has it cancelled; a bad numéro
  * interne is refused next to its field before anything is sent.
  */
 const missing = browserMissing();
@@ -129,6 +129,14 @@ describeWithBrowser('the collectivités’ web app', () => {
       const { readFile } = await import('node:fs/promises');
       const bytes = await readFile(path);
       expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+      // Then she asks for its annulation (6-1), confirms, and sees it cancelled when the préfecture's 6-2 comes.
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.focus('#annulation');
+      await page.keyboard.press('Enter');
+      await page.locator('#annulation-status', { hasText: 'Demande d’annulation envoyée' }).waitFor();
+      await page.locator('#detail[data-status="cancelled"]').waitFor({ state: 'attached', timeout: 60_000 });
+      expect(await page.locator('#detail-status').textContent()).toContain('Annulé');
       expect(trouble.all()).toEqual([]);
     } finally {
       await context.close();

@@ -1,6 +1,6 @@
 // The collectivités' web app (/app): submit an acte, follow the transmissions, read one's history and
 // download the stamped acte and the receipt. French first; every error next to its field.
-import { ApiFailure, getJson, onSessionEnded } from './api.js';
+import { ApiFailure, getJson, onSessionEnded, post } from './api.js';
 
 /** API.md's rule for a numéro interne. */
 const NUMERO_INTERNE = /^[A-Z0-9]([A-Z0-9_]{0,13}[A-Z0-9])?$/;
@@ -206,6 +206,8 @@ async function openDetail(id) {
     $('stamped-link').href = `/api/v1/transmissions/${id}/stamped`;
     $('receipt-link').href = `/api/v1/transmissions/${id}/receipt`;
   }
+  // An annulation (6-1) names the acte by the IDActe of its AR: only an acknowledged acte can be cancelled.
+  $('annulation').hidden = !acknowledged;
   $('history').replaceChildren(
     ...events.items.map((e) => {
       const item = document.createElement('li');
@@ -224,6 +226,20 @@ async function loadClassification() {
   select.replaceChildren(new Option('Choisir…', ''), ...choices.map((code) => new Option(code, code)));
 }
 
+async function askAnnulation() {
+  const id = $('detail').dataset.id;
+  if (id === undefined || !window.confirm('Demander à la préfecture l’annulation de cet acte ? Elle ne peut pas être retirée.')) return;
+  $('annulation').disabled = true;
+  try {
+    await post(`/api/v1/actes/${id}/annulation`);
+    show('annulation-status', 'Demande d’annulation envoyée ; l’acte sera annulé à la réponse de la préfecture.');
+  } catch (error) {
+    show('annulation-status', error instanceof ApiFailure ? `${CODES_FR[error.code] ?? error.message} (${error.code})` : String(error));
+  } finally {
+    $('annulation').disabled = false;
+  }
+}
+
 function fail(error) {
   banner.textContent = error instanceof ApiFailure ? `${CODES_FR[error.code] ?? error.message} (${error.code})` : String(error);
   banner.hidden = false;
@@ -233,6 +249,7 @@ onSessionEnded(() => {
   window.location.assign(`/signin?next=${encodeURIComponent('/app')}`);
 });
 $('acte-form').addEventListener('submit', (event) => void submit(event));
+$('annulation').addEventListener('click', () => void askAnnulation());
 $('filters').addEventListener('change', () => void refresh().catch(fail));
 void Promise.all([loadClassification(), refresh()]).then(() => {
   document.body.dataset.ready = 'true';
