@@ -2,16 +2,8 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min
 import { SIREN_REGEX } from '@relais/actes';
 import { ROLES, type Role } from '../auth/token.js';
 
-/** `POST /api/v1/admin/tokens`: `siren` for (and only for) a collectivite token. */
-export class CreateTokenDto {
-  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
-  role!: Role;
-
-  @IsOptional()
-  @IsString()
-  @Matches(SIREN_REGEX, { message: 'siren must be 9 digits' })
-  siren?: string;
-
+/** When a new token expires (never, by default) and what it is for. */
+export class TokenTermsDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 instant' })
   expiresAt?: string;
@@ -21,6 +13,17 @@ export class CreateTokenDto {
   @IsString()
   @Length(1, 100, { message: 'label must be 1 to 100 characters' })
   label?: string;
+}
+
+/** `POST /api/v1/admin/tokens`: `siren` for (and only for) a collectivite token. */
+export class CreateTokenDto extends TokenTermsDto {
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role!: Role;
+
+  @IsOptional()
+  @IsString()
+  @Matches(SIREN_REGEX, { message: 'siren must be 9 digits' })
+  siren?: string;
 }
 
 /** The longest overlap a rotation allows: 30 days. */

@@ -1,5 +1,5 @@
 import { SIREN_REGEX } from '@relais/actes';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ROLES, type Role } from '../auth/token.js';
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
@@ -30,16 +30,4 @@ export class CreateUserDto extends CreateCollectiviteUserDto {
   @IsString()
   @Matches(SIREN_REGEX, { message: 'siren must be 9 digits' })
   siren?: string;
-}
-
-/** `POST …/users/{id}/tokens`: a token for the user, with the user's role and collectivité. */
-export class CreateUserTokenDto {
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 instant' })
-  expiresAt?: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 100, { message: 'label must be 1 to 100 characters' })
-  label?: string;
 }

@@ -7,7 +7,8 @@ import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { bodyValidation } from '../errors/validation.pipe.js';
 import { invalidQuery, queryText } from '../query-params.js';
-import { CreateCollectiviteUserDto, CreateUserDto, CreateUserTokenDto } from './user.dto.js';
+import { TokenTermsDto } from '../admin/token.dto.js';
+import { CreateCollectiviteUserDto, CreateUserDto } from './user.dto.js';
 import type { UserInfo } from './user.repository.js';
 import { UsersService } from './users.service.js';
 
@@ -44,7 +45,7 @@ export class UsersAdminController {
 
   @Post(':id/tokens')
   @HttpCode(201)
-  issueToken(@Param('id') id: string, @Body(bodyValidation) body: CreateUserTokenDto, @CurrentPrincipal() principal: Principal): Promise<IssuedToken> {
+  issueToken(@Param('id') id: string, @Body(bodyValidation) body: TokenTermsDto, @CurrentPrincipal() principal: Principal): Promise<IssuedToken> {
     return this.users.issueToken(actorOf(principal), id, body);
   }
 }
@@ -81,7 +82,7 @@ export class CollectiviteAdminController {
 
   @Post('users/:id/tokens')
   @HttpCode(201)
-  issueToken(@Param('id') id: string, @Body(bodyValidation) body: CreateUserTokenDto, @CurrentPrincipal() principal: Principal): Promise<IssuedToken> {
+  issueToken(@Param('id') id: string, @Body(bodyValidation) body: TokenTermsDto, @CurrentPrincipal() principal: Principal): Promise<IssuedToken> {
     return this.users.issueToken(actorOf(principal), id, body, administered(principal));
   }
 

@@ -8,7 +8,7 @@ import { TokenRepository, type IssuedToken } from '../auth/token.repository.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { PG_POOL } from '../tokens.js';
-import type { CreateUserTokenDto } from './user.dto.js';
+import type { TokenTermsDto } from '../admin/token.dto.js';
 import { type NewUser, UserRepository, type UserInfo } from './user.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -60,7 +60,7 @@ export class UsersService {
   }
 
   /** A token for the user, with their role and collectivité. */
-  async issueToken(actor: string, userId: string, body: CreateUserTokenDto, siren?: string): Promise<IssuedToken> {
+  async issueToken(actor: string, userId: string, body: TokenTermsDto, siren?: string): Promise<IssuedToken> {
     const user = UUID.test(userId) ? await this.users.find(userId, siren) : undefined;
     if (user === undefined) throw notFound(userId);
     if (user.disabledAt !== undefined) throw ApiError.of(409, GatewayErrorCode.UserDisabled, `User ${userId} is disabled`);
