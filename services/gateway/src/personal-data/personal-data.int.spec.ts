@@ -3,6 +3,7 @@ import { evolve, fromStored, initialState } from '@relais/domain';
 import { PostgresEventStore, verifyHashChain, withTransaction } from '@relais/event-store';
 import { evolveTransmissionView, getTransmission, projectTransmissionEvents, type TransmissionView } from '@relais/read-models';
 import { transmissionStreamId } from '@relais/service-kit';
+import { waitUntilReadable } from '@relais/testing';
 import { acteForm, acteMetadata, errorCodes, startGateway, type TestGateway } from '../../test/gateway.js';
 
 /*
@@ -154,6 +155,8 @@ describe('POST /api/v1/admin/transmissions/{id}/shred-personal-data', () => {
 
   it('leaves no plaintext in a projection rebuilt from scratch by the projector’s own code', async () => {
     const store = new PostgresEventStore(gw.db.pool);
+    // readAll stops below the oldest transaction running anywhere on the server: wait until the shredding's is behind it.
+    await waitUntilReadable(gw.db.pool);
     const { events: all } = await store.readAll(null, 10_000);
     await gw.db.pool.query('TRUNCATE transmissions');
     await withTransaction(gw.db.pool, (client) => projectTransmissionEvents(client, all));
