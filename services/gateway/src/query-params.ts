@@ -1,6 +1,9 @@
 import { ApiError } from './errors/api-error.js';
 import { GatewayErrorCode } from './errors/error-codes.js';
 
+/** A UUID as the API's ids are written (any case). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A query string parameter given at most once: its text, or undefined when absent or empty. */
 export function queryText(name: string, value: unknown): string | undefined {
   if (value === undefined || value === '') return undefined;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { PostgresEventStore } from '@relais/event-store';
-import { loadCollectivite, registerCollectivite, type Collectivite } from '@relais/service-kit';
+import { registerCollectivite, type Collectivite } from '@relais/service-kit';
 import type pg from 'pg';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { checkRoleSiren } from '../auth/role-siren.js';
 import { rotateToken } from '../auth/token-rotation.js';
 import { ROLES } from '../auth/token.js';
 import { TokenRepository, type IssuedToken, type RotatedToken, type TokenInfo } from '../auth/token.repository.js';
@@ -15,10 +16,9 @@ import { bodyValidation } from '../errors/validation.pipe.js';
 import { PG_POOL } from '../tokens.js';
 import { withAdminAction } from './admin-actions.js';
 import { CreateCollectiviteDto } from './collectivite.dto.js';
-import { invalidQuery, queryOneOf, queryText } from '../query-params.js';
+import { invalidQuery, queryOneOf, queryText, UUID } from '../query-params.js';
 import { CreateTokenDto, RotateTokenDto } from './token.dto.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The most tokens one list answers (a collectivité has a handful; the whole platform, a few thousand). */
 const MAX_TOKENS = 1_000;
 
@@ -52,16 +52,7 @@ export class AdminController {
   @Post('tokens')
   @HttpCode(201)
   async issueToken(@Body(bodyValidation) body: CreateTokenDto, @CurrentPrincipal() principal: Principal): Promise<IssuedToken> {
-    if (body.role === 'collectivite') {
-      if (body.siren === undefined) {
-        throw ApiError.of(422, GatewayErrorCode.SirenRequired, 'A collectivite token needs the siren it acts for', 'siren');
-      }
-      if ((await loadCollectivite(this.store, body.siren)) === undefined) {
-        throw ApiError.of(422, GatewayErrorCode.CollectiviteNotFound, `No collectivité ${body.siren} is registered`, 'siren');
-      }
-    } else if (body.siren !== undefined) {
-      throw ApiError.of(422, GatewayErrorCode.SirenNotAllowed, `A ${body.role} token is not bound to a siren`, 'siren');
-    }
+    await checkRoleSiren(this.store, 'token', body.role, body.siren);
     const expiresAt = body.expiresAt === undefined ? undefined : new Date(body.expiresAt);
     if (expiresAt !== undefined && expiresAt.getTime() <= Date.now()) {
       throw ApiError.of(422, GatewayErrorCode.ExpiryInPast, 'expiresAt must be in the future', 'expiresAt');

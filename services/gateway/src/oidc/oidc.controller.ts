@@ -11,6 +11,7 @@ import { SESSION_LIFETIME } from '../web/session-lifetime.js';
 import { sessionCookie, sessionIdOf } from '../web/cookies.js';
 import { escapeHtml, messagePage, pageShell, sendHtml } from '../web/html.js';
 import { cameOverHttps, localPath } from '../web/request-origin.js';
+import { UserRepository } from '../users/user.repository.js';
 import { SessionRepository } from '../web/session.repository.js';
 import { homeOf } from '../web/signin.controller.js';
 import { WebPageFilter } from '../web/web-page.filter.js';
@@ -53,6 +54,7 @@ export class OidcController {
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
+    private readonly users: UserRepository,
   ) {
     this.settings = config.oidc;
   }
@@ -130,13 +132,13 @@ export class OidcController {
       sendHtml(response, 401, messagePage('Sign-in failed', OidcErrorCode.ProviderFailed, 'The identity provider did not confirm who you are. Start again.', false));
       return;
     }
-    const user = email === undefined ? undefined : await this.activeUser(email);
+    const user = email === undefined ? undefined : await this.users.findActiveByEmail(email);
     if (user === undefined) {
       sendHtml(response, 403, messagePage('Sign-in refused', OidcErrorCode.UnknownUser, `No active Relais user has the address ${email ?? '(none given)'}. Ask your collectivité’s administrator.`, false));
       return;
     }
     // A token for this session alone, dead with it at the latest.
-    const issued = await this.tokens.issue(user.role, user.siren ?? undefined, new Date(Date.now() + SESSION_LIFETIME.absoluteMs), { userId: user.id, label: 'single sign-on session' });
+    const issued = await this.tokens.issue(user.role, user.siren, new Date(Date.now() + SESSION_LIFETIME.absoluteMs), { userId: user.id, label: 'single sign-on session' });
     const previous = sessionIdOf(request.headers.cookie);
     if (previous !== undefined) await this.sessions.close(previous);
     const session = await this.sessions.open(issued.id);
@@ -148,14 +150,6 @@ export class OidcController {
     // from the rest of a navigation the provider's site started; the page's own navigation is ours.
     const target = login.next === '' ? homeOf(user.role) : login.next;
     sendHtml(response, 200, continuePage(target));
-  }
-
-  private async activeUser(email: string): Promise<{ id: string; role: 'admin' | 'collectivite' | 'supervisor' | 'auditor'; siren: string | null } | undefined> {
-    const { rows } = await this.pool.query<{ id: string; role: 'admin' | 'collectivite' | 'supervisor' | 'auditor'; siren: string | null }>(
-      'SELECT id, role, siren FROM users WHERE email = $1 AND disabled_at IS NULL',
-      [email],
-    );
-    return rows[0];
   }
 
   /** The provider's metadata, discovered once (again after a failure). */

@@ -85,6 +85,13 @@ export class UserRepository {
     return row === undefined ? undefined : infoOf(row);
   }
 
+  /** The active user with this address (kept in lower case), or undefined. */
+  async findActiveByEmail(email: string): Promise<UserInfo | undefined> {
+    const { rows } = await this.pool.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE email = lower($1) AND disabled_at IS NULL`, [email]);
+    const row = rows[0];
+    return row === undefined ? undefined : infoOf(row);
+  }
+
   /**
    * Disables a user and revokes every token they hold, at once; false when there is no such user (in
    * that collectivité). Disabling twice keeps the first date.

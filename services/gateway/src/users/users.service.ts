@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PostgresEventStore } from '@relais/event-store';
-import { loadCollectivite } from '@relais/service-kit';
 import type pg from 'pg';
 import { withAdminAction } from '../admin/admin-actions.js';
+import { checkRoleSiren } from '../auth/role-siren.js';
 import { TokenRepository, type IssuedToken } from '../auth/token.repository.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
+import { UUID } from '../query-params.js';
 import { PG_POOL } from '../tokens.js';
 import type { TokenTermsDto } from '../admin/token.dto.js';
 import { type NewUser, UserRepository, type UserInfo } from './user.repository.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Named users and their tokens, for the platform's administrators (scope: every collectivité) and a
@@ -29,14 +29,9 @@ export class UsersService {
   ) {}
 
   async create(actor: string, user: NewUser): Promise<UserInfo> {
-    if (user.role === 'collectivite') {
-      if (user.siren === undefined) throw ApiError.of(422, GatewayErrorCode.SirenRequired, 'A collectivité user needs the siren they act for', 'siren');
-      if ((await loadCollectivite(this.store, user.siren)) === undefined) {
-        throw ApiError.of(422, GatewayErrorCode.CollectiviteNotFound, `No collectivité ${user.siren} is registered`, 'siren');
-      }
-    } else {
-      if (user.siren !== undefined) throw ApiError.of(422, GatewayErrorCode.SirenNotAllowed, `A ${user.role} user is not bound to a siren`, 'siren');
-      if (user.collectiviteAdmin) throw ApiError.of(422, GatewayErrorCode.SirenRequired, 'Only a collectivité user administers a collectivité', 'collectiviteAdmin');
+    await checkRoleSiren(this.store, 'user', user.role, user.siren);
+    if (user.collectiviteAdmin && user.role !== 'collectivite') {
+      throw ApiError.of(422, GatewayErrorCode.SirenRequired, 'Only a collectivité user administers a collectivité', 'collectiviteAdmin');
     }
     const id = randomUUID();
     const details = { role: user.role, ...(user.siren === undefined ? {} : { siren: user.siren }), collectiviteAdmin: user.collectiviteAdmin };

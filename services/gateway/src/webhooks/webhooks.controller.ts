@@ -18,7 +18,9 @@ import { GatewayErrorCode } from '../errors/error-codes.js';
 import { bodyValidation } from '../errors/validation.pipe.js';
 import type { GatewayConfig } from '../config.js';
 import { GATEWAY_CONFIG, PG_POOL } from '../tokens.js';
+import { UUID } from '../query-params.js';
 import { CreateWebhookDto, webhookUrlProblem } from './webhook.dto.js';
+
 
 /** The stable codes of the webhook calls. */
 export const WebhookErrorCode = {
@@ -35,7 +37,6 @@ export interface WebhookView {
   readonly createdAt: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function view(webhook: Webhook): WebhookView {
   return { id: webhook.id, url: webhook.url, createdAt: webhook.createdAt };
