@@ -242,7 +242,7 @@ describeWithBrowser('the supervisors’ dashboard in Chromium', () => {
       await page.fill('input[name="token"]', 'rls_not_a_real_token');
       const [answer] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/signin') && r.request().method() === 'POST'), page.click('button[type="submit"]')]);
       expect(answer.status()).toBe(401);
-      await expect(page.locator('[role="alert"]').textContent()).resolves.toContain('not known');
+      await expect(page.locator('[role="alert"]').textContent()).resolves.toContain('n’est pas connu');
       await expect(page.locator('input[name="token"]').count()).resolves.toBe(1);
     } finally {
       await context.close();

@@ -48,12 +48,14 @@ async function failureOf(response) {
   return new ApiFailure(response.status, code, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
 }
 
-async function call(method, path, params, signal) {
+async function call(method, path, params, signal, json) {
   const url = new URL(path, window.location.origin);
   for (const [name, value] of Object.entries(params ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value instanceof Date ? value.toISOString() : String(value));
   }
-  const response = await fetch(url, { method, credentials: 'same-origin', headers: { accept: 'application/json' }, signal, cache: 'no-store' });
+  const headers = json === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' };
+  const body = json === undefined ? undefined : JSON.stringify(json);
+  const response = await fetch(url, { method, credentials: 'same-origin', headers, body, signal, cache: 'no-store' });
   learnClock(response);
   if (!response.ok) {
     const failure = await failureOf(response);
@@ -68,7 +70,12 @@ export function getJson(path, params, signal) {
   return call('GET', path, params, signal);
 }
 
-/** POST `path` with no body (the browser adds the Origin header the gateway checks). */
-export function post(path) {
-  return call('POST', path, undefined, undefined);
+/** POST `path` with `json` as its body, or none (the browser adds the Origin header the gateway checks). */
+export function post(path, json) {
+  return call('POST', path, undefined, undefined, json);
+}
+
+/** DELETE `path`. */
+export function remove(path) {
+  return call('DELETE', path, undefined, undefined);
 }

@@ -1,10 +1,17 @@
-// The collectivités' web app (/app): submit an acte, follow the transmissions, read one's history and
-// download the stamped acte and the receipt. French first; every error next to its field.
+// The collectivités' web app (/app): submit an acte (or import an archive, or post a PES file), follow
+// the transmissions, read one's history, answer the préfecture's letters, read Hélios's verdict per
+// bordereau, download the stamped acte and the receipt; and, for a collectivité's administrators, its
+// users and tokens. French first; every error next to its field.
 import { ApiFailure, getJson, onSessionEnded, post } from './api.js';
+import { renderExchanges, renderOutcomes } from './app-detail.js';
+import { startPeople } from './app-people.js';
+import { upload, withProgress } from './upload.js';
 
 /** API.md's rule for a numéro interne. */
 const NUMERO_INTERNE = /^[A-Z0-9]([A-Z0-9_]{0,13}[A-Z0-9])?$/;
-const FIELDS = ['numeroInterne', 'dateDecision', 'nature', 'classification', 'objet', 'document', 'annexes'];
+const FIELDS = ['numeroInterne', 'dateDecision', 'nature', 'classification', 'objet', 'typePJ', 'document', 'annexes', 'annexesTypePJ'];
+/** API.md: a missing typePJ is the nature's generic piece type. */
+const GENERIC_TYPE = { DE: '99_DE', AR: '99_AR', AI: '99_AI', CC: '99_DC', BF: '99_BU', AU: '99_AU' };
 
 const STATUS_FR = {
   received: 'Reçu',
@@ -19,6 +26,29 @@ const STATUS_FR = {
   cancelled: 'Annulé',
 };
 
+/** The history's steps, in French (a type not listed shows as it is). */
+const EVENTS_FR = {
+  TransmissionReceived: 'Reçue par la plateforme',
+  TransmissionValidated: 'Vérifiée',
+  TransmissionRejected: 'Refusée à la vérification',
+  TransmissionRouted: 'Aiguillée vers son destinataire',
+  TransmissionPackaged: 'Mise sous enveloppe',
+  TransmissionSent: 'Envoyée',
+  TransmissionDeliveryAttemptFailed: 'Envoi à retenter',
+  TransmissionDeliveryDeferred: 'Envoi différé',
+  TransmissionFailed: 'Envoi abandonné',
+  TransmissionRetryRequested: 'Nouvel envoi demandé',
+  TransmissionAcknowledged: 'Accusé de réception de l’État',
+  TransmissionPartiallyAccepted: 'Acceptée en partie par l’État',
+  TransmissionNacked: 'Refusée par l’État',
+  TransmissionLetterReceived: 'Courrier de la préfecture reçu',
+  TransmissionReplyRequested: 'Réponse au courrier enregistrée',
+  TransmissionMessageSent: 'Message envoyé à la préfecture',
+  TransmissionReplyAcknowledged: 'Réponse reçue par la préfecture',
+  TransmissionCancellationRequested: 'Annulation demandée',
+  TransmissionCancelled: 'Annulée',
+};
+
 /** French words for the gateway's refusals a form can meet; otherwise its own message is shown. */
 const CODES_FR = {
   'METADATA.MISSING_FIELD': 'Ce champ est obligatoire.',
@@ -27,6 +57,14 @@ const CODES_FR = {
   'ACTE.NUMERO_INTERNE_TAKEN': 'Ce numéro interne a déjà servi pour un autre acte.',
   'SERVICE.OVERLOADED': 'La plateforme est très sollicitée : réessayez dans un instant.',
   'AUTH.SESSION_ENDED': 'Votre session a pris fin : reconnectez-vous.',
+  'REQUEST.UPLOAD_TOO_LARGE': 'Le fichier dépasse la taille permise.',
+  'ARCHIVE.SIREN_MISMATCH': 'Cette archive est celle d’une autre collectivité.',
+  'PES.DOCTYPE_FORBIDDEN': 'Un fichier PES ne contient pas de déclaration DOCTYPE.',
+  'PES.MALFORMED_XML': 'Ce fichier n’est pas un XML lisible.',
+  'PES.NOT_PES_ALLER': 'Ce fichier n’est pas un PES_Aller.',
+  'PES.NOM_FIC_DUPLICATE': 'Un flux de même NomFic a déjà été transmis.',
+  'PES.ID_POST_UNKNOWN': 'Le poste comptable (IdPost) n’est pas celui de vos budgets.',
+  'PES.ID_COLL_UNKNOWN': 'La collectivité (IdColl) du fichier n’est pas la vôtre.',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -72,8 +110,10 @@ function formValues(form) {
     nature: text('nature'),
     classification: text('classification'),
     objet: String(data.get('objet') ?? ''),
+    typePJ: text('typePJ'),
     document,
     annexes: [...form.elements.annexes.files],
+    annexesTypePJ: text('annexesTypePJ'),
   };
 }
 
@@ -93,34 +133,16 @@ function showFieldErrors(form, errors) {
   return first === undefined;
 }
 
-/** Sends the multipart submission with a progress bar; resolves with the answer's status and JSON body. */
-function send(values, onProgress) {
+/** The multipart body of an acte's submission (API.md), the piece types only when chosen. */
+export function acteBody(values) {
   const form = new FormData();
   const metadata = { numeroInterne: values.numeroInterne, dateDecision: values.dateDecision, nature: values.nature, classification: values.classification, objet: values.objet.trim() };
+  if (values.typePJ !== '') metadata.typePJ = values.typePJ;
+  if (values.annexesTypePJ !== '' && values.annexes.length > 0) metadata.annexesTypePJ = values.annexes.map(() => values.annexesTypePJ);
   form.append('metadata', JSON.stringify(metadata));
   form.append('document', values.document, values.document.name);
   for (const annexe of values.annexes) form.append('annexes', annexe, annexe.name);
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    request.open('POST', '/api/v1/actes');
-    // A retry of this very submission (a lost answer) creates nothing new.
-    request.setRequestHeader('Idempotency-Key', crypto.randomUUID());
-    request.setRequestHeader('Accept', 'application/json');
-    request.upload.addEventListener('progress', (event) => {
-      if (event.lengthComputable) onProgress(Math.round((100 * event.loaded) / event.total));
-    });
-    request.addEventListener('load', () => {
-      let body = {};
-      try {
-        body = JSON.parse(request.responseText);
-      } catch {
-        // Not JSON: the status says enough.
-      }
-      resolve({ status: request.status, body });
-    });
-    request.addEventListener('error', () => reject(new Error('Le réseau a coupé l’envoi : réessayez.')));
-    request.send(form);
-  });
+  return form;
 }
 
 async function submit(event) {
@@ -129,15 +151,10 @@ async function submit(event) {
   const values = formValues(form);
   show('submit-status', '');
   if (!showFieldErrors(form, validateActe(values, new Date().toISOString().slice(0, 10)))) return;
-  const button = $('send');
-  const progress = $('upload-progress');
-  button.disabled = true;
-  progress.hidden = false;
-  progress.value = 0;
   try {
-    const { status, body } = await send(values, (percent) => {
-      progress.value = percent;
-    });
+    const { status, body } = await withProgress($('send'), $('upload-progress'), (onProgress) =>
+      upload('/api/v1/actes', acteBody(values), { idempotencyKey: crypto.randomUUID(), onProgress }),
+    );
     if (status === 202) {
       form.reset();
       show('submit-status', `Acte ${values.numeroInterne} reçu par la plateforme ; il part vers la préfecture après vérification.`);
@@ -156,9 +173,47 @@ async function submit(event) {
     show('submit-status', loose.length > 0 ? loose.join(' ') : `L’acte n’a pas été transmis (${String(status)}).`);
   } catch (error) {
     show('submit-status', error instanceof Error ? error.message : String(error));
-  } finally {
-    button.disabled = false;
-    progress.hidden = true;
+  }
+}
+
+function refusal(body, status, what) {
+  const messages = (body.errors ?? []).map((error) => `${CODES_FR[error.code] ?? error.message} (${error.code})`);
+  return messages.length > 0 ? messages.join(' ') : `${what} n’a pas été transmis (${String(status)}).`;
+}
+
+/**
+ * A file sent as it is (an @ctes archive, a PES_Aller): checked for a name the endpoint takes, sent
+ * with a progress bar, the refusal shown under the field; once accepted, its transmission opened.
+ */
+async function sendFile(event, { field, path, contentType, accepts, wrongType, what }) {
+  event.preventDefault();
+  const input = $(field);
+  const file = input.files[0];
+  show(`${field}-status`, '');
+  const fault = file === undefined ? `Choisissez ${what}.` : accepts(file.name.toLowerCase()) ? '' : wrongType;
+  show(`${field}-error`, fault);
+  if (fault !== '') {
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+    return;
+  }
+  input.removeAttribute('aria-invalid');
+  try {
+    const { status, body } = await withProgress($(`${field}-send`), $(`${field}-progress`), (onProgress) =>
+      upload(path, file, { contentType, idempotencyKey: crypto.randomUUID(), onProgress }),
+    );
+    if (status === 202) {
+      input.form.reset();
+      show(`${field}-status`, `${file.name} reçu par la plateforme ; il part après vérification.`);
+      await refresh();
+      await openDetail(body.id);
+      return;
+    }
+    show(`${field}-error`, refusal(body, status, file.name));
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  } catch (error) {
+    show(`${field}-status`, error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -208,22 +263,50 @@ async function openDetail(id) {
   }
   // An annulation (6-1) names the acte by the IDActe of its AR: only an acknowledged acte can be cancelled.
   $('annulation').hidden = !acknowledged;
+  renderExchanges($('exchanges-section'), $('exchanges'), t, () => void openDetail(id).catch(fail));
+  renderOutcomes($('outcomes-section'), $('outcomes'), t);
   $('history').replaceChildren(
     ...events.items.map((e) => {
       const item = document.createElement('li');
-      item.textContent = `${new Date(e.recordedAt).toLocaleString('fr-FR')} — ${e.type}`;
+      item.textContent = `${new Date(e.recordedAt).toLocaleString('fr-FR')} — ${EVENTS_FR[e.type] ?? e.type}`;
+      item.dataset.type = e.type;
       return item;
     }),
   );
 }
 
-async function loadClassification() {
-  const me = await getJson('/api/v1/tokens/current');
+/** The piece types the préfecture's classification allows for each nature (absent: only the generic one). */
+let pieceTypes = {};
+
+/** Fills both piece-type lists with those of the chosen nature, the generic one first (and chosen when nothing is sent). */
+function fillPieceTypes() {
+  const nature = $('nature').value;
+  for (const id of ['typePJ', 'annexesTypePJ']) {
+    const select = $(id);
+    const kept = select.value;
+    const generic = GENERIC_TYPE[nature];
+    const types = (pieceTypes[nature] ?? []).filter((type) => type !== generic);
+    select.replaceChildren(
+      new Option(generic === undefined ? 'Le type générique de la nature' : `Le type générique de la nature (${generic})`, ''),
+      ...types.map((type) => new Option(type, type)),
+    );
+    if (types.includes(kept)) select.value = kept;
+  }
+}
+
+async function loadClassification(me) {
   $('collectivite').textContent = `SIREN ${me.siren ?? ''}`;
   const view = await getJson('/api/v1/classification', { siren: me.siren });
   const select = $('classification');
   const choices = view.codes.filter((code) => code.includes('.'));
   select.replaceChildren(new Option('Choisir…', ''), ...choices.map((code) => new Option(code, code)));
+  pieceTypes = view.natures ?? {};
+  fillPieceTypes();
+}
+
+async function start() {
+  const me = await getJson('/api/v1/tokens/current');
+  await Promise.all([loadClassification(me), refresh(), startPeople(me)]);
 }
 
 async function askAnnulation() {
@@ -249,9 +332,30 @@ onSessionEnded(() => {
   window.location.assign(`/signin?next=${encodeURIComponent('/app')}`);
 });
 $('acte-form').addEventListener('submit', (event) => void submit(event));
+$('nature').addEventListener('change', fillPieceTypes);
+$('archive-form').addEventListener('submit', (event) =>
+  void sendFile(event, {
+    field: 'archive',
+    path: '/api/v1/actes/archive',
+    contentType: 'application/gzip',
+    accepts: (name) => name.endsWith('.tar.gz') || name.endsWith('.tgz'),
+    wrongType: 'Une archive @ctes est un fichier .tar.gz.',
+    what: 'l’archive à importer',
+  }),
+);
+$('pes-form').addEventListener('submit', (event) =>
+  void sendFile(event, {
+    field: 'pes',
+    path: '/api/v1/pes',
+    contentType: 'application/xml',
+    accepts: (name) => name.endsWith('.xml'),
+    wrongType: 'Un flux PES est un fichier .xml.',
+    what: 'le fichier PES_Aller',
+  }),
+);
 $('annulation').addEventListener('click', () => void askAnnulation());
 $('filters').addEventListener('change', () => void refresh().catch(fail));
-void Promise.all([loadClassification(), refresh()]).then(() => {
+void start().then(() => {
   document.body.dataset.ready = 'true';
 }, fail);
 // The list follows the platform: a submission shows once projected, and statuses move as the State answers.

@@ -24,10 +24,11 @@ export class TokensController {
   ) {}
 
   @Get()
-  async current(@CurrentPrincipal() principal: Principal): Promise<TokenInfo> {
+  async current(@CurrentPrincipal() principal: Principal): Promise<TokenInfo & { collectiviteAdmin?: true }> {
     const info = await this.tokens.describe(principal.tokenId);
     if (info === undefined) throw ApiError.of(404, GatewayErrorCode.TokenNotFound, 'The token was removed');
-    return info;
+    // The web app shows the users-and-tokens section to a collectivité's administrators.
+    return principal.collectiviteAdmin === true ? { ...info, collectiviteAdmin: true } : info;
   }
 
   @Post('rotate')

@@ -112,7 +112,7 @@ async function signInThroughProvider(account: string, next = ''): Promise<{ answ
 describe('single sign-on through OpenID Connect', () => {
   it('offers the provider on the sign-in form', async () => {
     const form = await (await gw.call('/signin?next=/audit')).text();
-    expect(form).toContain('<a class="sso" href="/signin/oidc?next=%2Faudit">Sign in with ProConnect</a>');
+    expect(form).toContain('<a class="sso" href="/signin/oidc?next=%2Faudit">Se connecter avec ProConnect</a>');
   });
 
   it('signs in a named user the provider vouches for, opens a web session, and signs out', async () => {

@@ -158,6 +158,8 @@ const schemas = {
       lastUsedAt: { type: 'string', format: 'date-time', description: 'To the minute: a use is written at most once a minute' },
       replaces: { type: 'string', format: 'uuid' },
       replacedBy: { type: 'string', format: 'uuid' },
+      userId: { type: 'string', format: 'uuid', description: 'The named user the token was issued to' },
+      collectiviteAdmin: { const: true, description: 'GET /api/v1/tokens/current only: the caller administers the users and tokens of their collectivité' },
     },
   },
   IssuedToken: {

@@ -40,10 +40,10 @@ export function sendHtml(response: ServerResponse, status: number, html: string,
   response.end(html);
 }
 
-/** A small page of this site: the shared stylesheet, a title, and `body` (already HTML). */
-export function pageShell(title: string, body: string): string {
+/** A small page of this site: the shared stylesheet, a title, and `body` (already HTML) in `lang`. */
+export function pageShell(title: string, body: string, lang: 'en' | 'fr' = 'en'): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -71,22 +71,27 @@ export interface SigninForm {
   readonly sso?: string;
 }
 
-/** The sign-in page: one field, `token`, posted to `/signin` with where to go next. */
+/**
+ * The sign-in page: one field, `token`, posted to `/signin` with where to go next. In French first
+ * (most who sign in are secrétaires de mairie), with a line in English for the GIP's other staff.
+ */
 export function signinPage(form: SigninForm): string {
   const error =
     form.error === undefined
       ? ''
       : `<p class="alert" role="alert" data-code="${escapeHtml(form.error.code)}">${escapeHtml(form.error.message)}</p>\n`;
   return pageShell(
-    'Sign in',
-    `<h2>Sign in</h2>
-<p class="muted">Paste the API token you were given. It is sent once, here; the pages then use a session of this browser, which ends when you sign out, after 30 minutes without use, after 12 hours, or when the token is revoked.</p>
+    'Connexion',
+    `<h2>Connexion</h2>
+<p class="muted">Collez le jeton qui vous a été remis. Il n’est envoyé qu’une fois, ici ; les pages utilisent ensuite une session de ce navigateur, qui prend fin quand vous vous déconnectez, après 30 minutes sans activité, après 12 heures, ou quand le jeton est révoqué.</p>
+<p class="muted" lang="en">Sign in with the API token you were given.</p>
 ${error}<form method="post" action="/signin" class="signin" autocomplete="off">
-<label for="token">Token</label>
+<label for="token">Jeton <span lang="en">(token)</span></label>
 <input id="token" name="token" type="password" required spellcheck="false" autocapitalize="off" autofocus${form.error === undefined ? '' : ' aria-invalid="true"'}>
 <input type="hidden" name="next" value="${escapeHtml(form.next)}">
-<button type="submit">Sign in</button>
-</form>${form.sso === undefined ? '' : `\n<p><a class="sso" href="/signin/oidc${form.next === '' ? '' : `?next=${encodeURIComponent(form.next)}`}">Sign in with ${escapeHtml(form.sso)}</a></p>`}`,
+<button type="submit">Se connecter</button>
+</form>${form.sso === undefined ? '' : `\n<p><a class="sso" href="/signin/oidc${form.next === '' ? '' : `?next=${encodeURIComponent(form.next)}`}">Se connecter avec ${escapeHtml(form.sso)}</a></p>`}`,
+    'fr',
   );
 }
 

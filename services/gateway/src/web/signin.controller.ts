@@ -14,9 +14,9 @@ import { WebErrorCode } from './web-error-codes.js';
 import { WebPageFilter } from './web-page.filter.js';
 
 const refusals: Readonly<Record<TokenRefusal, string>> = {
-  unknown: 'This token is not known. Check that it was pasted whole.',
-  revoked: 'This token was revoked. Ask an administrator for a new one.',
-  expired: 'This token has expired. Ask an administrator for a new one.',
+  unknown: 'Ce jeton n’est pas connu : vérifiez qu’il a été collé en entier.',
+  revoked: 'Ce jeton a été révoqué : demandez-en un nouveau à votre administrateur.',
+  expired: 'Ce jeton a expiré : demandez-en un nouveau à votre administrateur.',
 };
 
 /** The fields of the sign-in form (`application/x-www-form-urlencoded`). */
@@ -74,7 +74,7 @@ export class SigninController {
     const raw = field(body, 'token');
     const token = typeof raw === 'string' ? raw.trim() : '';
     if (token === '') {
-      sendHtml(response, 401, signinPage({ next, error: { code: WebErrorCode.SigninTokenMissing, message: 'Paste your token to sign in.' }, ...this.ssoLink() }));
+      sendHtml(response, 401, signinPage({ next, error: { code: WebErrorCode.SigninTokenMissing, message: 'Collez votre jeton pour vous connecter.' }, ...this.ssoLink() }));
       return;
     }
     // Thrown, the refusal becomes the filter's page with its code and Retry-After.

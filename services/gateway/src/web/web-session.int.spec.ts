@@ -103,9 +103,9 @@ describe('signing in', () => {
     const { id, token } = await gw.issueToken('supervisor');
     await gw.call(`/api/v1/admin/tokens/${id}`, { method: 'DELETE', token: gw.adminToken });
     for (const [bad, code, words] of [
-      ['rls_not_a_token', 'SIGNIN.TOKEN_REFUSED', 'not known'],
-      [token, 'SIGNIN.TOKEN_REFUSED', 'revoked'],
-      ['   ', 'SIGNIN.TOKEN_MISSING', 'Paste your token'],
+      ['rls_not_a_token', 'SIGNIN.TOKEN_REFUSED', 'n’est pas connu'],
+      [token, 'SIGNIN.TOKEN_REFUSED', 'révoqué'],
+      ['   ', 'SIGNIN.TOKEN_MISSING', 'Collez votre jeton'],
     ] as const) {
       const response = await signinForm(bad, '/dashboard');
       expect(response.status).toBe(401);
