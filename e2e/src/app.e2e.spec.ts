@@ -3,7 +3,7 @@ import { buildActeArchive } from '@relais/actes';
 import { pesAllerBuffer, pesAllerShapes, PES_SAMPLE } from '@relais/pes/testing';
 import { minimalPdf } from '@relais/testing';
 import type { Browser, Page } from 'playwright-core';
-import { browserMissing, launchChromium, watchPage } from './browser.js';
+import { accessibilityFaults, browserMissing, launchChromium, watchPage } from './browser.js';
 import { acteMetadata, Client, type TestCollectivite, type TransmissionBody } from './client.js';
 import { eventually, startPlatform, type Platform } from './platform.js';
 
@@ -104,6 +104,16 @@ describeWithBrowser('the collectivités’ web app', () => {
       // The field in fault has the focus, and its error is announced with it.
       expect(await page.locator(':focus').getAttribute('id')).toBe('numeroInterne');
       expect(await page.getAttribute('#numeroInterne', 'aria-describedby')).toContain('numeroInterne-error');
+      expect(await accessibilityFaults(page)).toEqual([]);
+      // The check sees what it looks for: pale text and a control with no name, added to the page.
+      await page.evaluate(`(() => {
+        const pale = document.createElement('p');
+        pale.textContent = 'Texte trop pâle';
+        pale.style.color = '#bbbbbb';
+        const unnamed = document.createElement('input');
+        document.querySelector('main').prepend(pale, unnamed);
+      })()`);
+      expect((await accessibilityFaults(page)).map((fault) => fault.rule).sort()).toEqual(['contrast', 'label']);
       expect(posted).toBe(0);
     } finally {
       await context.close();
@@ -195,6 +205,8 @@ describeWithBrowser('the collectivités’ web app, beyond the acte form', () =>
       await exchange.locator('.replies li[data-code="3-2"]').waitFor({ timeout: 30_000 });
       const options = await page.locator('#reply-1-code option').evaluateAll((all) => all.map((o) => (o as unknown as { value: string }).value));
       expect(options).toEqual(['3-4', '3-3']);
+      // Every control named, every text readable (WCAG AA contrast), the letter and its form included.
+      expect(await accessibilityFaults(page)).toEqual([]);
 
       // Sent without its document: refused under the field, nothing posted.
       let posted = 0;
@@ -270,6 +282,7 @@ describeWithBrowser('the collectivités’ web app, beyond the acte form', () =>
       await page.setInputFiles('#archive', { name: 'acte.pdf', mimeType: 'application/pdf', buffer: Buffer.from(minimalPdf('pas une archive')) });
       await page.click('#archive-send');
       await page.locator('#archive-error', { hasText: 'fichier .tar.gz' }).waitFor();
+      expect(await accessibilityFaults(page)).toEqual([]);
       expect(await page.getAttribute('#archive', 'aria-invalid')).toBe('true');
       expect(posted).toBe(0);
 
@@ -300,6 +313,7 @@ describeWithBrowser('the collectivités’ web app, beyond the acte form', () =>
       expect(await refused.count()).toBeGreaterThan(0);
       expect(await refused.first().textContent()).toMatch(/(Bordereau n° \S+ \(exercice \d{4}\)|Pièce justificative \S+)Refusé.+\([A-Z][A-Z_.0-9]+\)/);
       expect(await page.locator('#outcomes tbody tr', { hasText: /Bordereau n°/ }).count()).toBe(3);
+      expect(await accessibilityFaults(page)).toEqual([]);
       expect(posted).toBe(2);
       expect(trouble.all()).toEqual([]);
     } finally {
@@ -332,6 +346,7 @@ describeWithBrowser('the collectivités’ web app, beyond the acte form', () =>
       await page.fill('#user-name', 'Agent d’accueil');
       await page.click('#user-form button[type="submit"]');
       await page.locator('#user-email-error', { hasText: 'adresse électronique valide' }).waitFor();
+      expect(await accessibilityFaults(page)).toEqual([]);
 
       await page.fill('#user-email', 'accueil@mairie-212102313.example.org');
       await page.click('#user-form button[type="submit"]');
