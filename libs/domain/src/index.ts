@@ -23,6 +23,7 @@ export {
   replyReceiptCodes,
 } from './transmission/transmission.values.js';
 export type * from './transmission/transmission.events.js';
+export { prefectureMessageTypeOf, prefectureMessageTypes, transmissionStatuses, type PrefectureMessageType } from './transmission/prefecture-messages.js';
 export type * from './transmission/transmission.commands.js';
 export { TransmissionError, TransmissionErrorCode } from './transmission/transmission.errors.js';
 export {

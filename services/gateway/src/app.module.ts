@@ -11,6 +11,11 @@ import { OidcController } from './oidc/oidc.controller.js';
 import { CollectiviteAdminController, UsersAdminController } from './users/users.controller.js';
 import { UserRepository } from './users/user.repository.js';
 import { UsersService } from './users/users.service.js';
+import { NoticesController } from './notices/notices.controller.js';
+import { NoticePreferencesRepository } from './notices/notice-preferences.repository.js';
+import { GroupsAdminController } from './groups/groups.controller.js';
+import { GroupRepository } from './groups/group.repository.js';
+import { GroupsService } from './groups/groups.service.js';
 import { AdminController } from './admin/admin.controller.js';
 import { ArchiveImportController } from './archive-import/archive-import.controller.js';
 import { AuditController } from './audit/audit.controller.js';
@@ -87,6 +92,8 @@ export class AppModule {
         TokensController,
         UsersAdminController,
         CollectiviteAdminController,
+        NoticesController,
+        GroupsAdminController,
         ActesController,
         AnnulationController,
         ExchangesController,
@@ -116,6 +123,9 @@ export class AppModule {
         TokenRepository,
         UserRepository,
         UsersService,
+        NoticePreferencesRepository,
+        GroupRepository,
+        GroupsService,
         AuthFailureLimiter,
         AdminBootstrapService,
         IdempotencyRepository,

@@ -268,6 +268,13 @@ export class AccessFixtures {
 
 const json = (body: unknown): Pick<MatrixRequest, 'body' | 'headers'> => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
+/** A new group of collectivités holding A, made by the administrator; its id. */
+async function group(f: AccessFixtures): Promise<string> {
+  const response = await f.gw.call('/api/v1/admin/groups', { method: 'POST', token: f.gw.adminToken, ...json({ name: `Groupe ${String(f.nextNumber())}`, sirens: [f.sirenA] }) });
+  if (response.status !== 201) throw new Error(`creating a group: ${response.status}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
 /** Whether `identity` is let in by the table on `route` (used to spend fresh fixtures only where a call will succeed). */
 type Builder = (f: AccessFixtures, identity: Identity, allowed: boolean) => Promise<MatrixRequest> | MatrixRequest;
 
@@ -294,6 +301,9 @@ export const REQUESTS: Readonly<Record<string, Builder>> = {
   'GET /api/v1/admin/users': (f) => ({ method: 'GET', path: `/api/v1/admin/users?siren=${f.sirenA}` }),
   'DELETE /api/v1/admin/users/{id}': async (f) => ({ method: 'DELETE', path: `/api/v1/admin/users/${await f.user()}` }),
   'POST /api/v1/admin/users/{id}/tokens': async (f) => ({ method: 'POST', path: `/api/v1/admin/users/${await f.user()}/tokens`, ...json({}) }),
+  'POST /api/v1/admin/groups': (f) => ({ method: 'POST', path: '/api/v1/admin/groups', ...json({ name: 'Matrice', sirens: [f.sirenA] }) }),
+  'GET /api/v1/admin/groups': () => ({ method: 'GET', path: '/api/v1/admin/groups' }),
+  'PUT /api/v1/admin/groups/{id}/members': async (f) => ({ method: 'PUT', path: `/api/v1/admin/groups/${await group(f)}/members`, ...json({ sirens: [f.sirenA, f.sirenB] }) }),
   // No identity of the matrix administers a collectivité (collectivité A and B are plain tokens): every cell is refused.
   'GET /api/v1/collectivite/users': () => ({ method: 'GET', path: '/api/v1/collectivite/users' }),
   'POST /api/v1/collectivite/users': (f) => ({
@@ -305,6 +315,9 @@ export const REQUESTS: Readonly<Record<string, Builder>> = {
   'POST /api/v1/collectivite/users/{id}/tokens': async (f) => ({ method: 'POST', path: `/api/v1/collectivite/users/${await f.user()}/tokens`, ...json({}) }),
   'GET /api/v1/collectivite/tokens': () => ({ method: 'GET', path: '/api/v1/collectivite/tokens' }),
   'DELETE /api/v1/collectivite/tokens/{id}': async (f) => ({ method: 'DELETE', path: `/api/v1/collectivite/tokens/${(await f.gw.issueToken('collectivite', f.sirenA)).id}` }),
+  // No identity of the matrix is a named user: every cell is refused (AUTH.NOT_A_USER), and nothing is saved.
+  'GET /api/v1/users/me/notices': () => ({ method: 'GET', path: '/api/v1/users/me/notices' }),
+  'PUT /api/v1/users/me/notices': () => ({ method: 'PUT', path: '/api/v1/users/me/notices', ...json({ statuses: ['failed'], messageTypes: ['1-3'] }) }),
   'GET /signin/oidc': () => ({ method: 'GET', path: '/signin/oidc' }),
   'GET /signin/oidc/callback': () => ({ method: 'GET', path: '/signin/oidc/callback?code=x&state=y' }),
   'GET /api/v1/admin/tokens': (f) => ({ method: 'GET', path: `/api/v1/admin/tokens?siren=${f.sirenA}` }),

@@ -7,6 +7,9 @@ import { NotificationController } from './deliveries/notification.controller.js'
 import { NotificationHandler } from './deliveries/notification.handler.js';
 import { WebhookPresence } from './deliveries/webhook-presence.js';
 import { NotifierReadiness } from './notifier.readiness.js';
+import { NoticeController } from './notices/notice.controller.js';
+import { NoticeHandler } from './notices/notice.handler.js';
+import { NoticeSender } from './notices/notice-sender.js';
 import { NotifierResources } from './notifier.resources.js';
 import { PesRetourNotificationController } from './pes-retours/pes-retour-notification.controller.js';
 import { PesRetourNotificationHandler } from './pes-retours/pes-retour-notification.handler.js';
@@ -17,7 +20,8 @@ export type MessagingOverrides = Pick<MessagingModuleOptions, 'streamLimits' | '
 
 /**
  * The notifier process: its checked settings, JetStream, the consumers of transmission events and of
- * PES_Retour arrivals, the outbox of deliveries and its sender.
+ * PES_Retour arrivals, the outbox of deliveries and its sender, the stuck-transmission alerts, and the
+ * named users' e-mail notices (their consumer, outbox and sender).
  */
 @Module({})
 export class AppModule {
@@ -38,6 +42,9 @@ export class AppModule {
         PesRetourNotificationController,
         NotifierReadiness,
         StuckAlertService,
+        NoticeSender,
+        NoticeHandler,
+        NoticeController,
       ],
     };
   }

@@ -28,11 +28,23 @@ export interface StuckAlertConfig extends StuckAlertSettings {
   readonly smtpUrl: string;
 }
 
+/** E-mail notices to named users about the transmissions they follow: on whenever an SMTP server is set. */
+export interface NoticeConfig {
+  /** `RELAIS_SMTP_URL`, as for the alerts. */
+  readonly smtpUrl: string;
+  /** The sender (`RELAIS_MAIL_FROM`). */
+  readonly from: string;
+  /** Where the platform's pages answer, for the link in each e-mail (`RELAIS_PUBLIC_URL`, `http://localhost:3000`), without a trailing slash. */
+  readonly publicUrl: string;
+}
+
 /** The notifier's settings, read and checked once at start-up. */
 export interface NotifierConfig extends ServiceConfig {
   readonly delivery: DeliverySettings;
   /** Undefined: no e-mail alerts (RELAIS_SMTP_URL or RELAIS_STUCK_ALERT_TO unset). */
   readonly stuckAlerts?: StuckAlertConfig;
+  /** Undefined: no e-mail notices (RELAIS_SMTP_URL unset); none is queued. */
+  readonly notices?: NoticeConfig;
 }
 
 const ADDRESS = /^[^\s@<>,;]+@[^\s@<>,;]+$/;
@@ -48,6 +60,15 @@ function readStuckAlerts(settings: SettingsReader): StuckAlertConfig | undefined
   if (smtp !== undefined && !/^smtps?:\/\//.test(smtp)) settings.problem('RELAIS_SMTP_URL must be smtp://host:port or smtps://host:port');
   if (smtp === undefined || to.length === 0) return undefined;
   return { smtpUrl: smtp, to, from, afterMs, scanMs };
+}
+
+/** The notices' settings; undefined when no SMTP server is configured. RELAIS_SMTP_URL and RELAIS_MAIL_FROM are checked with the alerts'. */
+function readNotices(settings: SettingsReader): NoticeConfig | undefined {
+  const smtp = settings.text('RELAIS_SMTP_URL');
+  const from = settings.text('RELAIS_MAIL_FROM', 'relais@localhost');
+  const publicUrl = settings.url('RELAIS_PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']).replace(/\/+$/, '');
+  if (smtp === undefined) return undefined;
+  return { smtpUrl: smtp, from, publicUrl };
 }
 
 /** The defaults of {@link DeliverySettings}. */
@@ -79,6 +100,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     settings.problem(`NOTIFIER_RETRY_MAX_MS (${delivery.retryMaxMs}) must not be below NOTIFIER_RETRY_INITIAL_MS (${delivery.retryInitialMs})`);
   }
   const stuckAlerts = readStuckAlerts(settings);
+  const notices = readNotices(settings);
   settings.done();
-  return { ...service, delivery, ...(stuckAlerts && { stuckAlerts }) };
+  return { ...service, delivery, ...(stuckAlerts && { stuckAlerts }), ...(notices && { notices }) };
 }

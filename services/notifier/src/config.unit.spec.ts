@@ -44,4 +44,12 @@ describe('the notifier’s settings', () => {
       /RELAIS_STUCK_AFTER_MINUTES.*\n.*not-an-address is not an e-mail address.*\n.*RELAIS_SMTP_URL must be smtp/s,
     );
   });
+
+  it('e-mails named users the notices they chose whenever an SMTP server is set, linking to RELAIS_PUBLIC_URL', () => {
+    expect(readConfig({}).notices).toBeUndefined();
+    expect(readConfig({ RELAIS_SMTP_URL: 'smtp://127.0.0.1:25' }).notices).toEqual({ smtpUrl: 'smtp://127.0.0.1:25', from: 'relais@localhost', publicUrl: 'http://localhost:3000' });
+    const env = { RELAIS_SMTP_URL: 'smtps://mail.gip.example.org:465', RELAIS_MAIL_FROM: 'relais@gip.example.org', RELAIS_PUBLIC_URL: 'https://relais.gip.example.org/' };
+    expect(readConfig(env).notices).toEqual({ smtpUrl: 'smtps://mail.gip.example.org:465', from: 'relais@gip.example.org', publicUrl: 'https://relais.gip.example.org' });
+    expect(() => readConfig({ RELAIS_PUBLIC_URL: 'ftp://relais.gip.example.org' })).toThrow(/RELAIS_PUBLIC_URL must use http: or https:/);
+  });
 });

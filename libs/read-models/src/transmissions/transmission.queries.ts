@@ -36,6 +36,8 @@ export async function getTransmission(
 /** Filters and position of a page of `listTransmissions`. */
 export interface ListTransmissionsQuery {
   readonly siren?: string;
+  /** Any of these collectivités' (a group administrator follows several). */
+  readonly sirens?: readonly string[];
   readonly status?: TransmissionStatus;
   readonly kind?: TransmissionKind;
   /** 1 to MAX_PAGE_SIZE. */
@@ -70,6 +72,7 @@ export async function listTransmissions(
     conditions.push(sql(params.length - values.length + 1));
   };
   if (query.siren !== undefined) where((n) => `siren = $${n}`, query.siren);
+  if (query.sirens !== undefined) where((n) => `siren = ANY($${n}::text[])`, query.sirens);
   if (query.status !== undefined) where((n) => `status = $${n}`, query.status);
   if (query.kind !== undefined) where((n) => `kind = $${n}`, query.kind);
   if (query.after !== undefined) {

@@ -11,6 +11,11 @@ export interface Principal {
   readonly userId?: string;
   /** A user administering the users and tokens of their collectivité. */
   readonly collectiviteAdmin?: boolean;
+  /**
+   * A group administrator's (a user of the collectivite role with a group): their own SIREN and their
+   * group's members, read at each request. Reads accept any of them; writes stay with `siren`.
+   */
+  readonly followedSirens?: readonly string[];
 }
 
 /** A request once the guard has authenticated it. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queryable } from '@relais/event-store';
 import type pg from 'pg';
+import { GROUP_SIRENS_SQL, principalGroup } from '../groups/followed-sirens.js';
 import { PG_POOL } from '../tokens.js';
 import type { Principal } from './principal.js';
 import { generateToken, hashToken, isRole, sameHash, type Role } from './token.js';
@@ -42,6 +43,8 @@ export interface TokenInfo {
 /** Which tokens to list. */
 export interface TokenFilter {
   readonly siren?: string;
+  /** Any of these collectivités' (a group administrator's). */
+  readonly sirens?: readonly string[];
   readonly role?: Role;
   readonly state?: TokenState;
   readonly limit: number;
@@ -110,6 +113,7 @@ interface TokenRow {
   expired: boolean;
   user_id: string | null;
   collectivite_admin: boolean | null;
+  group_sirens: string[] | null;
 }
 
 /** How often, at most, a token's `last_used_at` is written: a write per request would double the load. */
@@ -158,10 +162,11 @@ export class TokenRepository {
   async list(filter: TokenFilter): Promise<TokenInfo[]> {
     const { rows } = await this.pool.query<InfoRow>(
       `SELECT * FROM (SELECT ${INFO_COLUMNS} FROM api_tokens t
-                       WHERE ($1::text IS NULL OR t.siren = $1) AND ($2::text IS NULL OR t.role = $2)) listed
+                       WHERE ($1::text IS NULL OR t.siren = $1) AND ($2::text IS NULL OR t.role = $2)
+                         AND ($5::text[] IS NULL OR t.siren = ANY($5::text[]))) listed
         WHERE $3::text IS NULL OR state = $3
         ORDER BY created_at DESC, id LIMIT $4`,
-      [filter.siren ?? null, filter.role ?? null, filter.state ?? null, filter.limit],
+      [filter.siren ?? null, filter.role ?? null, filter.state ?? null, filter.limit, filter.sirens ?? null],
     );
     return rows.map(infoOf);
   }
@@ -222,7 +227,7 @@ export class TokenRepository {
     const hash = hashToken(token);
     const { rows } = await this.pool.query<TokenRow>(
       `SELECT t.id, t.role, t.siren, t.token_hash, t.revoked_at IS NOT NULL AS revoked,
-              (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired, t.user_id, u.collectivite_admin
+              (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired, t.user_id, u.collectivite_admin, ${GROUP_SIRENS_SQL}
          FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`,
       [hash],
     );
@@ -231,7 +236,13 @@ export class TokenRepository {
     if (row.revoked) return 'revoked';
     if (row.expired) return 'expired';
     this.touch(row.id);
-    return { tokenId: row.id, role: row.role, siren: row.siren ?? undefined, ...principalUser(row.user_id, row.collectivite_admin) };
+    return {
+      tokenId: row.id,
+      role: row.role,
+      siren: row.siren ?? undefined,
+      ...principalUser(row.user_id, row.collectivite_admin),
+      ...principalGroup(row.siren, row.group_sirens),
+    };
   }
 
   /** Revokes a token; false when there is no such token. Revoking twice keeps the first date. */

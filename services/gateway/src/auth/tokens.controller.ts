@@ -24,11 +24,15 @@ export class TokensController {
   ) {}
 
   @Get()
-  async current(@CurrentPrincipal() principal: Principal): Promise<TokenInfo & { collectiviteAdmin?: true }> {
+  async current(@CurrentPrincipal() principal: Principal): Promise<TokenInfo & { collectiviteAdmin?: true; followedSirens?: readonly string[] }> {
     const info = await this.tokens.describe(principal.tokenId);
     if (info === undefined) throw ApiError.of(404, GatewayErrorCode.TokenNotFound, 'The token was removed');
-    // The web app shows the users-and-tokens section to a collectivité's administrators.
-    return principal.collectiviteAdmin === true ? { ...info, collectiviteAdmin: true } : info;
+    // The web app shows the users-and-tokens section to a collectivité's administrators, and a group administrator's collectivités.
+    return {
+      ...info,
+      ...(principal.collectiviteAdmin === true ? { collectiviteAdmin: true as const } : {}),
+      ...(principal.followedSirens === undefined ? {} : { followedSirens: principal.followedSirens }),
+    };
   }
 
   @Post('rotate')

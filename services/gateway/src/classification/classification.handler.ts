@@ -7,6 +7,7 @@ import { checkIdempotencyKey, idempotencyScope } from '../actes/idempotent-submi
 import { actorOf, type Principal } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
+import { mayRead } from '../groups/followed-sirens.js';
 import { CLASSIFICATION_CATALOGUES } from '../tokens.js';
 import type { ClassificationCatalogues } from '@relais/service-kit';
 import { classificationView, requestStatus, type ClassificationView, type RequestStatus } from './classification-view.js';
@@ -64,14 +65,18 @@ export class ClassificationHandler {
   }
 }
 
-/** The SIREN a call is about: a collectivité's own; the one named by the other roles, required and 9 digits. */
+/**
+ * The SIREN a call is about: a collectivité's own (reading, a group administrator may name one it
+ * follows; asking stays with its own); the one named by the other roles, required and 9 digits.
+ */
 function targetSiren(principal: Principal, named: unknown, source: SirenSource): string {
   const code = source === 'query' ? GatewayErrorCode.InvalidQuery : GatewayErrorCode.InvalidBody;
   if (named !== undefined && (typeof named !== 'string' || !SIREN_REGEX.test(named))) throw ApiError.of(400, code, 'siren must be 9 digits', 'siren');
   if (principal.role === 'collectivite') {
     const own = principal.siren ?? '';
-    if (named !== undefined && named !== own) throw notRegistered(named);
-    return own;
+    if (named === undefined) return own;
+    if (source === 'query' ? !mayRead(principal, named) : named !== own) throw notRegistered(named);
+    return named;
   }
   if (named === undefined) throw ApiError.of(400, code, 'siren is required: the collectivité whose classification it is', 'siren');
   return named;

@@ -6,6 +6,7 @@ import { loadCollectivite, transmissionStreamId } from '@relais/service-kit';
 import { acknowledgmentReceipt, isStampError, stampActe, StampErrorCode } from '@relais/stamp';
 import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
+import { mayRead } from '../groups/followed-sirens.js';
 import { isTransmissionId, notFound } from '../transmissions/transmissions.reader.js';
 import { acknowledgedActe, documentName, receiptFacts, stampFacts, type AcknowledgedActe } from './document-facts.js';
 
@@ -18,8 +19,9 @@ export interface MadeDocument {
 /**
  * The documents of an acknowledged acte, made on demand from the event log and the blob store (both
  * are deterministic in what they print, so nothing is kept): the stamped acte and the bordereau
- * d'acquittement. Visibility is the transmission's: a collectivité sees only its own (another's id
- * answers 404 TRANSMISSION.NOT_FOUND, as an unknown one), supervisors and auditors all.
+ * d'acquittement. Visibility is the transmission's: a collectivité sees only its own (a group
+ * administrator, those of every collectivité they follow; another's id answers 404
+ * TRANSMISSION.NOT_FOUND, as an unknown one), supervisors and auditors all.
  */
 export class ActeDocuments {
   constructor(
@@ -58,8 +60,7 @@ export class ActeDocuments {
     if (!isTransmissionId(id)) throw notFound(id);
     const events = (await this.store.readStream(transmissionStreamId(id))).map((stored) => fromStored(stored.type, stored.data));
     const received = events.find((event) => event.type === 'TransmissionReceived');
-    const siren = principal.role === 'collectivite' ? (principal.siren ?? '') : undefined;
-    if (received === undefined || (siren !== undefined && received.data.siren !== siren)) throw notFound(id);
+    if (received === undefined || !mayRead(principal, received.data.siren)) throw notFound(id);
     return events;
   }
 

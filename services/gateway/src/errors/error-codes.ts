@@ -55,6 +55,16 @@ export const GatewayErrorCode = {
   UserEmailTaken: 'USER.EMAIL_TAKEN',
   UserDisabled: 'USER.DISABLED',
   NotCollectiviteAdmin: 'AUTH.NOT_COLLECTIVITE_ADMIN',
+  /** A per-person call (`/api/v1/users/me/…`) with a token issued to no named user (403). */
+  NotAUser: 'AUTH.NOT_A_USER',
+  /** `statuses[i]` of the notice preferences is no transmission status (422). */
+  NoticeUnknownStatus: 'NOTICES.UNKNOWN_STATUS',
+  /** `messageTypes[i]` of the notice preferences is no message type of the préfecture (422). */
+  NoticeUnknownMessageType: 'NOTICES.UNKNOWN_MESSAGE_TYPE',
+  /** No group of collectivités with this id (404 on its path, 422 naming `groupId` in a user's body). */
+  GroupNotFound: 'GROUP.NOT_FOUND',
+  /** Only a collectivité's user (of their own body's SIREN) administers a group. */
+  GroupCollectiviteOnly: 'GROUP.COLLECTIVITE_ONLY',
   TokenAlreadyRotated: 'TOKEN.ALREADY_ROTATED',
   FileNotFound: 'FILE.NOT_FOUND',
   PesRetourNotFound: 'PES_RETOUR.NOT_FOUND',

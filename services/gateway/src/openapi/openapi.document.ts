@@ -6,7 +6,9 @@ import { classificationOpenApiPaths } from '../classification/classification.ope
 import { deadLettersOpenApiPaths } from '../dead-letters/dead-letters.openapi.js';
 import { documentsOpenApiPaths } from '../documents/documents.openapi.js';
 import { exchangeSchemas, exchangesOpenApiPaths } from '../exchanges/exchanges.openapi.js';
+import { groupSchemas, groupsOpenApiPaths } from '../groups/groups.openapi.js';
 import { metricsOpenApiPaths } from '../metrics/metrics.openapi.js';
+import { noticeSchemas, noticesOpenApiPaths } from '../notices/notices.openapi.js';
 import { PES_FIELD_DESCRIPTION, pesOpenApiPaths, pesSchemas } from '../pes/pes.openapi.js';
 import { auditOpenApiPaths } from '../audit/audit.openapi.js';
 import { personalDataOpenApiPaths } from '../personal-data/personal-data.openapi.js';
@@ -94,13 +96,23 @@ const schemas = {
       role: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] },
       siren: { type: 'string', pattern: '^[0-9]{9}$', description: 'Required for (and only for) the collectivite role' },
       collectiviteAdmin: { type: 'boolean', description: 'Administers the users and tokens of their collectivité' },
+      groupId: {
+        type: 'string',
+        format: 'uuid',
+        description: 'Makes a collectivite user a group administrator: they read the transmissions of every member of the group (and, with collectiviteAdmin, administer their users and tokens)',
+      },
     },
   },
   NewCollectiviteUser: {
     type: 'object',
     required: ['email', 'name'],
     additionalProperties: false,
-    properties: { email: { type: 'string' }, name: { type: 'string', minLength: 1, maxLength: 200 }, collectiviteAdmin: { type: 'boolean' } },
+    properties: {
+      email: { type: 'string' },
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      collectiviteAdmin: { type: 'boolean' },
+      siren: { type: 'string', pattern: '^[0-9]{9}$', description: 'A group administrator: which followed collectivité the user belongs to (default: their own)' },
+    },
   },
   User: {
     type: 'object',
@@ -112,6 +124,7 @@ const schemas = {
       role: { enum: ['admin', 'collectivite', 'supervisor', 'auditor'] },
       siren: { type: 'string' },
       collectiviteAdmin: { type: 'boolean' },
+      groupId: { type: 'string', format: 'uuid', description: 'The group a group administrator follows' },
       createdAt: { type: 'string', format: 'date-time' },
       disabledAt: { type: 'string', format: 'date-time' },
     },
@@ -160,6 +173,11 @@ const schemas = {
       replacedBy: { type: 'string', format: 'uuid' },
       userId: { type: 'string', format: 'uuid', description: 'The named user the token was issued to' },
       collectiviteAdmin: { const: true, description: 'GET /api/v1/tokens/current only: the caller administers the users and tokens of their collectivité' },
+      followedSirens: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'GET /api/v1/tokens/current only, for a group administrator: their own SIREN and their group’s members, whose transmissions they read',
+      },
     },
   },
   IssuedToken: {
@@ -236,6 +254,8 @@ const schemas = {
   },
   ...exchangeSchemas,
   ...pesSchemas,
+  ...groupSchemas,
+  ...noticeSchemas,
   TransmissionPage: {
     type: 'object',
     required: ['items'],
@@ -362,7 +382,7 @@ export const openApiDocument = {
           '201': json('Created', ref('User')),
           '400': errorResponse('A field is malformed (REQUEST.INVALID_BODY)'),
           '409': errorResponse('The address is taken (USER.EMAIL_TAKEN)'),
-          '422': errorResponse('TOKEN.SIREN_REQUIRED, TOKEN.SIREN_NOT_ALLOWED, COLLECTIVITE.NOT_FOUND'),
+          '422': errorResponse('TOKEN.SIREN_REQUIRED, TOKEN.SIREN_NOT_ALLOWED, COLLECTIVITE.NOT_FOUND, GROUP.NOT_FOUND (groupId), GROUP.COLLECTIVITE_ONLY'),
           ...common,
         },
       },
@@ -395,7 +415,8 @@ export const openApiDocument = {
     },
     '/api/v1/collectivite/users': {
       get: {
-        summary: 'The collectivité’s users (its administrators)',
+        summary: 'The collectivité’s users (its administrators; a group administrator’s: every followed collectivité’s)',
+        parameters: [{ name: 'siren', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9]{9}$' }, description: 'A group administrator: one of the collectivités followed (another answers 404 COLLECTIVITE.NOT_FOUND)' }],
         responses: {
           '200': json('The users', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('User') } } }),
           ...common,
@@ -408,6 +429,7 @@ export const openApiDocument = {
         responses: {
           '201': json('Created', ref('User')),
           '409': errorResponse('The address is taken (USER.EMAIL_TAKEN)'),
+          '422': errorResponse('siren names a collectivité the administrator does not administer (COLLECTIVITE.NOT_FOUND)'),
           ...common,
           '403': errorResponse('Not an administrator of the collectivité (AUTH.NOT_COLLECTIVITE_ADMIN)'),
         },
@@ -435,7 +457,8 @@ export const openApiDocument = {
     },
     '/api/v1/collectivite/tokens': {
       get: {
-        summary: 'The collectivité’s tokens with their state and last use, never their secrets (its administrators)',
+        summary: 'The collectivité’s tokens with their state and last use, never their secrets (its administrators; a group administrator’s: every followed collectivité’s)',
+        parameters: [{ name: 'siren', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9]{9}$' }, description: 'A group administrator: one of the collectivités followed (another answers 404 COLLECTIVITE.NOT_FOUND)' }],
         responses: { '200': json('The tokens', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('TokenInfo') } } }), ...common },
       },
     },
@@ -591,9 +614,15 @@ export const openApiDocument = {
     },
     '/api/v1/transmissions': {
       get: {
-        summary: 'List transmissions, newest first (a collectivité: its own)',
+        summary: 'List transmissions, newest first (a collectivité: its own; a group administrator: every collectivité followed)',
         'x-roles': following,
         parameters: [
+          {
+            name: 'siren',
+            in: 'query',
+            schema: { type: 'string', pattern: '^[0-9]{9}$' },
+            description: 'One collectivité’s only (a collectivité: one it follows, another answers 404 COLLECTIVITE.NOT_FOUND)',
+          },
           { name: 'status', in: 'query', schema: schemas.Transmission.properties.status },
           { name: 'kind', in: 'query', schema: { enum: ['acte', 'pes'] } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
@@ -602,6 +631,7 @@ export const openApiDocument = {
         responses: {
           '200': json('A page', ref('TransmissionPage')),
           '400': errorResponse('REQUEST.INVALID_QUERY, TRANSMISSIONS.INVALID_CURSOR, TRANSMISSIONS.INVALID_LIMIT'),
+          '404': errorResponse('siren names a collectivité the caller does not follow (COLLECTIVITE.NOT_FOUND)'),
           ...common,
         },
       },
@@ -672,6 +702,8 @@ export const openApiDocument = {
     ...metricsOpenApiPaths,
     ...personalDataOpenApiPaths,
     ...deadLettersOpenApiPaths,
+    ...groupsOpenApiPaths,
+    ...noticesOpenApiPaths,
     '/api/v1/webhooks': {
       post: {
         summary:

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
+import { followedSirens, mayRead } from '../groups/followed-sirens.js';
 import { PG_POOL } from '../tokens.js';
 
 /** One PES_Retour as `GET /api/v1/pes/retours` lists it. */
@@ -32,8 +33,8 @@ export function pesRetourItem(retour: PesRetour): PesRetourItem {
 
 /**
  * What the PES_Retour calls read, from the event log (`pesretours-<siren>` streams, API.md: delivered
- * to the collectivité whose SIRET they name). A collectivité sees only its own; supervisors and
- * auditors name the collectivité. Another's retour answers exactly as an unknown one (404).
+ * to the collectivité whose SIRET they name). A collectivité sees only its own (a group administrator,
+ * those of every collectivité they follow); supervisors and auditors name the collectivité. Another's retour answers exactly as an unknown one (404).
  */
 @Injectable()
 export class PesRetoursReader {
@@ -60,13 +61,14 @@ export class PesRetoursReader {
     const data = rows[0]?.data;
     if (data === undefined) throw missing;
     const retour = pesRetourFromData(data);
-    if (principal.role === 'collectivite' && retour.siren !== principal.siren) throw missing;
+    if (!mayRead(principal, retour.siren)) throw missing;
     return retour;
   }
 
   /**
-   * Whose retours are listed: a collectivité's own (`siren`, when given, must be its own), or for a
-   * supervisor or an auditor the registered collectivité `siren` names.
+   * Whose retours are listed: a collectivité's own (`siren`, when given, must be its own or, for a
+   * group administrator, one it follows), or for a supervisor or an auditor the registered
+   * collectivité `siren` names.
    */
   private async sirenOf(principal: Principal, sirenParam: unknown): Promise<string> {
     if (sirenParam !== undefined && (typeof sirenParam !== 'string' || !SIREN.test(sirenParam))) {
@@ -74,9 +76,8 @@ export class PesRetoursReader {
     }
     const notFound = (siren: string) => ApiError.of(404, GatewayErrorCode.CollectiviteNotFound, `No collectivité ${siren}`, 'siren');
     if (principal.role === 'collectivite') {
-      const own = principal.siren ?? '';
-      if (sirenParam !== undefined && sirenParam !== own) throw notFound(sirenParam);
-      return own;
+      if (sirenParam !== undefined && !followedSirens(principal).includes(sirenParam)) throw notFound(sirenParam);
+      return sirenParam ?? principal.siren ?? '';
     }
     if (sirenParam === undefined) throw ApiError.of(400, GatewayErrorCode.InvalidQuery, 'siren is required: whose PES_Retour files to list', 'siren');
     if ((await loadCollectivite(this.store, sirenParam)) === undefined) throw notFound(sirenParam);

@@ -81,6 +81,8 @@ const COLLECTIVITE_ADMIN_ROUTES = [
   'GET /api/v1/collectivite/tokens',
   'DELETE /api/v1/collectivite/tokens/{id}',
 ] as const;
+/** The routes of a named user's e-mail notices. */
+const NOTICES_ROUTES = ['GET /api/v1/users/me/notices', 'PUT /api/v1/users/me/notices'] as const;
 /** Collectivité B asking for one of A's transmissions, files or retours: as if it did not exist. */
 const HIDDEN_FROM_B = { collectiviteB: 404 } as const;
 
@@ -101,8 +103,14 @@ export const ACCESS_TABLE: readonly AccessRule[] = [
   api('GET /api/v1/admin/users', 200, ['admin']),
   api('DELETE /api/v1/admin/users/{id}', 204, ['admin']),
   api('POST /api/v1/admin/users/{id}/tokens', 201, ['admin']),
+  // Groups of collectivités: the platform's administrators only (the matrix's identities are no group's administrators).
+  api('POST /api/v1/admin/groups', 201, ['admin']),
+  api('GET /api/v1/admin/groups', 200, ['admin']),
+  api('PUT /api/v1/admin/groups/{id}/members', 200, ['admin']),
   // A collectivité's administrators only: the matrix's collectivité tokens are no user's, so 403 (token-life-cycle and users specs cover the rest).
   ...COLLECTIVITE_ADMIN_ROUTES.map((route): AccessRule => ({ ...api(route, 403, ['collectivite']), guardAdmits: ['collectivite'] })),
+  // A named user's own notices: the matrix's tokens are no user's, so 403 AUTH.NOT_A_USER for every role (notices.int.spec covers the rest).
+  ...NOTICES_ROUTES.map((route): AccessRule => ({ ...api(route, 403, EVERY_ROLE), guardAdmits: EVERY_ROLE })),
   api('POST /api/v1/admin/tokens/{id}/rotate', 201, ['admin']),
   api('GET /api/v1/tokens/current', 200, EVERY_ROLE),
   api('POST /api/v1/tokens/current/rotate', 201, EVERY_ROLE),

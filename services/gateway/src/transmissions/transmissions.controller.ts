@@ -22,8 +22,8 @@ export class TransmissionsController {
   @Get()
   @Roles('collectivite', 'supervisor', 'auditor')
   @Expensive('query')
-  list(@CurrentPrincipal() principal: Principal, @Query() query: RawListQuery): Promise<TransmissionPage> {
-    return this.reader.list(principal, parseListQuery(query));
+  list(@CurrentPrincipal() principal: Principal, @Query() query: RawListQuery & { readonly siren?: unknown }): Promise<TransmissionPage> {
+    return this.reader.list(principal, parseListQuery(query), query.siren);
   }
 
   @Get(':id')

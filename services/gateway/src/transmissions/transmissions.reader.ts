@@ -15,6 +15,7 @@ import type pg from 'pg';
 import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
+import { mayRead, readScope } from '../groups/followed-sirens.js';
 import { shownEvents, shownView } from '../personal-data/shown.js';
 import { PG_POOL } from '../tokens.js';
 import { filesOfHistory } from './transmission-files.js';
@@ -41,8 +42,9 @@ interface History {
 }
 
 /**
- * What the following calls read. A collectivité sees only its own transmissions: another's id answers
- * exactly as an unknown one (404). The view comes from the read model; when the projector has not
+ * What the following calls read. A collectivité sees only its own transmissions (a group
+ * administrator, those of every collectivité they follow): another's id answers exactly as an unknown
+ * one (404). The view comes from the read model; when the projector has not
  * caught up yet (just after a 202), it is folded from the event log with the projector's own function,
  * so a transmission is readable as soon as its submission was answered.
  */
@@ -54,24 +56,30 @@ export class TransmissionsReader {
   ) {}
 
   async get(id: string, principal: Principal): Promise<TransmissionView> {
-    const siren = ownSiren(principal);
     if (TRANSMISSION_ID.test(id)) {
-      const view = await getTransmission(this.pool, id, siren === undefined ? {} : { siren });
-      if (view !== null) return view;
+      const view = await getTransmission(this.pool, id);
+      if (view !== null) {
+        if (mayRead(principal, view.siren)) return view;
+        throw notFound(id);
+      }
       const { stored, events } = await this.history(id);
       let folded: TransmissionView | undefined;
       events.forEach((event, i) => {
         const meta = stored[i];
         if (meta !== undefined) folded = evolveTransmissionView(folded, event, { recordedAt: meta.recordedAt, streamId: meta.streamId });
       });
-      if (folded !== undefined && (siren === undefined || folded.siren === siren)) return shownView(this.pool, folded);
+      if (folded !== undefined && mayRead(principal, folded.siren)) return shownView(this.pool, folded);
     }
     throw notFound(id);
   }
 
-  list(principal: Principal, query: Omit<ListTransmissionsQuery, 'siren'>): Promise<TransmissionPage> {
-    const siren = ownSiren(principal);
-    return listTransmissions(this.pool, siren === undefined ? query : { ...query, siren });
+  /**
+   * A page of what the principal follows (supervisors and auditors: everything), narrowed to one
+   * collectivité by `sirenParam` (the `siren` query parameter; one not followed answers 404).
+   */
+  list(principal: Principal, query: Omit<ListTransmissionsQuery, 'siren' | 'sirens'>, sirenParam?: unknown): Promise<TransmissionPage> {
+    const sirens = readScope(principal, sirenParam);
+    return listTransmissions(this.pool, sirens === undefined ? query : { ...query, sirens });
   }
 
   /** The transmission's events in stream order, from the event log, their personal fields shown. */
@@ -102,8 +110,7 @@ export class TransmissionsReader {
     if (!TRANSMISSION_ID.test(id)) throw notFound(id);
     const history = await this.history(id);
     const received = history.events.find((event) => event.type === 'TransmissionReceived');
-    const siren = ownSiren(principal);
-    if (received === undefined || (siren !== undefined && received.data.siren !== siren)) throw notFound(id);
+    if (received === undefined || !mayRead(principal, received.data.siren)) throw notFound(id);
     return history;
   }
 
@@ -111,11 +118,6 @@ export class TransmissionsReader {
     const stored = await this.store.readStream(transmissionStreamId(id));
     return { stored, events: stored.map((event) => fromStored(event.type, event.data)) };
   }
-}
-
-/** The siren a reader is confined to: a collectivité's own; none for supervisors and auditors. */
-function ownSiren(principal: Principal): string | undefined {
-  return principal.role === 'collectivite' ? (principal.siren ?? '') : undefined;
 }
 
 /** The 404 of a transmission the caller may not see or that does not exist: the same answer for both. */

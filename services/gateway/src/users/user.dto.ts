@@ -1,6 +1,7 @@
 import { SIREN_REGEX } from '@relais/actes';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ROLES, type Role } from '../auth/token.js';
+import { UUID } from '../query-params.js';
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
@@ -19,6 +20,12 @@ export class CreateCollectiviteUserDto {
   @IsOptional()
   @IsBoolean({ message: 'collectiviteAdmin must be true or false' })
   collectiviteAdmin?: boolean;
+
+  /** The user's collectivité: for a group administrator, any they follow (their own by default). */
+  @IsOptional()
+  @IsString()
+  @Matches(SIREN_REGEX, { message: 'siren must be 9 digits' })
+  siren?: string;
 }
 
 /** `POST /api/v1/admin/users`: anyone, with their role (and collectivité, for that role). */
@@ -26,8 +33,9 @@ export class CreateUserDto extends CreateCollectiviteUserDto {
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role!: Role;
 
+  /** Makes the user a group administrator: they follow the group's members (a collectivite user only). */
   @IsOptional()
   @IsString()
-  @Matches(SIREN_REGEX, { message: 'siren must be 9 digits' })
-  siren?: string;
+  @Matches(UUID, { message: 'groupId must be a UUID' })
+  groupId?: string;
 }

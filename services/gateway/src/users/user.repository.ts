@@ -14,6 +14,8 @@ export interface UserInfo {
   readonly siren?: string;
   /** Administers the users and tokens of their collectivité. */
   readonly collectiviteAdmin: boolean;
+  /** The group of collectivités they follow (a group administrator). */
+  readonly groupId?: string;
   readonly createdAt: string;
   readonly disabledAt?: string;
 }
@@ -25,6 +27,7 @@ export interface NewUser {
   readonly role: Role;
   readonly siren?: string;
   readonly collectiviteAdmin: boolean;
+  readonly groupId?: string;
 }
 
 interface UserRow {
@@ -34,11 +37,12 @@ interface UserRow {
   role: Role;
   siren: string | null;
   collectivite_admin: boolean;
+  group_id: string | null;
   created_at: Date;
   disabled_at: Date | null;
 }
 
-const COLUMNS = 'id, email, name, role, siren, collectivite_admin, created_at, disabled_at';
+const COLUMNS = 'id, email, name, role, siren, collectivite_admin, group_id, created_at, disabled_at';
 
 function infoOf(row: UserRow): UserInfo {
   return {
@@ -48,6 +52,7 @@ function infoOf(row: UserRow): UserInfo {
     role: row.role,
     ...(row.siren === null ? {} : { siren: row.siren }),
     collectiviteAdmin: row.collectivite_admin,
+    ...(row.group_id === null ? {} : { groupId: row.group_id }),
     createdAt: row.created_at.toISOString(),
     ...(row.disabled_at === null ? {} : { disabledAt: row.disabled_at.toISOString() }),
   };
@@ -61,26 +66,29 @@ export class UserRepository {
   /** Creates a user; undefined when the address is already taken. Addresses are kept in lower case. */
   async create(user: NewUser, { id = randomUUID(), db }: { readonly id?: string; readonly db: Queryable }): Promise<UserInfo | undefined> {
     const { rows } = await db.query<UserRow>(
-      `INSERT INTO users (id, email, name, role, siren, collectivite_admin) VALUES ($1, lower($2), $3, $4, $5, $6)
+      `INSERT INTO users (id, email, name, role, siren, collectivite_admin, group_id) VALUES ($1, lower($2), $3, $4, $5, $6, $7)
        ON CONFLICT (email) DO NOTHING RETURNING ${COLUMNS}`,
-      [id, user.email, user.name, user.role, user.siren ?? null, user.collectiviteAdmin],
+      [id, user.email, user.name, user.role, user.siren ?? null, user.collectiviteAdmin, user.groupId ?? null],
     );
     const row = rows[0];
     return row === undefined ? undefined : infoOf(row);
   }
 
-  /** Users, by address; a collectivité's only when `siren` is given. */
-  async list(filter: { readonly siren?: string; readonly role?: Role }): Promise<UserInfo[]> {
+  /** Users, by address; only those of the collectivités `sirens` when given. */
+  async list(filter: { readonly sirens?: readonly string[]; readonly role?: Role }): Promise<UserInfo[]> {
     const { rows } = await this.pool.query<UserRow>(
-      `SELECT ${COLUMNS} FROM users WHERE ($1::text IS NULL OR siren = $1) AND ($2::text IS NULL OR role = $2) ORDER BY email LIMIT 5000`,
-      [filter.siren ?? null, filter.role ?? null],
+      `SELECT ${COLUMNS} FROM users WHERE ($1::text[] IS NULL OR siren = ANY($1::text[])) AND ($2::text IS NULL OR role = $2) ORDER BY email LIMIT 5000`,
+      [filter.sirens ?? null, filter.role ?? null],
     );
     return rows.map(infoOf);
   }
 
-  /** One user, when it exists and (with `siren`) belongs to that collectivité. */
-  async find(id: string, siren?: string, db: Queryable = this.pool): Promise<UserInfo | undefined> {
-    const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1 AND ($2::text IS NULL OR siren = $2)`, [id, siren ?? null]);
+  /** One user, when it exists and (with `sirens`) belongs to one of those collectivités. */
+  async find(id: string, sirens?: readonly string[], db: Queryable = this.pool): Promise<UserInfo | undefined> {
+    const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1 AND ($2::text[] IS NULL OR siren = ANY($2::text[]))`, [
+      id,
+      sirens ?? null,
+    ]);
     const row = rows[0];
     return row === undefined ? undefined : infoOf(row);
   }
@@ -94,12 +102,12 @@ export class UserRepository {
 
   /**
    * Disables a user and revokes every token they hold, at once; false when there is no such user (in
-   * that collectivité). Disabling twice keeps the first date.
+   * one of the collectivités `sirens`, when given). Disabling twice keeps the first date.
    */
-  async disable(id: string, siren: string | undefined, db: Queryable): Promise<boolean> {
+  async disable(id: string, sirens: readonly string[] | undefined, db: Queryable): Promise<boolean> {
     const { rowCount } = await db.query(
-      'UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE id = $1 AND ($2::text IS NULL OR siren = $2)',
-      [id, siren ?? null],
+      'UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE id = $1 AND ($2::text[] IS NULL OR siren = ANY($2::text[]))',
+      [id, sirens ?? null],
     );
     if (rowCount !== 1) return false;
     await db.query('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE user_id = $1', [id]);

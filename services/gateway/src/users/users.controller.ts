@@ -7,6 +7,7 @@ import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { bodyValidation } from '../errors/validation.pipe.js';
 import { invalidQuery, queryText } from '../query-params.js';
+import { followedSirens, notFollowed, sirenQuery } from '../groups/followed-sirens.js';
 import { TokenTermsDto } from '../admin/token.dto.js';
 import { CreateCollectiviteUserDto, CreateUserDto } from './user.dto.js';
 import type { UserInfo } from './user.repository.js';
@@ -27,6 +28,7 @@ export class UsersAdminController {
       role: body.role,
       ...(body.siren === undefined ? {} : { siren: body.siren }),
       collectiviteAdmin: body.collectiviteAdmin ?? false,
+      ...(body.groupId === undefined ? {} : { groupId: body.groupId }),
     });
   }
 
@@ -34,7 +36,7 @@ export class UsersAdminController {
   async list(@Query() query: Record<string, unknown>): Promise<{ items: UserInfo[] }> {
     const siren = queryText('siren', query['siren']);
     if (siren !== undefined && !/^[0-9]{9}$/.test(siren)) throw invalidQuery('siren', 'siren must be 9 digits');
-    return { items: await this.users.list(siren) };
+    return { items: await this.users.list(siren === undefined ? undefined : [siren]) };
   }
 
   @Delete(':id')
@@ -52,7 +54,9 @@ export class UsersAdminController {
 
 /**
  * A collectivité's own administrators (users marked `collectiviteAdmin`): its users and its tokens,
- * nobody else's. Other collectivité tokens get 403 AUTH.NOT_COLLECTIVITE_ADMIN.
+ * nobody else's; a group administrator's, those of every collectivité they follow (`?siren=` narrows a
+ * list to one, `siren` in a new user's body names theirs, their own by default). Other collectivité
+ * tokens get 403 AUTH.NOT_COLLECTIVITE_ADMIN.
  */
 @Controller('api/v1/collectivite')
 @Roles('collectivite')
@@ -63,14 +67,16 @@ export class CollectiviteAdminController {
   ) {}
 
   @Get('users')
-  async listUsers(@CurrentPrincipal() principal: Principal): Promise<{ items: UserInfo[] }> {
-    return { items: await this.users.list(administered(principal)) };
+  async listUsers(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>): Promise<{ items: UserInfo[] }> {
+    return { items: await this.users.list(administeredScope(principal, query['siren'])) };
   }
 
   @Post('users')
   @HttpCode(201)
   createUser(@Body(bodyValidation) body: CreateCollectiviteUserDto, @CurrentPrincipal() principal: Principal): Promise<UserInfo> {
-    const siren = administered(principal);
+    const administers = administered(principal);
+    const siren = body.siren ?? principal.siren ?? '';
+    if (!administers.includes(siren)) throw ApiError.of(422, GatewayErrorCode.CollectiviteNotFound, `No collectivité ${siren} that this administrator administers`, 'siren');
     return this.users.create(actorOf(principal), { email: body.email, name: body.name, role: 'collectivite', siren, collectiviteAdmin: body.collectiviteAdmin ?? false });
   }
 
@@ -88,8 +94,8 @@ export class CollectiviteAdminController {
 
   /** The collectivité's tokens, newest first, with their state and last use; never their secrets. */
   @Get('tokens')
-  async listTokens(@CurrentPrincipal() principal: Principal): Promise<{ items: TokenInfo[] }> {
-    return { items: await this.tokens.list({ siren: administered(principal), limit: 1_000 }) };
+  async listTokens(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>): Promise<{ items: TokenInfo[] }> {
+    return { items: await this.tokens.list({ sirens: administeredScope(principal, query['siren']), limit: 1_000 }) };
   }
 
   @Delete('tokens/:id')
@@ -99,10 +105,22 @@ export class CollectiviteAdminController {
   }
 }
 
-/** The SIREN a collectivité administrator administers; 403 for any other caller. */
-function administered(principal: Principal): string {
+/**
+ * The SIRENs a collectivité administrator administers: their own, and a group administrator's members
+ * too; 403 for any other caller.
+ */
+function administered(principal: Principal): readonly string[] {
   if (principal.collectiviteAdmin !== true || principal.siren === undefined) {
     throw ApiError.of(403, GatewayErrorCode.NotCollectiviteAdmin, 'Only an administrator of the collectivité may make this call');
   }
-  return principal.siren;
+  return followedSirens(principal);
+}
+
+/** What a list shows: every SIREN administered, or the one `?siren=` names (another answers 404 COLLECTIVITE.NOT_FOUND). */
+function administeredScope(principal: Principal, sirenParam: unknown): readonly string[] {
+  const administers = administered(principal);
+  const siren = sirenQuery(sirenParam);
+  if (siren === undefined) return administers;
+  if (!administers.includes(siren)) throw notFollowed(siren);
+  return [siren];
 }

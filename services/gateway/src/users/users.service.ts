@@ -8,6 +8,7 @@ import { TokenRepository, type IssuedToken } from '../auth/token.repository.js';
 import { ApiError } from '../errors/api-error.js';
 import { GatewayErrorCode } from '../errors/error-codes.js';
 import { UUID } from '../query-params.js';
+import { GroupRepository } from '../groups/group.repository.js';
 import { PG_POOL } from '../tokens.js';
 import type { TokenTermsDto } from '../admin/token.dto.js';
 import { type NewUser, UserRepository, type UserInfo } from './user.repository.js';
@@ -25,6 +26,7 @@ export class UsersService {
     private readonly store: PostgresEventStore,
     private readonly users: UserRepository,
     private readonly tokens: TokenRepository,
+    private readonly groups: GroupRepository,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
   ) {}
 
@@ -33,30 +35,43 @@ export class UsersService {
     if (user.collectiviteAdmin && user.role !== 'collectivite') {
       throw ApiError.of(422, GatewayErrorCode.SirenRequired, 'Only a collectivité user administers a collectivité', 'collectiviteAdmin');
     }
+    const { groupId } = user;
+    if (groupId !== undefined && user.role !== 'collectivite') {
+      throw ApiError.of(422, GatewayErrorCode.GroupCollectiviteOnly, 'Only a collectivité user (of their own body) administers a group', 'groupId');
+    }
     const id = randomUUID();
-    const details = { role: user.role, ...(user.siren === undefined ? {} : { siren: user.siren }), collectiviteAdmin: user.collectiviteAdmin };
+    const details = {
+      role: user.role,
+      ...(user.siren === undefined ? {} : { siren: user.siren }),
+      collectiviteAdmin: user.collectiviteAdmin,
+      ...(groupId === undefined ? {} : { group: groupId.toLowerCase() }),
+    };
     return withAdminAction(this.pool, { action: 'user.create', actor, target: `user:${id}`, details }, async (client) => {
+      if (groupId !== undefined && !(await this.groups.exists(groupId, client))) {
+        throw ApiError.of(422, GatewayErrorCode.GroupNotFound, `No group ${groupId}`, 'groupId');
+      }
       const created = await this.users.create(user, { id, db: client });
       if (created === undefined) throw ApiError.of(409, GatewayErrorCode.UserEmailTaken, 'A user already has this address', 'email');
       return created;
     });
   }
 
-  list(siren?: string): Promise<UserInfo[]> {
-    return this.users.list(siren === undefined ? {} : { siren });
+  /** Every user, or those of the collectivités `sirens`. */
+  list(sirens?: readonly string[]): Promise<UserInfo[]> {
+    return this.users.list(sirens === undefined ? {} : { sirens });
   }
 
-  /** Disables the user and revokes their tokens at once. */
-  async disable(actor: string, id: string, siren?: string): Promise<void> {
+  /** Disables the user (of one of the collectivités `sirens`, when given) and revokes their tokens at once. */
+  async disable(actor: string, id: string, sirens?: readonly string[]): Promise<void> {
     if (!UUID.test(id)) throw notFound(id);
     await withAdminAction(this.pool, { action: 'user.disable', actor, target: `user:${id.toLowerCase()}` }, async (client) => {
-      if (!(await this.users.disable(id, siren, client))) throw notFound(id);
+      if (!(await this.users.disable(id, sirens, client))) throw notFound(id);
     });
   }
 
-  /** A token for the user, with their role and collectivité. */
-  async issueToken(actor: string, userId: string, body: TokenTermsDto, siren?: string): Promise<IssuedToken> {
-    const user = UUID.test(userId) ? await this.users.find(userId, siren) : undefined;
+  /** A token for the user (of one of the collectivités `sirens`, when given), with their role and collectivité. */
+  async issueToken(actor: string, userId: string, body: TokenTermsDto, sirens?: readonly string[]): Promise<IssuedToken> {
+    const user = UUID.test(userId) ? await this.users.find(userId, sirens) : undefined;
     if (user === undefined) throw notFound(userId);
     if (user.disabledAt !== undefined) throw ApiError.of(409, GatewayErrorCode.UserDisabled, `User ${userId} is disabled`);
     const expiresAt = body.expiresAt === undefined ? undefined : new Date(body.expiresAt);
@@ -74,11 +89,11 @@ export class UsersService {
     );
   }
 
-  /** Revokes a token of the collectivité `siren`: another's answers 404. */
-  async revokeToken(actor: string, tokenId: string, siren: string): Promise<void> {
+  /** Revokes a token of one of the collectivités `sirens`: another's answers 404. */
+  async revokeToken(actor: string, tokenId: string, sirens: readonly string[]): Promise<void> {
     const missing = (): ApiError => ApiError.of(404, GatewayErrorCode.TokenNotFound, `No token ${tokenId}`);
     const token = UUID.test(tokenId) ? await this.tokens.describe(tokenId.toLowerCase()) : undefined;
-    if (token?.siren !== siren) throw missing();
+    if (token?.siren === undefined || !sirens.includes(token.siren)) throw missing();
     await withAdminAction(this.pool, { action: 'token.revoke', actor, target: `token:${token.id}` }, async (client) => {
       if (!(await this.tokens.revoke(token.id, client))) throw missing();
     });

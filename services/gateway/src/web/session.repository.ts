@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Principal } from '../auth/principal.js';
 import { isRole } from '../auth/token.js';
 import { principalUser } from '../auth/token.repository.js';
+import { GROUP_SIRENS_SQL, principalGroup } from '../groups/followed-sirens.js';
 import { PG_POOL } from '../tokens.js';
 import { cookieLifetimeSeconds, judgeSession, SESSION_LIFETIME, type SessionEnd, type SessionLifetime } from './session-lifetime.js';
 
@@ -27,6 +28,7 @@ interface SessionRow {
   now: Date;
   user_id: string | null;
   collectivite_admin: boolean | null;
+  group_sirens: string[] | null;
 }
 
 /** What is stored of a session id: its SHA-256. */
@@ -64,7 +66,7 @@ export class SessionRepository {
     const hash = hashSessionId(id);
     const { rows } = await this.pool.query<SessionRow>(
       `SELECT s.token_id, t.role, t.siren, s.created_at, s.last_seen_at, t.revoked_at IS NOT NULL AS revoked,
-              t.expires_at AS token_expires_at, now() AS now, t.user_id, u.collectivite_admin
+              t.expires_at AS token_expires_at, now() AS now, t.user_id, u.collectivite_admin, ${GROUP_SIRENS_SQL}
          FROM web_sessions s JOIN api_tokens t ON t.id = s.token_id LEFT JOIN users u ON u.id = t.user_id
         WHERE s.id_hash = $1`,
       [hash],
@@ -81,7 +83,13 @@ export class SessionRepository {
       return verdict.reason;
     }
     if (verdict.touch) await this.pool.query('UPDATE web_sessions SET last_seen_at = now() WHERE id_hash = $1', [hash]);
-    return { tokenId: row.token_id, role: row.role, siren: row.siren ?? undefined, ...principalUser(row.user_id, row.collectivite_admin) };
+    return {
+      tokenId: row.token_id,
+      role: row.role,
+      siren: row.siren ?? undefined,
+      ...principalUser(row.user_id, row.collectivite_admin),
+      ...principalGroup(row.siren, row.group_sirens),
+    };
   }
 
   /** Ends a session (signing out); nothing happens for an unknown id. */

@@ -6,55 +6,16 @@ import { migrate, type StoredEvent, withTransaction } from '@relais/event-store'
 import { migrateReadModels, projectStatsEvents } from '@relais/read-models';
 import { migrateWebhooks } from '@relais/service-kit';
 import { createTestDatabase, type TestDatabase } from '@relais/testing';
-import { freePort } from '@relais/testing/ports';
-import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
+import { SmtpReceiver } from '../../test/smtp-receiver.js';
 import { migrateNotifier } from '../deliveries/delivery-outbox.js';
 import { StuckAlerter, type StuckAlertSettings } from './stuck-alerter.js';
-
-/** A real SMTP receiver on loopback: every message it accepts, parsed; `refuse` makes it answer 451. */
-class Receiver {
-  readonly mails: { messageId: string | undefined; to: string; subject: string; text: string }[] = [];
-  refuse = false;
-  private server?: SMTPServer;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.port = await freePort();
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData: (stream, _session, callback) => {
-        void simpleParser(stream).then((mail) => {
-          if (this.refuse) {
-            callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
-            return;
-          }
-          const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
-          this.mails.push({ messageId: mail.messageId, to, subject: mail.subject ?? '', text: mail.text ?? '' });
-          callback();
-        }, callback);
-      },
-    });
-    await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server?.close(() => {
-        resolve();
-      });
-    });
-  }
-}
 
 const HOUR = 3_600_000;
 const now = new Date();
 const ago = (ms: number) => new Date(now.getTime() - ms);
 let db: TestDatabase;
-let receiver: Receiver;
+let receiver: SmtpReceiver;
 let position = 0;
 
 /** Folds events into the statistics as the projector does, each recorded at `at`. */
@@ -74,7 +35,7 @@ function alerter(settings: Partial<StuckAlertSettings> = {}): StuckAlerter {
 beforeAll(async () => {
   db = await createTestDatabase('relais_stuck_alerts');
   for (const step of [migrate, migrateWebhooks, migrateReadModels, migrateNotifier]) await step(db.pool);
-  receiver = new Receiver();
+  receiver = new SmtpReceiver();
   await receiver.start();
 });
 
@@ -85,7 +46,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   receiver.mails.length = 0;
-  receiver.refuse = false;
+  receiver.refuseWith = undefined;
   await db.pool.query('TRUNCATE stuck_alerts, stats_transmissions, stats_transitions');
 });
 
@@ -121,7 +82,7 @@ describe('alerts about stuck transmissions', () => {
     const [first, second] = [eventsOf(`r1-${randomUUID()}`), eventsOf(`r2-${randomUUID()}`)];
     await project('t-r1', [[first.received(), ago(72 * HOUR)]]);
     await project('t-r2', [[second.received(), ago(72 * HOUR)]]);
-    receiver.refuse = true;
+    receiver.refuseWith = 451;
     const refused = await alerter().round(now);
     expect(refused).toMatchObject({ found: 2, sent: 0, failed: 2 });
     const { rows } = await db.pool.query<{ attempts: number; last_error: string }>('SELECT attempts, last_error FROM stuck_alerts ORDER BY transmission_id');
@@ -129,7 +90,7 @@ describe('alerts about stuck transmissions', () => {
     expect(rows[0]?.last_error).toMatch(/451/);
 
     await project('t-r2', [[second.validated(), ago(HOUR)]]);
-    receiver.refuse = false;
+    receiver.refuseWith = undefined;
     expect(await alerter().round(now)).toMatchObject({ found: 0, sent: 1, failed: 0, movedOn: 1 });
     expect(receiver.mails.map((m) => m.subject)).toEqual([expect.stringContaining('est bloqué depuis 72 h')]);
   });

@@ -1,4 +1,5 @@
 import { CreateStuckAlerts1764800000000 } from '../alerts/stuck-alerts.migration.js';
+import { CreateNoticeMails1765000100000 } from '../notices/notice-mails.migration.js';
 import { runMigrations, type Queryable } from '@relais/event-store';
 import { deterministicUuid } from '@relais/service-kit';
 import type pg from 'pg';
@@ -49,7 +50,7 @@ export class CreateWebhookDeliveries1764500100000 implements MigrationInterface 
 
 /** Creates or upgrades the notifier's tables (history in `notifier_migrations`); run after `migrateWebhooks`. */
 export function migrateNotifier(pool: pg.Pool): Promise<void> {
-  return runMigrations(pool, { migrations: [CreateWebhookDeliveries1764500100000, CreateStuckAlerts1764800000000], tableName: 'notifier_migrations' });
+  return runMigrations(pool, { migrations: [CreateWebhookDeliveries1764500100000, CreateStuckAlerts1764800000000, CreateNoticeMails1765000100000], tableName: 'notifier_migrations' });
 }
 
 /** The delivery id of an event's notification to a webhook: the same whoever computes it, whenever. */
