@@ -321,7 +321,49 @@ describeWithBrowser('the collectivités’ web app, beyond the acte form', () =>
     }
   });
 
-  it('lets a collectivité’s administrator add a user, issue them a token and revoke it: the token is refused at once', async () => {
+  it('shows a group administrator of an EPCI the transmissions of its member communes, each with its SIREN, and filters by member', async () => {
+    const admin = running().platform.adminToken;
+    const epci = await client.collectivite('200071041', '021', '1');
+    const submitted = await client.submitActe(mairie.token, acteMetadata('DEL2026_WEB4'));
+    expect(submitted.status).toBe(202);
+    const own = await client.submitActe(epci.token, acteMetadata('DEL2026_EPCI1'));
+    expect(own.status).toBe(202);
+    const group = await client.json<{ id: string }>('POST', '/api/v1/admin/groups', admin, { name: 'Communauté de communes', sirens: [mairie.siren] }, 201);
+    const user = await client.json<{ id: string }>('POST', '/api/v1/admin/users', admin, {
+      email: 'instructeur@cc.example.org',
+      name: 'Instructeur de la communauté',
+      role: 'collectivite',
+      siren: epci.siren,
+      groupId: group.id,
+    }, 201);
+    const { token } = await client.json<{ token: string }>('POST', `/api/v1/admin/users/${user.id}/tokens`, admin, {}, 201);
+
+    const context = await running().browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-FR' });
+    try {
+      const page = await context.newPage();
+      const trouble = watchPage(page);
+      await signIn(page, token);
+      await page.locator('#siren-filter-label').waitFor();
+      const member = page.locator('#transmissions tbody tr', { hasText: 'DEL2026_WEB4' });
+      await member.waitFor({ timeout: 20_000 });
+      expect(await member.textContent()).toContain(mairie.siren);
+      await page.locator('#transmissions tbody tr', { hasText: 'DEL2026_EPCI1' }).waitFor({ timeout: 20_000 });
+
+      await page.selectOption('#siren-filter', mairie.siren);
+      await page.locator('#transmissions tbody tr', { hasText: 'DEL2026_EPCI1' }).waitFor({ state: 'detached' });
+      const sirens = await page.locator('#transmissions tbody td:nth-child(2)').allTextContents();
+      expect(sirens.length).toBeGreaterThan(0);
+      expect(new Set(sirens)).toEqual(new Set([mairie.siren]));
+      // The member's acte opens with its history; answering or cancelling stays the commune's own.
+      await openFromList(page, 'DEL2026_WEB4');
+      expect(await accessibilityFaults(page)).toEqual([]);
+      expect(trouble.all()).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets a collectivité’s administrator add a user, issue them a token and revoke it (refused at once), and choose her own e-mail notices', async () => {
     const admin = running().platform.adminToken;
     const head = await client.json<{ id: string }>('POST', '/api/v1/admin/users', admin, {
       email: 'dgs@mairie-212102313.example.org',
@@ -371,6 +413,18 @@ describeWithBrowser('the collectivités’ web app, beyond the acte form', () =>
       // Refused at once: no cache in front of the revocation.
       const after = await client.call('GET', '/api/v1/tokens/current', issued);
       expect(after.status).toBe(401);
+
+      // Her own e-mail notices: the AR and the préfecture's letters asking something of the collectivité.
+      await page.locator('#notices').waitFor();
+      expect(await page.locator('#notices-email').textContent()).toBe('dgs@mairie-212102313.example.org');
+      for (const value of ['acknowledged', 'failed']) await page.check(`#notices-statuses input[value="${value}"]`);
+      for (const value of ['3-1', '4-1']) await page.check(`#notices-messages input[value="${value}"]`);
+      await page.focus('#notices-save');
+      await page.keyboard.press('Enter');
+      await page.locator('#notices-status', { hasText: 'Enregistré : 4 avis par courriel' }).waitFor();
+      const saved = await client.json<{ statuses: string[]; messageTypes: string[] }>('GET', '/api/v1/users/me/notices', token);
+      expect({ statuses: [...saved.statuses].sort(), messageTypes: [...saved.messageTypes].sort() }).toEqual({ statuses: ['acknowledged', 'failed'], messageTypes: ['3-1', '4-1'] });
+      expect(await accessibilityFaults(page)).toEqual([]);
       expect(trouble.all()).toEqual([]);
     } finally {
       await context.close();

@@ -75,6 +75,11 @@ export function post(path, json) {
   return call('POST', path, undefined, undefined, json);
 }
 
+/** PUT `json` at `path`. */
+export function put(path, json) {
+  return call('PUT', path, undefined, undefined, json);
+}
+
 /** DELETE `path`. */
 export function remove(path) {
   return call('DELETE', path, undefined, undefined);

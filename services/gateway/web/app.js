@@ -4,6 +4,7 @@
 // users and tokens. French first; every error next to its field.
 import { ApiFailure, getJson, onSessionEnded, post } from './api.js';
 import { renderExchanges, renderOutcomes } from './app-detail.js';
+import { startNotices } from './app-notices.js';
 import { startPeople } from './app-people.js';
 import { upload, withProgress } from './upload.js';
 
@@ -223,7 +224,7 @@ function referenceOf(t) {
 
 async function refresh() {
   const filters = new FormData($('filters'));
-  const page = await getJson('/api/v1/transmissions', { status: filters.get('status'), kind: filters.get('kind'), limit: 50 });
+  const page = await getJson('/api/v1/transmissions', { status: filters.get('status'), kind: filters.get('kind'), siren: filters.get('siren'), limit: 50 });
   const body = $('transmissions').tBodies[0];
   body.replaceChildren(
     ...page.items.map((t) => {
@@ -235,7 +236,7 @@ async function refresh() {
         event.preventDefault();
         void openDetail(t.id);
       });
-      const cells = [link, t.kind === 'acte' ? 'Acte' : 'Flux PES', t.acte?.objet ?? '', STATUS_FR[t.status] ?? t.status, new Date(t.updatedAt).toLocaleString('fr-FR')];
+      const cells = [link, t.siren, t.kind === 'acte' ? 'Acte' : 'Flux PES', t.acte?.objet ?? '', STATUS_FR[t.status] ?? t.status, new Date(t.updatedAt).toLocaleString('fr-FR')];
       for (const content of cells) {
         const cell = document.createElement('td');
         cell.append(content);
@@ -304,9 +305,19 @@ async function loadClassification(me) {
   fillPieceTypes();
 }
 
+/** A group administrator follows several collectivités: the list says whose each transmission is, and filters by it. */
+function showFollowed(me) {
+  const sirens = me.followedSirens ?? [];
+  if (sirens.length < 2) return;
+  $('siren-filter-label').hidden = false;
+  $('siren-filter').append(...sirens.map((siren) => new Option(siren === me.siren ? `${siren} (la vôtre)` : siren, siren)));
+  document.body.dataset.group = 'true';
+}
+
 async function start() {
   const me = await getJson('/api/v1/tokens/current');
-  await Promise.all([loadClassification(me), refresh(), startPeople(me)]);
+  showFollowed(me);
+  await Promise.all([loadClassification(me), refresh(), startPeople(me), startNotices(me)]);
 }
 
 async function askAnnulation() {

@@ -21,6 +21,7 @@ const FILES: Readonly<Record<string, { readonly path: string; readonly type: str
   'app.js': { path: join(WEB_ROOT, 'app.js'), type: JS },
   'app-detail.js': { path: join(WEB_ROOT, 'app-detail.js'), type: JS },
   'app-people.js': { path: join(WEB_ROOT, 'app-people.js'), type: JS },
+  'app-notices.js': { path: join(WEB_ROOT, 'app-notices.js'), type: JS },
   'upload.js': { path: join(WEB_ROOT, 'upload.js'), type: JS },
   'api.js': { path: join(WEB_ROOT, 'api.js'), type: JS },
   'format.js': { path: join(WEB_ROOT, 'format.js'), type: JS },
