@@ -67,6 +67,7 @@ export async function benchEventStore(opts: EventStoreBenchOptions): Promise<Rec
     }
     results['load.eventsPerSec.relais'] = Math.round(total / ((performance.now() - loadStarted) / 1000));
     await pool.query('VACUUM ANALYZE events');
+    results['readAll.events'] = total;
     for (const page of [1_000, 10_000]) {
       results[`readAll.eventsPerSec.page${page}.relais`] = await readAllRate(store, total, page);
     }
