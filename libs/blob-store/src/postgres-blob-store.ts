@@ -22,6 +22,14 @@ const byteaAsBuffer: pg.CustomTypesConfig = {
   getTypeParser: (() => (text: string) => Buffer.from(text.slice(2), 'hex')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+/** PostgreSQL's oid of bytea. */
+const BYTEA = 17;
+
+/** bytea as a Buffer (as {@link byteaAsBuffer}), every other column as the text PostgreSQL sent. */
+const byteaAsBufferOthersAsText: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number) => (text: string) => (oid === BYTEA ? Buffer.from(text.slice(2), 'hex') : text)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
 /**
  * The PostgreSQL `BlobStore` (run `migrateBlobStore` first). `put` hashes and writes chunk by chunk,
  * each chunk in its own short statement under a staging key, then files the chunks under the sha256
@@ -73,8 +81,14 @@ export class PostgresBlobStore implements BlobStore {
           }
         }
       }
-      if (filled > 0) await upload.write(chunkCount++, chunk.subarray(0, filled));
       const sha256 = hash.digest('hex');
+      if (chunkCount === 0) {
+        // Nothing staged: the whole content is in hand (most files are under a chunk), and one
+        // statement files it, atomically, with no staging to clean up after a crash.
+        if (expected !== undefined && sha256 !== expected) throw new BlobHashMismatchError(expected, sha256);
+        return { sha256, size, created: await putWhole(this.pool, sha256, chunk.subarray(0, filled)) };
+      }
+      if (filled > 0) await upload.write(chunkCount++, chunk.subarray(0, filled));
       if (expected !== undefined && sha256 !== expected) throw new BlobHashMismatchError(expected, sha256);
       const created = await upload.commit({ sha256, size, chunkCount });
       return { sha256, size, created };
@@ -87,11 +101,19 @@ export class PostgresBlobStore implements BlobStore {
 
   async get(sha256: string): Promise<Readable> {
     const key = normalizeSha256(sha256);
-    const { rows } = await this.pool.query<{ chunk_count: number }>('SELECT chunk_count FROM blobs WHERE sha256 = $1', [key]);
-    const chunkCount = rows[0]?.chunk_count;
-    if (chunkCount === undefined) throw new BlobNotFoundError(key);
+    // The first chunk comes with the count: a blob of one chunk (most) is one round trip.
+    const { rows } = await this.pool.query<{ chunk_count: string; data: Buffer | null }>({
+      text: `SELECT b.chunk_count, c.data FROM blobs b
+               LEFT JOIN blob_chunks c ON c.sha256 = b.sha256 AND c.seq = 0
+              WHERE b.sha256 = $1`,
+      values: [key],
+      types: byteaAsBufferOthersAsText,
+    });
+    const row = rows[0];
+    if (row === undefined) throw new BlobNotFoundError(key);
+    const chunkCount = Number(row.chunk_count);
     // highWaterMark 1: the next chunk is fetched only once the reader has taken the previous one.
-    return Readable.from(this.chunks(key, chunkCount), { objectMode: false, highWaterMark: 1 });
+    return Readable.from(this.chunks(key, chunkCount, row.data), { objectMode: false, highWaterMark: 1 });
   }
 
   async stat(sha256: string): Promise<BlobStat | null> {
@@ -113,8 +135,11 @@ export class PostgresBlobStore implements BlobStore {
     return sweepAbandoned(this.pool, olderThanMs);
   }
 
-  private async *chunks(sha256: string, chunkCount: number): AsyncGenerator<Buffer> {
-    for (let seq = 0; seq < chunkCount; seq++) {
+  private async *chunks(sha256: string, chunkCount: number, first: Buffer | null): AsyncGenerator<Buffer> {
+    if (chunkCount === 0) return;
+    if (first === null) throw new BlobCorruptError(sha256, 0);
+    yield first;
+    for (let seq = 1; seq < chunkCount; seq++) {
       const { rows } = await this.pool.query<{ data: Buffer }>({
         text: 'SELECT data FROM blob_chunks WHERE sha256 = $1 AND seq = $2',
         values: [sha256, seq],
@@ -125,4 +150,22 @@ export class PostgresBlobStore implements BlobStore {
       yield data;
     }
   }
+}
+
+/**
+ * Files a blob of at most one chunk in one statement (its own transaction): the blob's row and its
+ * chunk, or nothing when that content is stored already (a concurrent put of it waits on the unique
+ * index, then finds it). Returns whether this call created it.
+ */
+async function putWhole(pool: pg.Pool, sha256: string, data: Buffer): Promise<boolean> {
+  const { rows } = await pool.query<{ created: boolean }>(
+    `WITH blob AS (
+       INSERT INTO blobs (sha256, size, chunk_count) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING RETURNING sha256
+     ), chunk AS (
+       INSERT INTO blob_chunks (sha256, seq, data) SELECT sha256, 0, $4::bytea FROM blob WHERE $3 > 0
+     )
+     SELECT EXISTS (SELECT 1 FROM blob) AS created`,
+    [sha256, data.byteLength, data.byteLength > 0 ? 1 : 0, data],
+  );
+  return rows[0]?.created === true;
 }

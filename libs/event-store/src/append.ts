@@ -1,4 +1,4 @@
-import { InsertRows, insertRows, lockStreams, readState, type StoredId } from './append-sql.js';
+import { beginLockAndReadState, InsertRows, insertRows, lockStreams, readState, type StoredId } from './append-sql.js';
 import type { Queryable } from './db.js';
 import { EventIdConflictError, type EventStoreError, WrongExpectedVersionError } from './errors.js';
 import { canonicalEventJsonFromParts, chainHash, formatRecordedAt, GENESIS_HASH } from './hash.js';
@@ -35,15 +35,12 @@ export async function executeBatch(
   client: Queryable,
   appends: readonly PendingAppend[],
   recordedAt: Date,
+  options: { readonly begin?: boolean } = {},
 ): Promise<AppendOutcome[]> {
   const streamIds = appends.map((a) => a.streamId);
-  await lockStreams(client, streamIds);
-  // A statement after the locks: its snapshot sees what the previous holders committed.
-  const { heads, stored } = await readState(
-    client,
-    streamIds,
-    appends.flatMap((a) => a.events.map((e) => e.eventId)),
-  );
+  const eventIds = appends.flatMap((a) => a.events.map((e) => e.eventId));
+  // `begin`: the client is in no transaction yet, and the first round trip opens it with the locks.
+  const { heads, stored } = options.begin === true ? await beginLockAndReadState(client, streamIds, eventIds) : await lockThenRead(client, streamIds, eventIds);
 
   const recordedAtText = formatRecordedAt(recordedAt);
   const rows = new InsertRows();
@@ -74,6 +71,12 @@ export async function executeBatch(
     if (lastPosition === undefined) throw new Error(`event-store: no position returned for stream ${streamId}`);
     return { ok: true, result: { nextExpectedVersion: outcome.pending, lastPosition, idempotentReplay: false } };
   });
+}
+
+async function lockThenRead(client: Queryable, streamIds: readonly string[], eventIds: readonly string[]): ReturnType<typeof readState> {
+  await lockStreams(client, streamIds);
+  // A statement after the locks: its snapshot sees what the previous holders committed.
+  return readState(client, streamIds, eventIds);
 }
 
 function expectationHolds(expected: ExpectedVersion, exists: boolean, current: bigint): boolean {

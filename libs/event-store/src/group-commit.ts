@@ -154,6 +154,6 @@ export class GroupCommitter {
   }
 
   private transaction(appends: readonly PendingAppend[]): Promise<AppendOutcome[]> {
-    return withTransaction(this.pool, (client) => executeBatch(client, appends, this.options.clock()));
+    return withTransaction(this.pool, (client) => executeBatch(client, appends, this.options.clock(), { begin: true }), { begunByWork: true });
   }
 }

@@ -41,6 +41,7 @@ export {
   type HashedEvent,
 } from './hash.js';
 export { connectionSettingsOf, type Queryable } from './db.js';
+export { APPENDED_CHANNEL, AppendWaker } from './append-waker.js';
 export { readAllText } from './read-all.js';
 export { storedEventFromText, type EventTextRow } from './stored-event.js';
 export {

@@ -4,14 +4,19 @@ import type pg from 'pg';
  * Runs `work` in a transaction on a client of `pool`: COMMIT when it resolves, ROLLBACK when it throws
  * (and the error is rethrown). A client whose rollback failed is discarded, never returned to the pool.
  */
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  options: { readonly begunByWork?: boolean } = {},
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const stopListening = onConnectionLost(client, (error) => {
     broken = error;
   });
   try {
-    await client.query('BEGIN');
+    // `begunByWork`: the work's first statement is its BEGIN (sent with its first query, a round trip saved).
+    if (options.begunByWork !== true) await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;

@@ -18,7 +18,7 @@ describe('migrate', () => {
     await Promise.all([migrate(db.pool), migrate(db.url), migrate(db.url)]);
     await migrate(db.pool);
     const { rows } = await db.pool.query<{ name: string }>('SELECT name FROM event_store_migrations');
-    expect(rows.map((r) => r.name)).toEqual(['CreateEventStore1764340000000', 'CreateSeals1764700000000']);
+    expect(rows.map((r) => r.name)).toEqual(['CreateEventStore1764340000000', 'CreateSeals1764700000000', 'NotifyAppends1765200000000']);
     const tables = await db.pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );

@@ -2,9 +2,10 @@ import type pg from 'pg';
 import { DataSource, MigrationExecutor, type MigrationInterface } from 'typeorm';
 import { CreateEventStore1764340000000 } from './1764340000000-create-event-store.js';
 import { CreateSeals1764700000000 } from './1764700000000-create-seals.js';
+import { NotifyAppends1765200000000 } from './1765200000000-notify-appends.js';
 
 /** Every migration of the event store, oldest first. */
-const MIGRATIONS = [CreateEventStore1764340000000, CreateSeals1764700000000];
+const MIGRATIONS = [CreateEventStore1764340000000, CreateSeals1764700000000, NotifyAppends1765200000000];
 
 /** Session advisory lock key: the bytes of "relais" as a number; arbitrary, but fixed forever. */
 const LOCK_KEY = '125779935586675';

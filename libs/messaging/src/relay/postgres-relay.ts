@@ -1,4 +1,4 @@
-import { PostgresEventStore } from '@relais/event-store';
+import { AppendWaker, PostgresEventStore } from '@relais/event-store';
 import type pg from 'pg';
 import { consoleLogger } from '../logger.js';
 import { PostgresAdvisoryLock } from './advisory-lock.js';
@@ -28,6 +28,8 @@ export function createPostgresRelay(options: PostgresRelayOptions): OutboxRelay 
   return new OutboxRelay({
     ...relayOptions,
     source: source ?? new PostgresEventStore(pool),
+    // Woken by each committed append (the event store's NOTIFY), polling as before when that is lost.
+    idleWait: relayOptions.idleWait ?? new AppendWaker(pool, (message) => { (options.logger ?? consoleLogger).warn(`Relay ${options.namespace}: ${message}`); }),
     state: new PostgresRelayStateStore(pool, lockName),
     lock: new PostgresAdvisoryLock(pool, lockName, options.logger ?? consoleLogger, lockPollMs),
   });

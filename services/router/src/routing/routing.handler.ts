@@ -35,7 +35,8 @@ export class RoutingHandler {
 
   async handle(transmissionId: string, messageId: string): Promise<RoutingOutcome> {
     const { commands, store, routing } = this.resources;
-    const { state } = await commands.load(transmissionId);
+    const loaded = await commands.load(transmissionId);
+    const { state } = loaded;
     if (state.status === 'none') throw new Error(`transmission ${transmissionId} is not in the log yet`);
     if (state.route !== undefined) return 'already_routed';
     if (state.status !== 'validated') return 'not_validated';
@@ -53,7 +54,7 @@ export class RoutingHandler {
     try {
       await commands.execute(
         { type: 'Route', data: { transmissionId, at: new Date().toISOString(), endpointId: choice.endpoint.id, channel: choice.channel } },
-        { causationId: messageId, actor: ACTOR },
+        { causationId: messageId, actor: ACTOR, loaded },
       );
     } catch (error) {
       // Routed elsewhere meanwhile (a replica with another table): retrying cannot help.

@@ -46,7 +46,8 @@ export class ValidationHandler {
 
   async handle(event: TransmissionReceived, messageId: string): Promise<ValidationOutcome> {
     const { transmissionId, siren, submission } = event.data;
-    const { state } = await this.resources.commands.load(transmissionId);
+    const loaded = await this.resources.commands.load(transmissionId);
+    const { state } = loaded;
     if (state.status === 'none') throw new Error(`transmission ${transmissionId} is not in the log yet`);
     if (state.validationErrors !== undefined || state.status !== 'received') return 'already_decided';
 
@@ -59,7 +60,7 @@ export class ValidationHandler {
     try {
       await this.resources.commands.execute(
         { type: 'RecordValidation', data: { transmissionId, at: new Date().toISOString(), errors } },
-        { causationId: messageId, actor: ACTOR },
+        { causationId: messageId, actor: ACTOR, loaded },
       );
     } catch (error) {
       // Another verdict got there first (a concurrent replica with other rules): retrying cannot help.
