@@ -1,6 +1,6 @@
 /**
  * The auditors' operations over a year of synthetic history (issue 8's measure: about 1.5 million
- * events; a tenth in quick mode), on the same log in one run:
+ * events; a twentieth in quick mode), on the same log in one run:
  * (a) verify: the whole hash chain recomputed (`verifyHashChain`, what `relais audit verify` runs), in
  *     one thread and then shared out to worker threads (one per core, the default), side by side;
  * (b) seal: the year sealed every 10,000 events (`sealNext`, what relais-audit runs), then every seal
@@ -27,7 +27,7 @@ export async function benchAudit(opts: AuditBenchOptions): Promise<Record<string
   await withDatabase(opts.databaseUrl, 'relais_bench_audit', async (_url, pool) => {
     await migrate(pool);
     await migrateReadModels(pool);
-    const history = await appendHistory(pool, { transmissions: opts.quick ? 20_000 : 200_000, collectivites: 1700, end: new Date(), seed: 2026 });
+    const history = await appendHistory(pool, { transmissions: opts.quick ? 10_000 : 200_000, collectivites: 1700, end: new Date(), seed: 2026 });
     results['history.events'] = history.events;
     results['history.appendEventsPerSec'] = Math.round(history.events / history.seconds);
 

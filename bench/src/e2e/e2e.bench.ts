@@ -3,7 +3,7 @@
  * every service, on a database and a NATS namespace of its own, the State simulator answering at once),
  * driven over HTTP by the load generator in this process with real files (actes with PDFs, PES_Aller
  * files with PJ, mixed). It finds the highest rate at which nothing falls behind, holds it for a
- * sustained run at a constant offered rate (60 s; 15 s with --quick) in which every transmission must be
+ * sustained run at a constant offered rate (60 s; 10 s with --quick) in which every transmission must be
  * acknowledged and the backlog drain at once, then measures received → acknowledged latency at half
  * that rate. Each service's peak memory (VmHWM) is read from /proc at the end.
  */
@@ -57,9 +57,10 @@ export function searchRates(start: number, max: number): number[] {
 }
 
 export async function benchEndToEnd(opts: EndToEndBenchOptions): Promise<Record<string, number>> {
-  const searchS = opts.quick ? 8 : 20;
-  const sustainedS = opts.quick ? 15 : 60;
-  const halfS = opts.quick ? 10 : 30;
+  // Quick: the whole bench in under two minutes; the figures are then indicative, not the sustained ones.
+  const searchS = opts.quick ? 5 : 20;
+  const sustainedS = opts.quick ? 10 : 60;
+  const halfS = opts.quick ? 6 : 30;
   const pesShare = 0.3;
   const results: Record<string, number> = {};
   const platform: Platform = await startPlatform({
@@ -104,7 +105,7 @@ export async function benchEndToEnd(opts: EndToEndBenchOptions): Promise<Record<
     };
 
     // Warm up (JIT, pools, the collectivités' registration), not measured.
-    report('warm-up', await runStep(ctx, plan(10, opts.quick ? 3 : 5)));
+    report('warm-up', await runStep(ctx, plan(10, opts.quick ? 2 : 5)));
 
     let best: number | undefined;
     for (const rate of searchRates(opts.startRate ?? 20, 2_000)) {
