@@ -12,6 +12,7 @@ import type { Clock } from '../src/auth/rate-limiter.js';
 import type { Role } from '../src/auth/token.js';
 import { DEFAULT_CLASSIFICATION_FILE, type GatewayConfig } from '../src/config.js';
 import { DEFAULT_LIMITS } from '../src/load/limits.js';
+import { expect } from '@jest/globals';
 
 /** A gateway on a free port, over its own database and NATS namespace. */
 export interface TestGateway {
@@ -182,4 +183,20 @@ export function acteForm(
 export async function errorCodes(response: Response): Promise<string[]> {
   const body = (await response.json()) as { errors: { code: string }[] };
   return body.errors.map((error) => error.code);
+}
+
+/** The init of a JSON call with `token`, for {@link TestGateway.call}. */
+export function jsonCall(method: string, token: string, body: unknown): RequestInit & { token: string } {
+  return { method, token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** The body of an answer that must have `status` (else the test fails with the error codes it got). */
+export async function expectStatus<T>(response: Response, status: number): Promise<T> {
+  expect([response.status, response.status === status ? [] : await errorCodes(response)]).toEqual([status, []]);
+  return (await response.json()) as T;
+}
+
+/** A refusal as `[status, codes]`, to compare with the one expected. */
+export async function refused(response: Response): Promise<[number, string[]]> {
+  return [response.status, await errorCodes(response)];
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { errorCodes, startGateway, type TestGateway } from '../../test/gateway.js';
+import { expectStatus, jsonCall, refused, startGateway, type TestGateway } from '../../test/gateway.js';
 
 let gw: TestGateway;
 let epci: string;
@@ -14,21 +14,7 @@ interface User {
   groupId?: string;
 }
 
-const json = (method: string, token: string, body: unknown): RequestInit & { token: string } => ({
-  method,
-  token,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
-async function expectStatus<T>(response: Response, status: number): Promise<T> {
-  expect([response.status, response.status === status ? [] : await errorCodes(response)]).toEqual([status, []]);
-  return (await response.json()) as T;
-}
-
-async function refused(response: Response): Promise<[number, string[]]> {
-  return [response.status, await errorCodes(response)];
-}
+const json = jsonCall;
 
 /** A user made by the platform's administrator, and a token issued to them. */
 async function userWithToken(body: Record<string, unknown>): Promise<{ user: User; token: string; tokenId: string }> {

@@ -4,7 +4,7 @@ import { PostgresBlobStore } from '@relais/blob-store';
 import { PostgresEventStore } from '@relais/event-store';
 import { recordPesRetour, TransmissionCommands } from '@relais/service-kit';
 import { makePdf } from '@relais/testing';
-import { acteForm, acteMetadata, errorCodes, startGateway, type TestGateway } from '../../test/gateway.js';
+import { acteForm, acteMetadata, expectStatus, jsonCall, refused, startGateway, type TestGateway } from '../../test/gateway.js';
 import { projectTransmissions } from '../../test/project.js';
 import { readAdminActions } from '../admin/admin-actions.js';
 import { SESSION_COOKIE } from '../web/cookies.js';
@@ -28,21 +28,7 @@ interface Group {
   createdAt: string;
 }
 
-const json = (method: string, token: string, body: unknown): RequestInit & { token: string } => ({
-  method,
-  token,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
-async function expectStatus<T>(response: Response, status: number): Promise<T> {
-  expect([response.status, response.status === status ? [] : await errorCodes(response)]).toEqual([status, []]);
-  return (await response.json()) as T;
-}
-
-async function refused(response: Response): Promise<[number, string[]]> {
-  return [response.status, await errorCodes(response)];
-}
+const json = jsonCall;
 
 async function submit(token: string, numeroInterne: string): Promise<string> {
   const document = makePdf({ targetBytes: 0, title: numeroInterne, lines: [numeroInterne] });

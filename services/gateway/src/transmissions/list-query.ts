@@ -1,20 +1,9 @@
-import type { TransmissionKind, TransmissionStatus } from '@relais/domain';
+import { transmissionStatuses, type TransmissionKind, type TransmissionStatus } from '@relais/domain';
 import type { ListTransmissionsQuery } from '@relais/read-models';
 import { MAX_PAGE_SIZE } from '@relais/read-models';
 import { invalidQuery, queryOneOf, queryText } from '../query-params.js';
 
-const STATUSES: readonly TransmissionStatus[] = [
-  'received',
-  'validated',
-  'routed',
-  'sent',
-  'acknowledged',
-  'rejected',
-  'nacked',
-  'partially_accepted',
-  'failed',
-  'cancelled',
-];
+const STATUSES: readonly TransmissionStatus[] = transmissionStatuses;
 const KINDS: readonly TransmissionKind[] = ['acte', 'pes'];
 
 /** The page size when the caller gives none. */

@@ -9,6 +9,7 @@ import type { ClaimedDelivery } from './delivery-outbox.js';
 import { postGuarded } from './guarded-post.js';
 import { shownBody } from './shown-body.js';
 import { deliveryHeaders } from './signing.js';
+import { PollPause } from './poll-pause.js';
 
 /** What one attempt gave: delivered, or why not. */
 export type AttemptOutcome = { readonly ok: true; readonly status: number } | { readonly ok: false; readonly error: string };
@@ -31,8 +32,7 @@ export class DeliverySender implements OnApplicationBootstrap, BeforeApplication
   private readonly sending = new Set<string>();
   private running = false;
   private loop: Promise<void> | undefined;
-  private woken = false;
-  private wakeUp: (() => void) | undefined;
+  private readonly pauses = new PollPause();
   private lastSweep = 0;
 
   constructor(
@@ -70,8 +70,7 @@ export class DeliverySender implements OnApplicationBootstrap, BeforeApplication
 
   /** Something may be due now (a delivery added, or one done): look at the outbox without waiting. */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.pauses.wake();
   }
 
   private get settings(): NotifierConfig['delivery'] {
@@ -81,7 +80,7 @@ export class DeliverySender implements OnApplicationBootstrap, BeforeApplication
   private async run(): Promise<void> {
     while (this.running) {
       // A wake-up from here on ends the next pause at once.
-      this.woken = false;
+      this.pauses.rearm();
       const free = this.settings.concurrency - this.inFlight.size;
       let claimed: ClaimedDelivery[] = [];
       if (free > 0) {
@@ -109,16 +108,7 @@ export class DeliverySender implements OnApplicationBootstrap, BeforeApplication
   }
 
   private pause(): Promise<void> {
-    if (this.woken || !this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, this.settings.pollIntervalMs);
-      this.wakeUp = done;
-    });
+    return this.running ? this.pauses.pause(this.settings.pollIntervalMs) : Promise.resolve();
   }
 
   private async sweep(): Promise<void> {

@@ -6,6 +6,7 @@ import { retryDelayMs } from '../deliveries/backoff.js';
 import { NotifierResources } from '../notifier.resources.js';
 import { NOTIFIER_CONFIG } from '../tokens.js';
 import { NoticeOutbox, type ClaimedNoticeMail } from './notice-outbox.js';
+import { PollPause } from '../deliveries/poll-pause.js';
 
 /** Notices taken and sent at once. */
 const BATCH = 8;
@@ -32,8 +33,7 @@ export class NoticeSender implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger('NoticeSender');
   private running = false;
   private loop: Promise<void> | undefined;
-  private woken = false;
-  private wakeUp: (() => void) | undefined;
+  private readonly pauses = new PollPause();
 
   constructor(
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
@@ -66,13 +66,12 @@ export class NoticeSender implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** Something may be due now: look at the outbox without waiting. */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.pauses.wake();
   }
 
   private async run(outbox: NoticeOutbox, transport: Pick<Transporter, 'sendMail'>, from: string): Promise<void> {
     while (this.running) {
-      this.woken = false;
+      this.pauses.rearm();
       let claimed: ClaimedNoticeMail[] = [];
       try {
         claimed = await outbox.claim(BATCH, LEASE_MS);
@@ -85,16 +84,7 @@ export class NoticeSender implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private pause(): Promise<void> {
-    if (this.woken || !this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, this.config.delivery.pollIntervalMs);
-      this.wakeUp = done;
-    });
+    return this.running ? this.pauses.pause(this.config.delivery.pollIntervalMs) : Promise.resolve();
   }
 
   private async attempt(outbox: NoticeOutbox, transport: Pick<Transporter, 'sendMail'>, from: string, mail: ClaimedNoticeMail): Promise<void> {
