@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { connectionSettingsOf } from './db.js';
 
+/** The pause between two attempts to listen when the database refused or dropped the last one. */
+const RETRY_MS = 5_000;
+
 /** The channel a committed append notifies (migration 1765200000000). */
 export const APPENDED_CHANNEL = 'relais_events_appended';
 
@@ -16,6 +19,8 @@ export class AppendWaker {
   private waiters = new Set<() => void>();
   private closed = false;
   private connecting: Promise<void> | undefined;
+  /** No new attempt to listen before this instant (ms since epoch): a database that is down is not hammered, nor the log flooded. */
+  private retryAfter = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -48,13 +53,14 @@ export class AppendWaker {
   }
 
   private connect(): void {
-    if (this.connecting !== undefined || this.closed) return;
+    if (this.connecting !== undefined || this.closed || Date.now() < this.retryAfter) return;
     this.connecting = (async () => {
       const client = new pg.Client(await connectionSettingsOf(this.pool));
       client.on('notification', () => {
         for (const wake of [...this.waiters]) wake();
       });
       client.on('error', (error) => {
+        this.retryAfter = Date.now() + RETRY_MS;
         this.onProblem(`append notifications lost (${error.message}); polling until they are back`);
         if (this.client === client) this.client = undefined;
         void client.end().catch(() => undefined);
@@ -65,6 +71,7 @@ export class AppendWaker {
       else this.client = client;
     })()
       .catch((error: unknown) => {
+        this.retryAfter = Date.now() + RETRY_MS;
         this.onProblem(`cannot listen for appends (${error instanceof Error ? error.message : String(error)}); polling meanwhile`);
       })
       .finally(() => {
