@@ -7,12 +7,12 @@
  * acknowledged and the backlog drain at once, then measures received → acknowledged latency at half
  * that rate. Each service's peak memory (VmHWM) is read from /proc at the end.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPlatform, type Platform } from '@relais/testing/platform';
 import { Api } from '../load/api.js';
-import { FALLBACK_CLASSIFICATIONS, seededRandom } from '../load/corpus.js';
+import { FALLBACK_CLASSIFICATIONS, readClassificationCodes, seededRandom } from '../load/corpus.js';
 import { Fleet, runStep, settle, type RunContext, type StepResult } from '../load/runner.js';
 import { collectivitesFor } from '../load/schedule.js';
 
@@ -33,9 +33,7 @@ function log(message: string): void {
 }
 
 function classificationCodes(): readonly string[] {
-  const file = join(repoRoot, 'config/classification-default.json');
-  if (!existsSync(file)) return FALLBACK_CLASSIFICATIONS;
-  const codes = ((JSON.parse(readFileSync(file, 'utf8')) as { codes?: string[] }).codes ?? []).filter((c) => c.includes('.'));
+  const codes = readClassificationCodes(join(repoRoot, 'config/classification-default.json'));
   return codes.length > 0 ? codes : FALLBACK_CLASSIFICATIONS;
 }
 

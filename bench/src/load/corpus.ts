@@ -4,6 +4,7 @@
  */
 
 /** A seeded generator of floats in [0, 1) (mulberry32). */
+import { existsSync, readFileSync } from 'node:fs';
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {
@@ -172,4 +173,15 @@ export function classificationFor(random: Random, nature: NatureAbbrev, codes: r
     if (budget.length > 0) return pick(random, budget);
   }
   return pick(random, codes.length > 0 ? codes : FALLBACK_CLASSIFICATIONS);
+}
+
+/**
+ * The classification codes (two levels or more) of `file`: the platform's JSON form ({version, codes})
+ * or a préfecture's 7-2 XML; none when the file is missing.
+ */
+export function readClassificationCodes(file: string): string[] {
+  if (!existsSync(file)) return [];
+  return file.endsWith('.json')
+    ? (((JSON.parse(readFileSync(file, 'utf8')) as { codes?: unknown }).codes as string[] | undefined) ?? []).filter((c) => c.includes('.'))
+    : classificationsFromRetour(readFileSync(file, 'latin1'));
 }

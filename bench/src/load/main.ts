@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Api } from './api.js';
 import { parseArgs, USAGE, type LoadOptions } from './args.js';
-import { classificationsFromRetour, FALLBACK_CLASSIFICATIONS, runTag, seededRandom } from './corpus.js';
+import { FALLBACK_CLASSIFICATIONS, readClassificationCodes, runTag, seededRandom } from './corpus.js';
 import { findMaxTable, formatStep, simBroken } from './report.js';
 import { Fleet, runStep, settle, type RunContext, type StepResult } from './runner.js';
 import { collectivitesFor, findMaxRates, highestKeptUp } from './schedule.js';
@@ -43,11 +43,7 @@ function classifications(options: LoadOptions): { codes: readonly string[]; sour
     ? [resolve(options.classificationFile)]
     : [join(repoRoot, 'config/classification-default.json')];
   for (const file of candidates) {
-    if (!existsSync(file)) continue;
-    // The platform's JSON form ({version, codes}: levels from one), or a préfecture's 7-2 XML.
-    const codes = file.endsWith('.json')
-      ? ((JSON.parse(readFileSync(file, 'utf8')) as { codes?: unknown }).codes as string[] | undefined ?? []).filter((c) => c.includes('.'))
-      : classificationsFromRetour(readFileSync(file, 'latin1'));
+    const codes = readClassificationCodes(file);
     if (codes.length > 0) return { codes, source: file };
   }
   if (options.classificationFile !== undefined) fail(`No classification found in ${options.classificationFile}`);

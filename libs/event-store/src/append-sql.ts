@@ -33,9 +33,14 @@ function streamLockKey(streamId: string): number {
  * statements need its prepared-statement support (`max_prepared_statements`, 1.21+).
  */
 
+/** The streams' lock keys, each once, in the order every writer takes them (no deadlock between batches). */
+function lockKeys(streamIds: readonly string[]): number[] {
+  return [...new Set(streamIds.map(streamLockKey))].sort((a, b) => a - b);
+}
+
 /** Takes every stream's advisory lock for this transaction, in key order (no deadlock between batches). */
 export async function lockStreams(client: Queryable, streamIds: readonly string[]): Promise<void> {
-  const keys = [...new Set(streamIds.map(streamLockKey))].sort((a, b) => a - b);
+  const keys = lockKeys(streamIds);
   // unnest yields the keys in array order and each row's lock is taken before the next row's.
   await client.query({
     name: 'relais_event_store_lock_v1',
@@ -80,7 +85,7 @@ export async function beginLockAndReadState(
   eventIds: readonly string[],
 ): Promise<{ heads: Map<string, StreamHead>; stored: Map<string, StoredId> }> {
   for (const id of eventIds) if (!UUID.test(id)) throw new Error(`event-store: event id ${JSON.stringify(id)} is not a UUID`);
-  const keys = [...new Set(streamIds.map(streamLockKey))].sort((a, b) => a - b);
+  const keys = lockKeys(streamIds);
   const streams = streamIds.map((id) => pg.escapeLiteral(id)).join(', ');
   const ids = eventIds.map((id) => `'${id}'`).join(', ');
   const text = `BEGIN;
